@@ -1,0 +1,83 @@
+#!/usr/bin/env python3
+"""Bootstrap and run diemtin with nothing but Python 3.11+ and pip.
+
+    python3 dev.py digest ../shared/seeds     # install (once) and digest the seeds
+    python3 dev.py test                       # install dev tools (once), then ruff, mypy, pytest
+
+Installs into ./.venv from the pinned lock files (requirements.lock, requirements-dev.lock) and
+reinstalls only when a lock file changes. Any other arguments after `digest`/`run` go to the CLI.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+
+
+def _sh(cmd: list[str], **kw: object) -> int:
+    print("+", " ".join(str(c) for c in cmd), file=sys.stderr, flush=True)
+    return subprocess.call(cmd, cwd=ROOT, **kw)  # type: ignore[call-overload, no-any-return]
+
+
+def ensure_env(dev: bool) -> None:
+    """Create .venv and install the locked dependencies plus diemtin itself (editable)."""
+    if sys.version_info < (3, 11):  # noqa: UP036  (dev.py may run on any python3)
+        sys.exit(f"diemtin needs Python 3.11+, this is {sys.version.split()[0]}")
+    lock = ROOT / ("requirements-dev.lock" if dev else "requirements.lock")
+    stamp = VENV / f".installed-{'dev' if dev else 'base'}"
+    want = hashlib.sha256(lock.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == want and PY.exists():
+        return
+    if not PY.exists():
+        print(f"creating {VENV}", file=sys.stderr)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    pip = [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    if _sh([*pip, "-r", str(lock)]) != 0 or _sh([*pip, "--no-deps", "-e", "."]) != 0:
+        sys.exit("installing dependencies failed (see pip's message above)")
+    stamp.write_text(want)
+
+
+def ensure_chromium() -> None:
+    """The web UI tests drive Debian's headless chromium; install it with apt when we can."""
+    if shutil.which("chromium") or not shutil.which("apt-get") or os.geteuid() != 0:
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    _sh(["apt-get", "update", "-qq"], env=env, stdout=subprocess.DEVNULL)
+    _sh(["apt-get", "install", "-y", "-qq", "chromium"], env=env, stdout=subprocess.DEVNULL)
+
+
+def main(argv: list[str]) -> int:
+    cmd = argv[0] if argv else "help"
+    rest = argv[1:]
+    if cmd in ("digest", "run"):
+        ensure_env(dev=False)
+        args = rest if cmd == "run" else ["digest", *rest]
+        if cmd == "digest" and not any(a in ("-o", "--out") for a in rest):
+            args += ["-o", "digest-out"]
+        return _sh([str(BIN / "diemtin"), *args])
+    if cmd == "test":
+        ensure_env(dev=True)
+        ensure_chromium()
+        for check in (
+            [str(BIN / "ruff"), "check", "src", "tests", "bench", "dev.py"],
+            [str(BIN / "mypy")],
+        ):
+            if _sh(check) != 0:
+                return 1
+        return _sh([str(PY), "-m", "pytest", "-n", "2", "-q", *rest])
+    print(__doc__)
+    return 0 if cmd == "help" else 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

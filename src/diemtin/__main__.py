@@ -1,0 +1,3 @@
+from diemtin.cli import main
+
+main()

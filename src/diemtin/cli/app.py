@@ -1,0 +1,18 @@
+"""The Typer application object; command modules register themselves on it."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="diemtin",
+    help="diemtin (điểm tin): turn a pile of Vietnamese news pages into dated events, stories and summaries.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+
+# Messages and progress go to stderr so that stdout stays clean for piping (--json, summaries).
+err = Console(stderr=True)
+out = Console(soft_wrap=True)

@@ -1,0 +1,108 @@
+"""`diemtin digest` and `diemtin summarize`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from .. import api
+from ..pipeline import Options
+from .app import app, err, out
+
+
+def report_skipped(skipped: list[api.Skipped]) -> None:
+    for s in skipped:
+        err.print(f"[yellow]skipped[/] {s.reason}", markup=True, highlight=False)
+    if skipped:
+        err.print(f"{len(skipped)} input(s) skipped", highlight=False)
+
+
+@app.command(
+    epilog="Example: diemtin digest ../shared/seeds -o digest-out",
+)
+def digest(
+    paths: Annotated[list[str], typer.Argument(help="Files, folders (read recursively) or - for stdin.")],
+    out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for digest.json/.md/.html.")] = Path(
+        "digest-out"
+    ),
+    length: Annotated[int, typer.Option(help="Syllables per event summary.")] = 80,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Digest news articles into dated events, stories, summaries and a timeline (JSON, Markdown, HTML)."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, object] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total)
+            bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
+
+        result = api.digest(paths, Options(summary_length=length, progress=progress))
+    report_skipped(result.skipped)
+    if not result.articles:
+        err.print("[red]error:[/] no article could be read from the given inputs", highlight=False)
+        raise typer.Exit(1)
+    files = api.write_reports(result, out_dir)
+    err.print(
+        f"{len(result.articles)} articles → {len(result.events)} events in {len(result.stories)} stories",
+        highlight=False,
+    )
+    for fmt, path in files.items():
+        out.print(f"{fmt:5} {path}", highlight=False)
+
+
+@app.command(
+    epilog="Example: diemtin summarize ../shared/data/vmds-dev --each --length 184 > summaries.jsonl",
+)
+def summarize(
+    paths: Annotated[
+        list[str], typer.Argument(help="Articles of one cluster (files/folders), or parents with --each.")
+    ],
+    length: Annotated[int, typer.Option(help="Maximum summary length in syllables.")] = 200,
+    each: Annotated[
+        bool, typer.Option("--each", help="Every immediate subfolder of each PATH is one cluster.")
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="JSON output instead of one sentence per line.")
+    ] = False,
+) -> None:
+    """Extractive multi-document summary of the given articles, one sentence per line."""
+    if each:
+        folders = [sub for p in paths for sub in sorted(Path(p).iterdir()) if sub.is_dir()]
+        if not folders:
+            err.print("[red]error:[/] --each: no subfolders in " + ", ".join(paths), highlight=False)
+            raise typer.Exit(1)
+        for folder in folders:
+            sents, skipped = api.summarize([str(folder)], length=length)
+            report_skipped(skipped)
+            line = {
+                "cluster": folder.name,
+                "sentences": [{"text": s.text, "article": s.article} for s in sents],
+            }
+            print(json.dumps(line, ensure_ascii=False), flush=True)
+        return
+    sents, skipped = api.summarize(paths, length=length)
+    report_skipped(skipped)
+    if not sents and skipped:
+        raise typer.Exit(1)
+    if as_json:
+        print(
+            json.dumps(
+                {"sentences": [{"text": s.text, "article": s.article} for s in sents]}, ensure_ascii=False
+            )
+        )
+    else:
+        for s in sents:
+            print(s.text)

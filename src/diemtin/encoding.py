@@ -1,0 +1,109 @@
+"""Turn the bytes of an input into Unicode text, or refuse with a reason a person can act on.
+
+Order of trust: a byte-order mark, then strict UTF-8, then UTF-16 without BOM, then a legacy
+single-byte guess (Windows-1258) that is kept only if the result reads like Vietnamese.
+Mojibake (UTF-8 read as Latin-1/CP1252 by some earlier tool, "Tá»•ng thá»‘ng") is repaired with ftfy.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+import ftfy
+
+
+class DecodeError(ValueError):
+    """The input could not be turned into text; the message says why."""
+
+
+_VIET_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# Characters that legacy single-byte decodings of non-Vietnamese bytes produce and real text lacks.
+_ODD = re.compile(
+    r"[\u0080-\u00bf\u00d7\u00f7\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2020-\u2022\u2030\u2039\u203a\u02c6\u02dc\u2122\ufffd]"
+)
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for data that is not text: NUL bytes (outside UTF-16) or many control bytes."""
+    sample = data[:8192]
+    if not sample:
+        return False
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    if b"\x00" in sample and not _utf16_guess(sample):
+        return True
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    return controls / len(sample) > 0.05
+
+
+def _utf16_guess(sample: bytes) -> str | None:
+    """'utf-16-le'/'utf-16-be' when every other byte is NUL, as in BOM-less UTF-16 of Latin text."""
+    if len(sample) < 4:
+        return None
+    even_nul = sample[0::2].count(0) / max(1, len(sample[0::2]))
+    odd_nul = sample[1::2].count(0) / max(1, len(sample[1::2]))
+    if odd_nul > 0.7 and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul > 0.7 and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def plausibility(text: str) -> float:
+    """Share of characters that are not control or legacy-decoding debris (1.0 = clean)."""
+    if not text:
+        return 1.0
+    bad = len(_CONTROL.findall(text)) + len(_ODD.findall(text))
+    return 1.0 - bad / len(text)
+
+
+def decode_bytes(data: bytes, name: str = "<input>") -> str:
+    """Decode ``data`` to text; raise DecodeError naming ``name`` and the reason when impossible."""
+    if not data.strip():
+        raise DecodeError(f"{name}: empty file")
+    for bom, codec in (
+        (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF32_LE, "utf-32"),
+        (codecs.BOM_UTF32_BE, "utf-32"),
+        (codecs.BOM_UTF16_LE, "utf-16"),
+        (codecs.BOM_UTF16_BE, "utf-16"),
+    ):
+        if data.startswith(bom):
+            try:
+                return _repair(data.decode(codec))
+            except UnicodeDecodeError as exc:
+                raise DecodeError(f"{name}: has a {codec} byte-order mark but is not valid {codec}") from exc
+    guess16 = _utf16_guess(data[:8192])
+    if guess16:
+        try:
+            text = data.decode(guess16)
+            if plausibility(text) > 0.98:
+                return _repair(text)
+        except UnicodeDecodeError:
+            pass
+    if looks_binary(data):
+        raise DecodeError(f"{name}: binary file (not text)")
+    try:
+        return _repair(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+    # Legacy Windows code page for Vietnamese; accept only if the result reads as Vietnamese.
+    try:
+        text = data.decode("cp1258")
+    except UnicodeDecodeError:
+        text = ""
+    if text and plausibility(text) > 0.995 and _VIET_LETTERS.search(text):
+        return _repair(text)
+    raise DecodeError(
+        f"{name}: not valid UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start}) "
+        "and not recognisable as another Vietnamese encoding"
+    )
+
+
+def _repair(text: str) -> str:
+    """Fix mojibake only when ftfy is confident; leave good text untouched."""
+    if ftfy.badness.is_bad(text[:20000]):
+        return ftfy.fix_text(text, normalization="NFC")
+    return text

@@ -1,0 +1,300 @@
+"""Readers: files, folders (recursive) and stdin in .txt, .html/.htm, .json/.jsonl and .warc(.gz).
+
+Each reader yields ``RawDocument`` records (decoded, Unicode-normalised, not yet cleaned) or a
+``Skipped`` naming the input and the reason, so that a batch goes on past a bad file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import sys
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from .encoding import DecodeError, decode_bytes
+from .models import RawDocument, Skipped
+from .text import normalize
+
+TEXT_SUFFIXES = {".txt", ".text"}
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+JSON_SUFFIXES = {".json", ".jsonl", ".ndjson"}
+WARC_SUFFIXES = {".warc", ".arc"}
+KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | WARC_SUFFIXES
+
+# Inputs above this size are refused rather than read into memory (a crawl page is < 1 MB).
+MAX_BYTES = 64 * 1024 * 1024
+
+
+class IngestError(ValueError):
+    """An input that cannot be read; the message names it and says why."""
+
+
+def content_id(title: str, text: str) -> str:
+    """Stable id from content: the same article text always gets the same id, wherever it lives."""
+    digest = hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()
+    return digest[:16]
+
+
+def suffix_of(path: Path) -> str:
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes[-1:] == [".gz"] and len(suffixes) >= 2:
+        return suffixes[-2]
+    return suffixes[-1] if suffixes else ""
+
+
+def discover(paths: Iterable[str]) -> Iterator[str | Path]:
+    """Expand folders recursively (known suffixes only, sorted); pass files and "-" through."""
+    for p in paths:
+        if p == "-":
+            yield p
+            continue
+        path = Path(p)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and suffix_of(child) in KNOWN_SUFFIXES and not child.name.startswith("."):
+                    yield child
+        else:
+            yield path
+
+
+def read_inputs(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[RawDocument | Skipped]:
+    """Read every input; exact copies (same content id) after the first are reported and skipped."""
+    seen_ids: dict[str, str] = {}
+    found_any = False
+    for item in discover(paths):
+        found_any = True
+        name = "-" if item == "-" else str(item)
+        try:
+            if item == "-":
+                data = (stdin or sys.stdin.buffer).read()
+                docs = list(parse_bytes(data, "-", sniff=True))
+            else:
+                docs = list(read_file(Path(item)))
+        except IngestError as exc:
+            yield Skipped(name, str(exc))
+            continue
+        if not docs:
+            yield Skipped(name, f"{name}: no article text found")
+            continue
+        for doc in docs:
+            yield from _assign_id(doc, seen_ids)
+    if not found_any:
+        return
+
+
+def _assign_id(doc: RawDocument | Skipped, seen: dict[str, str]) -> Iterator[RawDocument | Skipped]:
+    if isinstance(doc, Skipped):
+        yield doc
+        return
+    body = "\n".join(doc.lines)
+    hashed = content_id(doc.title or "", body)
+    if doc.id and doc.id not in seen:
+        seen[doc.id] = doc.path
+        seen.setdefault(hashed, doc.path)
+        yield doc
+        return
+    if hashed in seen:
+        yield Skipped(doc.path, f"{doc.path}: identical to {seen[hashed]} (skipped as a duplicate)")
+        return
+    doc.id = hashed
+    seen[hashed] = doc.path
+    yield doc
+
+
+def read_file(path: Path) -> Iterator[RawDocument | Skipped]:
+    """Read one file of any supported format."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise IngestError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+    if size > MAX_BYTES:
+        raise IngestError(f"{name}: too large ({size / 1e6:.0f} MB > {MAX_BYTES / 1e6:.0f} MB)")
+    suffix = suffix_of(path)
+    try:
+        if suffix in WARC_SUFFIXES:
+            yield from _read_warc(path)
+            return
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+    if path.name.lower().endswith(".gz"):
+        import gzip
+
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError) as exc:
+            raise IngestError(f"{name}: broken gzip file ({exc})") from exc
+    yield from parse_bytes(raw, name, suffix=suffix, sniff=suffix not in KNOWN_SUFFIXES)
+
+
+def parse_bytes(
+    data: bytes, name: str, suffix: str = "", sniff: bool = False
+) -> Iterator[RawDocument | Skipped]:
+    """Decode and parse one input's bytes by suffix (or by sniffing the content for stdin)."""
+    try:
+        text = decode_bytes(data, name)
+    except DecodeError as exc:
+        raise IngestError(str(exc)) from exc
+    if sniff:
+        head = text.lstrip()[:200].lower()
+        if head.startswith(("{", "[")):
+            suffix = ".jsonl"
+        elif head.startswith(("<!doctype html", "<html", "<?xml")) or "<body" in head:
+            suffix = ".html"
+        else:
+            suffix = ".txt"
+    if suffix in HTML_SUFFIXES:
+        doc = parse_html(text, name)
+        if doc is not None:
+            yield doc
+    elif suffix in JSON_SUFFIXES:
+        yield from parse_json(text, name)
+    else:
+        doc = parse_txt(text, name)
+        if doc is not None:
+            yield doc
+
+
+def parse_txt(text: str, name: str) -> RawDocument | None:
+    """Crawler text: the first non-empty line is the title, the rest is the page as saved."""
+    lines = normalize(text).split("\n")
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines:
+        return None
+    title = lines[0].strip()
+    body = [ln.strip() for ln in lines[1:]]
+    return RawDocument(path=name, lines=body, title=title, format="txt")
+
+
+def parse_html(html: str, name: str, url: str | None = None) -> RawDocument | None:
+    """Main text and metadata (title, date, site name, URL) with trafilatura."""
+    import trafilatura
+
+    if len(html) > 20_000_000:
+        raise IngestError(f"{name}: HTML too large to parse safely")
+    try:
+        doc = trafilatura.bare_extraction(
+            html, url=url, with_metadata=True, include_comments=False, include_tables=False
+        )
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise IngestError(f"{name}: HTML could not be parsed ({type(exc).__name__})") from exc
+    if doc is None:
+        return None
+    meta: dict[str, Any] = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    body = normalize(meta.get("text") or "")
+    if not body.strip():
+        return None
+    title = normalize(meta.get("title") or "").strip()
+    lines = [ln.strip() for ln in body.split("\n")]
+    if title and lines and lines[0].strip() == title:
+        lines = lines[1:]  # trafilatura repeats the <h1> headline as the first body line
+    if not title:
+        while lines and not lines[0]:
+            lines.pop(0)
+        title = lines.pop(0) if lines else ""
+    return RawDocument(
+        path=name,
+        lines=lines,
+        title=title,
+        url=meta.get("url") or url,
+        source=meta.get("sitename") or meta.get("hostname"),
+        published=meta.get("date"),
+        format="html",
+    )
+
+
+_JSON_TEXT_KEYS = ("text", "raw_text", "body", "content")
+
+
+def parse_json(text: str, name: str) -> Iterator[RawDocument | Skipped]:
+    """A JSON array/object or JSON Lines: records need ``text``; ``id``, ``title``, ``url``,
+    ``source`` and ``published`` are optional. A broken line is reported with its number."""
+    stripped = text.lstrip()
+    records: Iterable[tuple[str, Any]]
+    if stripped.startswith("["):
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError as exc:
+            raise IngestError(f"{name}: invalid JSON ({exc.msg} at line {exc.lineno})") from exc
+        records = ((f"{name}#{i + 1}", r) for i, r in enumerate(data))
+    else:
+        records = _jsonl_records(text, name)
+    for where, rec in records:
+        if isinstance(rec, Skipped):
+            yield rec
+            continue
+        if not isinstance(rec, dict):
+            yield Skipped(where, f"{where}: record is not a JSON object")
+            continue
+        body = next((rec[k] for k in _JSON_TEXT_KEYS if isinstance(rec.get(k), str) and rec[k].strip()), None)
+        if body is None:
+            yield Skipped(where, f"{where}: record has no 'text'")
+            continue
+        title = rec.get("title") if isinstance(rec.get("title"), str) else None
+        lines = [ln.strip() for ln in normalize(body).split("\n")]
+        if title is None:
+            while lines and not lines[0]:
+                lines.pop(0)
+            title = lines.pop(0) if lines else ""
+        rid = rec.get("id")
+        yield RawDocument(
+            path=where,
+            lines=lines,
+            title=normalize(title).strip(),
+            id=str(rid) if rid not in (None, "") else None,
+            url=_str_or_none(rec.get("url")),
+            source=_str_or_none(rec.get("source")),
+            published=_str_or_none(rec.get("published")),
+            format="json",
+        )
+
+
+def _jsonl_records(text: str, name: str) -> Iterator[tuple[str, Any]]:
+    for lineno, line in enumerate(io.StringIO(text), start=1):
+        if not line.strip():
+            continue
+        where = f"{name}:{lineno}"
+        try:
+            yield where, json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield where, Skipped(where, f"{where}: broken JSON line ({exc.msg})")
+
+
+def _str_or_none(value: Any) -> str | None:
+    if value is None:
+        return None
+    s = str(value).strip()
+    return s or None
+
+
+def _read_warc(path: Path) -> Iterator[RawDocument | Skipped]:
+    """HTML responses in a WARC file, each read like an .html input (its URL kept)."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
+    name = str(path)
+    with path.open("rb") as fh:
+        try:
+            for n, record in enumerate(ArchiveIterator(fh), start=1):
+                if record.rec_type != "response" or record.http_headers is None:
+                    continue
+                ctype = record.http_headers.get_header("Content-Type") or ""
+                if "html" not in ctype.lower():
+                    continue
+                url = record.rec_headers.get_header("WARC-Target-URI")
+                where = f"{name}#{n}"
+                try:
+                    html = decode_bytes(record.content_stream().read(), where)
+                    doc = parse_html(html, where, url=url)
+                except (DecodeError, IngestError) as exc:
+                    yield Skipped(where, str(exc))
+                    continue
+                if doc is not None:
+                    yield doc
+        except ArchiveLoadFailed as exc:
+            raise IngestError(f"{name}: not a valid WARC file ({exc})") from exc

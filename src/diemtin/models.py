@@ -1,0 +1,183 @@
+"""Plain data classes that pass between pipeline stages.
+
+Every stage takes and returns these (or lists of them), so the same stage can run in-process or on a
+Dask worker: they hold only strings, numbers, lists and nested dataclasses, and pickle cheaply.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class RemovedLine:
+    """A line that cleaning dropped from an article, with the rule that dropped it."""
+
+    text: str
+    reason: str
+
+
+@dataclass(slots=True)
+class RawDocument:
+    """One input record as read, before cleaning: text already decoded and Unicode-normalised.
+
+    ``lines`` is the document body as the crawler saved it (title line excluded when ``title`` was
+    taken from it). Metadata fields are ``None`` when the input did not carry them.
+    """
+
+    path: str
+    lines: list[str]
+    title: str | None = None
+    id: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: str | None = None
+    format: str = "txt"
+    # Lines that the reader itself already set aside (e.g. HTML boilerplate trafilatura dropped).
+    removed: list[RemovedLine] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Article:
+    """A cleaned article: its own title and body, and a record of everything removed."""
+
+    id: str
+    path: str
+    title: str
+    text: str  # clean body; paragraphs separated by "\n"
+    source: str | None = None  # the outlet ("VOV.VN", "TTXVN", "vov.vn", "Tuổi Trẻ", ...)
+    published: str | None = None  # ISO 8601 date or datetime when known
+    url: str | None = None
+    removed: list[RemovedLine] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)  # raw credit/dateline strings ("Theo vov.vn")
+    lead: str | None = None  # the sapo / standfirst when the input marks one
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p for p in self.text.split("\n") if p.strip()]
+
+
+@dataclass(slots=True)
+class Sentence:
+    """A sentence of an article, with its position (used for traceability and ordering)."""
+
+    text: str
+    article: str  # article id
+    index: int  # position among the article's sentences, 0-based
+    paragraph: int = 0
+
+
+@dataclass(slots=True)
+class SummarySentence:
+    """One summary sentence and the article it was taken from."""
+
+    text: str
+    article: str
+
+
+@dataclass(slots=True)
+class TemporalExpression:
+    """A date mention found in text, normalised.
+
+    ``value`` is ISO 8601 at the precision known (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``) or ``None``
+    when only a range is known (e.g. day and month without a year); ``earliest``/``latest`` bound it.
+    """
+
+    text: str
+    value: str | None
+    earliest: str | None
+    latest: str | None
+    start: int = 0  # character offsets in the source text
+    end: int = 0
+    evidence: str = ""  # why this value / range (e.g. "year from '13/4/2021' in the same article")
+
+
+@dataclass(slots=True)
+class DuplicateGroup:
+    """Near-identical or syndicated copies of one story; ``canonical`` is the original."""
+
+    canonical: str
+    duplicates: list[str] = field(default_factory=list)
+    credits: dict[str, list[str]] = field(default_factory=dict)  # article id -> credits seen
+
+
+@dataclass(slots=True)
+class Event:
+    """One happening, reported by one or more articles."""
+
+    id: str
+    title: str
+    articles: list[str]
+    date: str | None = None
+    date_range: tuple[str | None, str | None] = (None, None)
+    date_evidence: str | None = None
+    summary: list[SummarySentence] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # outlets reporting it
+    also_published_by: dict[str, list[str]] = field(default_factory=dict)  # canonical -> copies
+
+
+@dataclass(slots=True)
+class Story:
+    """A thread of related events (shared people, places, topic)."""
+
+    id: str
+    title: str
+    events: list[str]
+
+
+@dataclass(slots=True)
+class Skipped:
+    """An input that could not be used, and why (reported at the end of a run)."""
+
+    path: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Digest:
+    """Everything one run produces: the contract behind ``digest.json``."""
+
+    articles: list[Article] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    stories: list[Story] = field(default_factory=list)
+    timeline: list[str] = field(default_factory=list)
+    duplicates: list[DuplicateGroup] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract: fields may be added later, never removed or renamed."""
+        return {
+            "articles": [
+                {
+                    "id": a.id,
+                    "path": a.path,
+                    "title": a.title,
+                    "source": a.source,
+                    "published": a.published,
+                    "url": a.url,
+                    "text": a.text,
+                    "credits": list(a.credits),
+                    "removed": [asdict(r) for r in a.removed],
+                }
+                for a in self.articles
+            ],
+            "events": [
+                {
+                    "id": e.id,
+                    "title": e.title,
+                    "date": e.date,
+                    "date_range": list(e.date_range),
+                    "date_evidence": e.date_evidence,
+                    "articles": list(e.articles),
+                    "sources": list(e.sources),
+                    "also_published_by": {k: list(v) for k, v in e.also_published_by.items()},
+                    "summary": [asdict(s) for s in e.summary],
+                }
+                for e in self.events
+            ],
+            "stories": [asdict(s) for s in self.stories],
+            "timeline": list(self.timeline),
+            "duplicates": [asdict(d) for d in self.duplicates],
+            "skipped": [asdict(s) for s in self.skipped],
+        }

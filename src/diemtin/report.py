@@ -1,0 +1,129 @@
+"""Reports: ``digest.json`` (the contract), ``digest.md`` and a self-contained ``digest.html``.
+
+The HTML has inline CSS and an inline SVG timeline: it opens offline, no CDN, and every piece of
+article text goes through Jinja2 autoescaping.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from .models import Digest, Event
+
+
+def format_when(event: Event) -> str:
+    """How a reader sees an event's date: exact when known, an honest range when not."""
+    lo, hi = event.date_range
+    if event.date:
+        if lo and hi and lo != hi and (lo != event.date or hi != event.date):
+            return f"{event.date} ({lo} – {hi})"
+        return event.date
+    if lo and hi:
+        return f"{lo} – {hi}" if lo != hi else lo
+    if lo or hi:
+        return f"≥ {lo}" if lo else f"≤ {hi}"
+    return "chưa rõ ngày"
+
+
+def write_json(digest: Digest, path: Path) -> None:
+    path.write_text(json.dumps(digest.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+@dataclass(slots=True)
+class _Row:
+    event: Event
+    when: str
+    sources: list[str]
+
+
+def _story_rows(digest: Digest) -> list[tuple[str, str, list[_Row]]]:
+    by_id = {e.id: e for e in digest.events}
+    order = {eid: i for i, eid in enumerate(digest.timeline)}
+    art = {a.id: a for a in digest.articles}
+    out = []
+    for story in digest.stories:
+        evs = sorted((by_id[e] for e in story.events if e in by_id), key=lambda e: order.get(e.id, 1 << 30))
+        rows = [
+            _Row(
+                e,
+                format_when(e),
+                e.sources or sorted({art[a].source or "" for a in e.articles if a in art} - {""}),
+            )
+            for e in evs
+        ]
+        out.append((story.id, story.title, rows))
+    return out
+
+
+def render_markdown(digest: Digest) -> str:
+    lines = ["# Điểm tin", ""]
+    n_src = len({a.source for a in digest.articles if a.source})
+    lines.append(
+        f"{len(digest.articles)} bài · {len(digest.events)} sự kiện · {len(digest.stories)} chuỗi tin · "
+        f"{n_src} nguồn"
+    )
+    lines.append("")
+    titles = {a.id: a.title for a in digest.articles}
+    for _sid, title, rows in _story_rows(digest):
+        lines += [f"## {title}", ""]
+        for r in rows:
+            lines.append(f"### {r.when} — {r.event.title}")
+            lines.append("")
+            for s in r.event.summary:
+                lines.append(f"- {s.text} *[{titles.get(s.article, s.article)}]*")
+            if r.sources:
+                lines.append("")
+                lines.append("Nguồn: " + ", ".join(r.sources))
+            if r.event.date_evidence:
+                lines.append("")
+                lines.append(f"Căn cứ ngày: “{r.event.date_evidence}”")
+            lines.append("")
+    if digest.skipped:
+        lines += ["## Bỏ qua", ""]
+        lines += [f"- `{s.path}`: {s.reason}" for s in digest.skipped]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _svg_points(rows: list[_Row]) -> list[dict[str, object]]:
+    """Positions for the inline SVG timeline: events evenly spaced in timeline order."""
+    n = max(1, len(rows))
+    pts = []
+    for i, r in enumerate(rows):
+        x = 40 + (i * (720 / max(1, n - 1)) if n > 1 else 360)
+        dated = bool(r.event.date)
+        pts.append(
+            {"x": round(x, 1), "label": r.when, "title": r.event.title, "dated": dated, "id": r.event.id}
+        )
+    return pts
+
+
+def render_html(digest: Digest) -> str:
+    env = Environment(
+        loader=PackageLoader("diemtin", "templates"), autoescape=select_autoescape(["html", "j2"])
+    )
+    template = env.get_template("digest.html.j2")
+    stories = [
+        {"id": sid, "title": title, "rows": rows, "points": _svg_points(rows)}
+        for sid, title, rows in _story_rows(digest)
+    ]
+    return template.render(
+        digest=digest,
+        stories=stories,
+        articles={a.id: a for a in digest.articles},
+        n_sources=len({a.source for a in digest.articles if a.source}),
+    )
+
+
+def write_reports(digest: Digest, out_dir: Path) -> dict[str, Path]:
+    """Write the three report files; returns their paths by format."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = {"json": out_dir / "digest.json", "md": out_dir / "digest.md", "html": out_dir / "digest.html"}
+    write_json(digest, paths["json"])
+    paths["md"].write_text(render_markdown(digest), encoding="utf-8")
+    paths["html"].write_text(render_html(digest), encoding="utf-8")
+    return paths

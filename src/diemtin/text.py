@@ -1,0 +1,266 @@
+"""Vietnamese text basics: Unicode normalisation, tone-mark placement, sentences, syllables, words.
+
+Everything here is a pure function; the word segmenter (pyvi) is loaded lazily on first use.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+# --------------------------------------------------------------------------------------------------
+# Unicode normalisation
+
+# Zero-width and invisible characters crawlers leave behind; no-break spaces become plain spaces.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"), None)
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000\t\u000b\u000c"), " ")
+_MULTI_SPACE = re.compile(r" {2,}")
+
+# The five Vietnamese tone marks as combining characters (huyền, sắc, hỏi, ngã, nặng).
+_TONES = "\u0300\u0301\u0309\u0303\u0323"
+# Vowel letters after NFD decomposition of the tone but not of the "hat"/"horn"/"breve" shapes:
+# we decompose fully, then treat base letter + shape marks as one vowel.
+_SHAPE_MARKS = "\u0302\u0306\u031b"  # circumflex (â ê ô), breve (ă), horn (ơ ư)
+_VOWELS = set("aeiouyAEIOUY")
+_FINALS = ("ch", "ng", "nh", "c", "m", "n", "p", "t")
+_INITIALS = (
+    "ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr",
+    "b", "c", "d", "đ", "g", "h", "k", "l", "m", "n", "p", "q", "r", "s", "t", "v", "x",
+)  # fmt: skip
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def _split_syllable(chars: list[str]) -> tuple[int, int] | None:
+    """Index range [i, j) of the vowel nucleus in a syllable given as base-letter clusters, or None."""
+    lower = "".join(c[0].lower() for c in chars)
+    start = 0
+    for ini in _INITIALS:
+        if lower.startswith(ini):
+            start = len(ini)
+            break
+    # "gi" + vowel: the i is consonantal (giá, giữa); bare "gi"/"gì" keeps i as the vowel.
+    if lower.startswith("gi") and start == 2 and len(lower) == 2:
+        start = 1
+    # "qu": the u is consonantal (quá, quyết).
+    end = len(lower)
+    for fin in _FINALS:
+        if lower.endswith(fin) and len(lower) - len(fin) > start:
+            end = len(lower) - len(fin)
+            break
+    nucleus = lower[start:end]
+    if not nucleus or any(c not in "aeiouy" for c in nucleus) or len(nucleus) > 3:
+        return None
+    return start, end
+
+
+def _place_tone(word: str) -> str:
+    """Put the tone mark where the traditional rule puts it ("hòa", "thúy", "khỏe").
+
+    Vietnamese has two tone-placement conventions for open syllables with oa/oe/uy ("hoà" vs "hòa");
+    crawled text mixes them, which splits one word into two for search and dedup. We choose the
+    traditional placement (the one most Vietnamese news sites use) and apply it everywhere.
+    """
+    nfd = unicodedata.normalize("NFD", word)
+    tone = ""
+    clusters: list[str] = []
+    for ch in nfd:
+        if ch in _TONES:
+            if tone:  # two tones: not a Vietnamese syllable, leave untouched
+                return word
+            tone = ch
+        elif unicodedata.combining(ch):
+            if not clusters:
+                return word
+            clusters[-1] += ch
+        else:
+            clusters.append(ch)
+    if not tone:
+        return word
+    span = _split_syllable(clusters)
+    if span is None:
+        return word
+    i, j = span
+    nucleus = list(range(i, j))
+    shaped = [k for k in nucleus if any(m in clusters[k] for m in _SHAPE_MARKS)]
+    if shaped:
+        target = shaped[-1]  # ươ -> ơ, uô -> ô, iê -> ê
+    elif j < len(clusters):
+        target = nucleus[-1]  # closed syllable: last vowel (hoàng, huỳnh)
+    elif len(nucleus) == 3:
+        target = nucleus[1]  # ngoài, xoáy
+    else:
+        target = nucleus[0]  # hòa, thúy, mía, múa, máy
+    clusters[target] = clusters[target] + tone  # NFC reorders combining marks canonically
+    return unicodedata.normalize("NFC", "".join(clusters))
+
+
+@lru_cache(maxsize=65536)
+def _normalize_word(word: str) -> str:
+    return _place_tone(word)
+
+
+def normalize(text: str) -> str:
+    """NFC, traditional tone placement, invisible characters removed, odd spaces made plain.
+
+    Line breaks are kept (cleaning works line by line); runs of spaces collapse to one.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_INVISIBLE).translate(_SPACES)
+    text = unicodedata.normalize("NFC", text)
+    text = _WORD.sub(lambda m: _normalize_word(m.group(0)), text)
+    return _MULTI_SPACE.sub(" ", text)
+
+
+def fold_diacritics(text: str) -> str:
+    """Strip Vietnamese diacritics: "Điện đàm" -> "Dien dam" (for accent-insensitive search)."""
+    text = text.replace("đ", "d").replace("Đ", "D")
+    nfd = unicodedata.normalize("NFD", text)
+    return "".join(ch for ch in nfd if not unicodedata.combining(ch))
+
+
+# --------------------------------------------------------------------------------------------------
+# Sentences
+
+# Abbreviations whose trailing dot does not end a sentence (Vietnamese titles, places, units).
+_ABBREVIATIONS = frozenset(
+    [
+        "tp",
+        "tt",
+        "ts",
+        "ths",
+        "pgs",
+        "gs",
+        "bs",
+        "ks",
+        "ls",
+        "ns",
+        "nxb",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "st",
+        "no",
+        "tr",
+        "ng",
+        "vs",
+        "vd",
+        "ck",
+        "kts",
+        "cn",
+        "ubnd",
+        "hđnd",
+        "q",
+        "p",
+    ]
+)
+_SENT_END = re.compile(
+    r"""([.!?…]+|\./\.)(["”’»)\]]*)(\s+)"""  # end punctuation, closing quotes, space
+    r"""(?=["“‘«(\[]?[\-–—]?\s*[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ0-9\w])"""  # then something that can start a sentence
+)
+_UPPER_START = re.compile(r"""^["“‘«(\[]?[\-–—]?\s*[0-9A-ZĐÀ-Ỹ]""")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split Vietnamese text into sentences. Every line break ends a sentence.
+
+    A dot ends a sentence when followed by space and an upper-case letter, digit or opening quote,
+    except after a single initial ("D. Trump", "V.Putin") or a known abbreviation ("TP. HCM").
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        start = 0
+        for m in _SENT_END.finditer(line):
+            before = line[start : m.start()]
+            rest = line[m.end() :]
+            if not _UPPER_START.match(rest):
+                continue
+            if m.group(1) == ".":
+                last = before.rsplit(None, 1)[-1] if before.strip() else ""
+                last_word = re.split(r"[^\w]", last)[-1] if last else ""
+                if len(last_word) == 1 and last_word.isupper():
+                    continue  # an initial: "D. Trump"
+                if last_word.lower() in _ABBREVIATIONS:
+                    continue
+            out.append(line[start : m.end()].strip())
+            start = m.end()
+        tail = line[start:].strip()
+        if tail:
+            out.append(tail)
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Tokens
+
+_SYLLABLE = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def syllables(text: str) -> list[str]:
+    """Lower-cased syllable tokens: runs of letters/digits (word-segmentation underscores split)."""
+    return _SYLLABLE.findall(unicodedata.normalize("NFC", text).lower())
+
+
+def count_syllables(text: str) -> int:
+    return len(_SYLLABLE.findall(text))
+
+
+def shingles(tokens: list[str], k: int = 3) -> Iterator[str]:
+    """Overlapping k-syllable shingles joined by spaces (fewer tokens than k: the whole text)."""
+    if len(tokens) < k:
+        if tokens:
+            yield " ".join(tokens)
+        return
+    for i in range(len(tokens) - k + 1):
+        yield " ".join(tokens[i : i + k])
+
+
+@lru_cache(maxsize=1)
+def _pyvi() -> object:
+    from pyvi import ViTokenizer
+
+    return ViTokenizer
+
+
+def words(text: str) -> list[str]:
+    """Vietnamese words (multi-syllable words joined with "_") using pyvi's offline CRF segmenter."""
+    tokenizer = _pyvi()
+    return str(tokenizer.tokenize(text)).split()  # type: ignore[attr-defined]
+
+
+def capitalized_phrases(text: str) -> list[str]:
+    """Runs of capitalised syllables ("Vladimir Putin", "Điện Kremlin", "Nhà Trắng").
+
+    Vietnamese capitalises every syllable of a proper name, so such runs are a cheap, robust proxy for
+    names of people, places and organisations. Sentence-initial single words are skipped.
+    """
+    out: list[str] = []
+    for sentence in split_sentences(text):
+        tokens = sentence.split()
+        run: list[str] = []
+        for idx, tok in enumerate(tokens):
+            word = tok.strip("\"“”'‘’()[],.;:!?-–")
+            if word and word[0].isupper():
+                run.append(word)
+                continue
+            _flush(run, idx, out)
+            run = []
+        _flush(run, len(tokens), out)
+    return out
+
+
+def _flush(run: list[str], idx: int, out: list[str]) -> None:
+    # A lone capitalised word at the start of a sentence is just sentence case, not a name.
+    if run and not (len(run) == 1 and idx == 1):
+        out.append(" ".join(run))
+
+
+def iter_nonempty(lines: Iterable[str]) -> Iterator[str]:
+    for line in lines:
+        if line.strip():
+            yield line

@@ -1,0 +1,121 @@
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from diemtin.ingest import IngestError, read_file, read_inputs
+from diemtin.models import RawDocument, Skipped
+
+BODY = (
+    "VOV.VN - Ngày 13/4, Điện Kremlin cho biết hai tổng thống đã điện đàm.\nHai bên thảo luận nhiều vấn đề."
+)
+
+
+def _docs(items: list[RawDocument | Skipped]) -> list[RawDocument]:
+    return [d for d in items if isinstance(d, RawDocument)]
+
+
+def test_txt_first_nonempty_line_is_title(tmp_path: Path) -> None:
+    f = tmp_path / "a.txt"
+    f.write_text("\n\nÔng Biden điện đàm với ông Putin\n\n" + BODY, encoding="utf-8")
+    (doc,) = _docs(list(read_inputs([str(f)])))
+    assert doc.title == "Ông Biden điện đàm với ông Putin"
+    assert doc.lines[1].startswith("VOV.VN - Ngày 13/4")
+    assert doc.id and len(doc.id) == 16
+
+
+def test_content_id_is_stable_and_identical_files_are_skipped(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Tiêu đề\n" + BODY, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Tiêu đề\n" + BODY, encoding="utf-8")
+    items = list(read_inputs([str(tmp_path)]))
+    docs = _docs(items)
+    assert len(docs) == 1
+    skipped = [s for s in items if isinstance(s, Skipped)]
+    assert len(skipped) == 1 and "identical to" in skipped[0].reason
+    again = _docs(list(read_inputs([str(tmp_path / "a.txt")])))
+    assert again[0].id == docs[0].id
+
+
+def test_jsonl_ids_metadata_and_broken_line(tmp_path: Path) -> None:
+    f = tmp_path / "x.jsonl"
+    recs = [
+        {
+            "id": "a1",
+            "title": "Một",
+            "text": BODY,
+            "source": "VOV",
+            "url": "https://vov.vn/1",
+            "published": "2021-04-13",
+        },
+        {"id": "a1", "title": "Hai", "text": BODY + " Khác."},  # repeated id -> content hash
+        {"title": "Ba"},  # no text
+    ]
+    lines = [json.dumps(r, ensure_ascii=False) for r in recs]
+    lines.insert(1, "{broken")
+    f.write_text("\n".join(lines), encoding="utf-8")
+    items = list(read_inputs([str(f)]))
+    docs = _docs(items)
+    assert docs[0].id == "a1"
+    assert docs[0].source == "VOV" and docs[0].published == "2021-04-13" and docs[0].url == "https://vov.vn/1"
+    assert docs[1].id != "a1" and len(docs[1].id or "") == 16
+    reasons = [s.reason for s in items if isinstance(s, Skipped)]
+    assert any(":2: broken JSON line" in r for r in reasons)
+    assert any(":4: record has no 'text'" in r for r in reasons)
+
+
+def test_html_with_trafilatura(tmp_path: Path) -> None:
+    f = tmp_path / "p.html"
+    f.write_text(
+        "<html><head><title>X</title><meta property='og:site_name' content='VnExpress'>"
+        "<meta property='article:published_time' content='2021-04-13T10:00:00+07:00'></head><body>"
+        "<nav>Trang chủ</nav><article><h1>Ông Biden điện đàm với ông Putin</h1>"
+        "<p>Ngày 13/4, Điện Kremlin cho biết Tổng thống Nga Vladimir Putin và Tổng thống Mỹ "
+        "Joe Biden đã điện đàm.</p>"
+        "<p>Hai nhà lãnh đạo thảo luận nhiều vấn đề quan trọng của quan hệ song phương hiện nay.</p>"
+        "</article></body></html>",
+        encoding="utf-8",
+    )
+    (doc,) = _docs(list(read_file(f)))
+    assert doc.title == "Ông Biden điện đàm với ông Putin"
+    assert doc.source == "VnExpress"
+    assert doc.published == "2021-04-13"
+    assert any("Joe Biden" in ln for ln in doc.lines)
+
+
+def test_stdin_is_sniffed() -> None:
+    data = ("Tiêu đề từ stdin\n" + BODY).encode()
+    (doc,) = _docs(list(read_inputs(["-"], stdin=io.BytesIO(data))))
+    assert doc.title == "Tiêu đề từ stdin" and doc.path == "-"
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "empty file"),
+        (b"\x00\x01\x02\x03binary\x00\xff" * 50, "binary file"),
+        (b"Ti\xeau \xff\xfe\x80 \x81\x8d", "not valid UTF-8"),
+    ],
+)
+def test_bad_files_are_skipped_with_reason(tmp_path: Path, content: bytes, reason: str) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    good = tmp_path / "good.txt"
+    good.write_text("Tiêu đề\n" + BODY, encoding="utf-8")
+    items = list(read_inputs([str(bad), str(good)]))
+    skipped = [s for s in items if isinstance(s, Skipped)]
+    assert len(skipped) == 1 and str(bad) in skipped[0].reason and reason in skipped[0].reason
+    assert len(_docs(items)) == 1  # the batch went on
+
+
+def test_missing_file_raises_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(IngestError, match=r"nope\.txt: cannot read"):
+        list(read_file(tmp_path / "nope.txt"))
+
+
+def test_mojibake_is_repaired(tmp_path: Path) -> None:
+    f = tmp_path / "m.txt"
+    garbled = "Tổng thống Nga điện đàm\n" + BODY
+    f.write_bytes(garbled.encode("utf-8").decode("cp1252", errors="ignore").encode("utf-8"))
+    (doc,) = _docs(list(read_inputs([str(f)])))
+    assert doc.title == "Tổng thống Nga điện đàm"

@@ -1,0 +1,53 @@
+from diemtin.text import (
+    capitalized_phrases,
+    count_syllables,
+    fold_diacritics,
+    normalize,
+    split_sentences,
+    syllables,
+)
+
+
+def test_normalize_tone_placement_is_consistent() -> None:
+    # "hoà" and "hòa" are the same word written in two conventions; both become "hòa".
+    assert normalize("Hoà bình") == normalize("Hòa bình") == "Hòa bình"
+    assert normalize("thuý khoẻ") == "thúy khỏe"
+    # Closed syllables and shaped vowels are unambiguous and must stay as they are.
+    for word in ["hoàng", "người", "khuyến", "giữa", "quý", "xoáy", "ngoài", "được"]:
+        assert normalize(word) == word
+
+
+def test_normalize_nfc_and_invisibles() -> None:
+    decomposed = "Tie\u0302\u0301ng Vie\u0323\u0302t"  # NFD input
+    assert normalize(decomposed) == "Tiếng Việt"
+    assert normalize("điện\u200b\u00a0đàm\ufeff") == "điện đàm"
+    assert normalize("a\r\nb\rc") == "a\nb\nc"
+
+
+def test_fold_diacritics() -> None:
+    assert fold_diacritics("Điện đàm Đà Nẵng") == "Dien dam Da Nang"
+
+
+def test_split_sentences_keeps_initials_and_abbreviations() -> None:
+    text = "Ông D. Trump nói chuyện với V.Putin. TP. HCM mưa to. Ngày 13/4, hai bên điện đàm! Hết./."
+    assert split_sentences(text) == [
+        "Ông D. Trump nói chuyện với V.Putin.",
+        "TP. HCM mưa to.",
+        "Ngày 13/4, hai bên điện đàm!",
+        "Hết./.",
+    ]
+
+
+def test_split_sentences_does_not_split_numbers() -> None:
+    assert split_sentences("Giá tăng 1.000 đồng. Sau đó giảm.") == ["Giá tăng 1.000 đồng.", "Sau đó giảm."]
+
+
+def test_syllables() -> None:
+    assert syllables("Tổng_thống Nga, ngày 13/4") == ["tổng", "thống", "nga", "ngày", "13", "4"]
+    assert count_syllables("Tổng thống Nga") == 3
+
+
+def test_capitalized_phrases_finds_names() -> None:
+    phrases = capitalized_phrases("Tổng thống Nga Vladimir Putin và Nhà Trắng đã điện đàm.")
+    assert "Nga Vladimir Putin" in phrases
+    assert "Nhà Trắng" in phrases
