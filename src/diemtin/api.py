@@ -14,7 +14,8 @@ from .pipeline import Options
 def read_articles(paths: Iterable[str]) -> tuple[list[Article], list[Skipped]]:
     """Ingest and clean: the articles found under ``paths`` and the inputs skipped, with reasons."""
     docs, skipped = pipeline.read(paths)
-    return [a for a in clean.clean_documents(docs) if a.text.strip()], skipped
+    articles, empty = pipeline.drop_empty(clean.clean_documents(docs))
+    return articles, skipped + empty
 
 
 def digest(paths: Iterable[str] | str, options: Options | None = None) -> Digest:

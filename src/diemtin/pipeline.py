@@ -52,6 +52,17 @@ def read(paths: Iterable[str], stdin: BinaryIO | None = None) -> tuple[list[RawD
     return docs, skipped
 
 
+def drop_empty(articles: Sequence[Article]) -> tuple[list[Article], list[Skipped]]:
+    """Articles left with no body after cleaning are reported as skipped, not digested."""
+    kept = [a for a in articles if a.text.strip()]
+    empty = [
+        Skipped(a.path, f"{a.path}: no article text left after removing boilerplate")
+        for a in articles
+        if not a.text.strip()
+    ]
+    return kept, empty
+
+
 def _event_for(group: tuple[str, list[Article], int]) -> Event:
     """Per-event work (dating, summary): runs on whichever executor the pipeline was given."""
     eid, members, length = group
@@ -98,8 +109,8 @@ def run(paths: Iterable[str], options: Options | None = None, stdin: BinaryIO | 
     docs, skipped = read(paths, stdin=stdin)
     if opts.progress:
         opts.progress("clean", 0, len(docs))
-    articles = clean.clean_documents(docs)
-    articles = [a for a in articles if a.text.strip()]
+    articles, empty = drop_empty(clean.clean_documents(docs))
+    skipped.extend(empty)
     if opts.progress:
         opts.progress("clean", len(docs), len(docs))
     digest = build_digest(articles, opts)

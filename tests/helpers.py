@@ -1,0 +1,40 @@
+"""Small real-looking Vietnamese articles for tests (written for this project, not copied)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+CALL_2021 = """Ông Biden điện đàm với ông Putin, đề xuất gặp thượng đỉnh
+
+VOV.VN - Ngày 13/4/2021, Điện Kremlin cho biết Tổng thống Nga Vladimir Putin và Tổng thống Mỹ Joe Biden đã tiến hành điện đàm theo sáng kiến của phía Mỹ.
+
+Hai nhà lãnh đạo thảo luận kỹ lưỡng hiện trạng quan hệ Nga-Mỹ và một số vấn đề thời sự quốc tế.
+
+Tổng thống Mỹ đề nghị xem xét khả năng tổ chức một cuộc gặp thượng đỉnh trong tương lai gần.
+
+Tin liên quan
+
+Nga cảnh báo tàu Mỹ tránh xa bờ biển Nga
+Nga cảnh báo tàu Mỹ tránh xa bờ biển Nga
+"""
+
+FLOOD_2020 = """Miền Trung khẩn trương khắc phục hậu quả mưa lũ
+
+Ngày 20/10/2020, các tỉnh miền Trung tiếp tục huy động lực lượng khắc phục hậu quả đợt mưa lũ lịch sử.
+
+Theo Ban Chỉ đạo Trung ương về phòng chống thiên tai, mưa lũ đã làm hàng chục người thiệt mạng và hàng nghìn ngôi nhà bị ngập sâu.
+
+Chính phủ đã hỗ trợ khẩn cấp gạo và kinh phí cho các địa phương bị thiệt hại nặng nhất./.
+
+Theo TTXVN
+"""
+
+
+def write_articles(folder: Path, **articles: str) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for name, text in articles.items():
+        p = folder / f"{name}.txt"
+        p.write_text(text, encoding="utf-8")
+        paths.append(p)
+    return paths

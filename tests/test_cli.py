@@ -1,0 +1,92 @@
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from diemtin.cli import app
+
+from .helpers import CALL_2021, FLOOD_2020, write_articles
+
+runner = CliRunner()
+
+
+def _command_names() -> list[str]:
+    import typer.main
+
+    group = typer.main.get_group(app)
+    return sorted(group.commands)
+
+
+def test_every_command_help_ends_with_an_example() -> None:
+    names = _command_names()
+    assert {"digest", "summarize"} <= set(names)
+    for name in names:
+        result = runner.invoke(app, [name, "--help"], terminal_width=200)
+        assert result.exit_code == 0, name
+        tail = [ln.strip() for ln in result.output.strip().splitlines() if ln.strip()][-1]
+        assert tail.startswith("Example:") or "Example:" in result.output.strip().splitlines()[-2], name
+
+
+def test_digest_writes_three_reports(tmp_path: Path) -> None:
+    write_articles(tmp_path / "in", call=CALL_2021, flood=FLOOD_2020)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["digest", str(tmp_path / "in"), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    for name in ("digest.json", "digest.md", "digest.html"):
+        assert (out / name).is_file()
+        assert str(out / name) in result.output
+    data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    assert set(data) >= {"articles", "events", "stories", "timeline"}
+    art = data["articles"][0]
+    assert set(art) >= {"id", "path", "title", "source", "published", "text", "removed"}
+    ev = data["events"][0]
+    assert set(ev) >= {"id", "title", "date", "date_range", "date_evidence", "articles", "summary"}
+    assert all(set(s) == {"text", "article"} for e in data["events"] for s in e["summary"])
+    assert sorted(data["timeline"]) == sorted(e["id"] for e in data["events"])
+    titles = {a["title"] for a in data["articles"]}
+    assert "Miền Trung khẩn trương khắc phục hậu quả mưa lũ" in titles
+
+
+def test_digest_goes_on_past_a_bad_file_and_counts_it(tmp_path: Path) -> None:
+    write_articles(tmp_path / "in", call=CALL_2021)
+    (tmp_path / "in" / "broken.txt").write_bytes(b"\x00\x01\x02binary\x00" * 40)
+    result = runner.invoke(app, ["digest", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0
+    assert "broken.txt" in result.output and "1 input(s) skipped" in result.output
+
+
+def test_digest_exit_1_when_nothing_readable(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = runner.invoke(app, ["digest", str(tmp_path / "empty"), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 1
+    assert "no article" in result.output
+
+
+def test_summarize_each_one_json_line_per_cluster(tmp_path: Path) -> None:
+    write_articles(tmp_path / "data" / "c1", a=CALL_2021)
+    write_articles(tmp_path / "data" / "c2", b=FLOOD_2020)
+    result = runner.invoke(app, ["summarize", str(tmp_path / "data"), "--each", "--length", "40"])
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(ln) for ln in result.stdout.strip().splitlines()]
+    assert [ln["cluster"] for ln in lines] == ["c1", "c2"]
+    for ln in lines:
+        assert ln["sentences"] and all(set(s) == {"text", "article"} for s in ln["sentences"])
+
+
+@pytest.mark.parametrize("length", [15, 60])
+def test_summarize_respects_length(tmp_path: Path, length: int) -> None:
+    from diemtin.text import count_syllables
+
+    write_articles(tmp_path, a=CALL_2021, b=FLOOD_2020)
+    result = runner.invoke(app, ["summarize", str(tmp_path), "--length", str(length)])
+    assert result.exit_code == 0
+    lines = [ln for ln in result.stdout.splitlines() if ln.strip()]
+    assert sum(count_syllables(ln) for ln in lines) <= length
+
+
+def test_digest_reads_stdin(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["digest", "-", "-o", str(tmp_path / "o"), "-q"], input=FLOOD_2020)
+    assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "o" / "digest.json").read_text(encoding="utf-8"))
+    assert data["articles"][0]["path"] == "-"

@@ -1,0 +1,58 @@
+import re
+
+from diemtin.models import Article, Digest, Event, RemovedLine, Story, SummarySentence
+from diemtin.report import format_when, render_html, render_markdown
+
+
+def _digest(text: str = "Hai bên điện đàm.") -> Digest:
+    art = Article(
+        id="a1",
+        path="x.txt",
+        title="Tổng thống Nga điện đàm <b>bold</b>",
+        text=text,
+        source="VOV.VN",
+        removed=[RemovedLine("Tin liên quan <img src=x onerror=alert(1)>", "related-block")],
+    )
+    ev = Event(
+        id="e1",
+        title=art.title,
+        articles=["a1"],
+        date=None,
+        date_range=("2017-03-30", "2020-03-30"),
+        date_evidence="ngày 30/3",
+        summary=[SummarySentence(text, "a1")],
+        sources=["VOV.VN"],
+    )
+    return Digest(articles=[art], events=[ev], stories=[Story("s1", "Nga – Mỹ", ["e1"])], timeline=["e1"])
+
+
+def test_format_when_is_honest_about_ranges() -> None:
+    ev = Event(id="e", title="t", articles=[])
+    assert format_when(ev) == "chưa rõ ngày"
+    ev.date = "2022-02-12"
+    ev.date_range = ("2022-02-12", "2022-02-12")
+    assert format_when(ev) == "2022-02-12"
+    ev.date = None
+    ev.date_range = ("2017-03-30", "2020-03-30")
+    assert format_when(ev) == "2017-03-30 – 2020-03-30"
+
+
+def test_html_is_self_contained_and_escapes_article_text() -> None:
+    html = render_html(_digest('<script>window.pwned=1</script><a href="javascript:alert(1)">x</a>'))
+    assert "<script>" not in html
+    assert 'href="javascript:' not in html
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "&lt;b&gt;bold&lt;/b&gt;" in html
+    # Opens offline: no external stylesheet, script, font or image.
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert '<meta charset="utf-8">' in html and 'lang="vi"' in html
+    assert "<svg" in html  # the visual timeline
+
+
+def test_markdown_lists_story_events_summary_and_sources() -> None:
+    md = render_markdown(_digest())
+    assert "## Nga – Mỹ" in md
+    assert "### 2017-03-30 – 2020-03-30 — Tổng thống Nga điện đàm" in md
+    assert "- Hai bên điện đàm." in md
+    assert "Nguồn: VOV.VN" in md
+    assert "Căn cứ ngày: “ngày 30/3”" in md
