@@ -119,3 +119,32 @@ def test_mojibake_is_repaired(tmp_path: Path) -> None:
     f.write_bytes(garbled.encode("utf-8").decode("cp1252", errors="ignore").encode("utf-8"))
     (doc,) = _docs(list(read_inputs([str(f)])))
     assert doc.title == "Tổng thống Nga điện đàm"
+
+
+def test_warc_html_responses(tmp_path: Path) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    html = (
+        "<html><head><meta property='og:site_name' content='Tuổi Trẻ'></head><body><article>"
+        "<h1>Miền Trung khắc phục hậu quả mưa lũ</h1>"
+        "<p>Ngày 20/10/2020, các tỉnh miền Trung tiếp tục huy động lực lượng khắc phục hậu quả mưa lũ lịch sử.</p>"
+        "<p>Chính phủ đã hỗ trợ khẩn cấp gạo và kinh phí cho các địa phương bị thiệt hại nặng nhất.</p>"
+        "</article></body></html>"
+    ).encode()
+    path = tmp_path / "crawl.warc.gz"
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for url, ctype, payload in [
+            ("https://tuoitre.vn/a.htm", "text/html; charset=utf-8", html),
+            ("https://tuoitre.vn/logo.png", "image/png", b"\x89PNG...."),
+        ]:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", ctype)], protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(url, "response", payload=io.BytesIO(payload), http_headers=headers)
+            )
+    docs = _docs(list(read_inputs([str(tmp_path)])))
+    assert len(docs) == 1
+    assert docs[0].url == "https://tuoitre.vn/a.htm"
+    assert docs[0].title == "Miền Trung khắc phục hậu quả mưa lũ"
+    assert docs[0].source == "Tuổi Trẻ"
