@@ -1,23 +1,1013 @@
 """Vietnamese temporal expressions and event dates.
 
-PLACEHOLDER (being replaced by the real extractor): dates from publication metadata only.
+``extract_dates`` finds date mentions ("ngày 30/3", "13/4/2021", "22-23/04", "tháng 6/2021", "cuối năm
+ngoái", "hôm qua", "thứ Hai tuần trước", "15:06' - 14/11/2016", ...) and normalises each to an ISO value at
+the precision the text supports, with an ``earliest``/``latest`` range and the evidence for it.
+``date_event`` picks, for the articles of one event, the date the happening occurred or is scheduled
+(not the publication date), inferring a missing year only from the article's own evidence.
+
+Hand-written rather than a library: the date parsers on PyPI (dateparser, ...) know neither Vietnamese
+day/month order with relative words ("hôm 28/1", "tối mai", "cuối tuần trước") nor year inference from
+an article's other evidence, and they return a single datetime where honesty needs a range. The rules
+are documented in docs/dating.md.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import calendar
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 from .models import Article, TemporalExpression
+from .text import normalize, split_sentences
+
+__all__ = ["date_event", "extract_dates", "infer_reference", "parse_reference", "Reference"]
+
+
+# --------------------------------------------------------------------------------------------------
+# Reference: what is known about the date the text was written (its publication date)
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """What is known about the text's own date: exactly (``lo == hi``), a window, or nothing.
+
+    ``years`` are the candidate publication years; a year-less "ngày 30/3" is read in each of them
+    (Vietnamese news omits the year of dates in the year of publication), so one candidate year gives
+    a precise date and several give an honest range.
+    """
+
+    lo: date | None = None
+    hi: date | None = None
+    years: tuple[int, ...] = ()
+    why: str = ""
+
+    @property
+    def exact(self) -> date | None:
+        return self.lo if self.lo is not None and self.lo == self.hi else None
+
+    @property
+    def known(self) -> bool:
+        return bool(self.years)
+
+
+UNKNOWN = Reference()
+
+
+def parse_reference(value: str | None) -> Reference:
+    """A reference from ISO text: "2021-04-13" (or a datetime), "2021-04" or "2021"; None → unknown."""
+    if not value:
+        return UNKNOWN
+    v = value.strip()
+    m = re.match(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?", v)
+    if not m:
+        raise ValueError(f"reference date {value!r}: expected ISO 8601 (YYYY-MM-DD, YYYY-MM or YYYY)")
+    y = int(m.group(1))
+    if m.group(3):
+        d = date(y, int(m.group(2)), int(m.group(3)))
+        return Reference(d, d, (y,), f"publication date {d.isoformat()}")
+    if m.group(2):
+        mo = int(m.group(2))
+        return Reference(date(y, mo, 1), _month_end(y, mo), (y,), f"publication month {y}-{mo:02d}")
+    return Reference(date(y, 1, 1), date(y, 12, 31), (y,), f"publication year {y}")
+
+
+# --------------------------------------------------------------------------------------------------
+# Small date helpers
+
+
+def _month_end(y: int, m: int) -> date:
+    return date(y, m, calendar.monthrange(y, m)[1])
+
+
+def _safe_date(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _add_months(d: date, k: int) -> tuple[int, int]:
+    n = d.year * 12 + (d.month - 1) + k
+    return n // 12, n % 12 + 1
+
+
+def _value_for(lo: date | None, hi: date | None) -> str | None:
+    """The most precise ISO value every date in [lo, hi] shares: day, month, year, or None."""
+    if lo is None or hi is None:
+        return None
+    if lo == hi:
+        return lo.isoformat()
+    if (lo.year, lo.month) == (hi.year, hi.month):
+        return f"{lo.year:04d}-{lo.month:02d}"
+    if lo.year == hi.year:
+        return f"{lo.year:04d}"
+    return None
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+# --------------------------------------------------------------------------------------------------
+# Vocabulary (NFC, matched case-insensitively)
+
+_D = r"(0?[1-9]|[12]\d|3[01])"
+_M = r"(0?[1-9]|1[0-2])"
+_Y = r"((?:1[89]|20)\d{2})"
+# Words that introduce a day: "ngày 30/3", "hôm 28/1", "tối 12/2", "rạng sáng 5/6", "từ 1/3", "(22/10)".
+_DAY_MARK = (
+    r"(?:(?:rạng sáng|sáng|trưa|chiều|tối|đêm|hôm|ngày hôm)\s+(?:nay|qua|mai)|ngày|hôm|sáng|trưa|chiều|tối|đêm|khuya|rạng sáng|sáng sớm|từ|đến|tới|vào|hồi|trước|sau|"
+    r"nay|qua|thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật|cn)"
+)
+_NB = r"(?<![\w/.,-])"  # not glued to a preceding number or word
+_NA = r"(?![\w/]|[.,-]\d)"  # not continued by more digits ("30/3/2021" is one date, "1.920" a number)
+# Future cues of a clause. "tới" is not one by itself (it is also the preposition "to"); "tháng 7 tới"
+# and "tuần tới" are read by their own rules.
+_FUTURE = re.compile(r"\b(sẽ|dự kiến|dự định|sắp|chuẩn bị|kế hoạch|lên lịch|hẹn)\b", re.I)
+_PAST = re.compile(r"\b(đã|vừa|từng|hồi|qua)\b", re.I)
+_WEEKDAYS = {"hai": 0, "ba": 1, "tư": 2, "năm": 3, "sáu": 4, "bảy": 5, "2": 0, "3": 1, "4": 2, "5": 3}
+_WEEKDAYS |= {"6": 4, "7": 5, "chủ nhật": 6, "cn": 6}
+_MONTH_WORDS = {
+    "giêng": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7,
+    "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12,
+}  # fmt: skip
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+# Parts of a month / year. The boundaries are conventions (a third each), kept wide on purpose.
+_PART_MONTH = {"đầu": (1, 10), "thượng tuần": (1, 10), "giữa": (11, 20), "trung tuần": (11, 20)}
+_PART_MONTH |= {"cuối": (21, 31), "hạ tuần": (21, 31)}
+_PART_YEAR = {"đầu": (1, 4), "giữa": (5, 8), "cuối": (9, 12)}
+_REL_DAY = {
+    "hôm nay": 0, "ngày hôm nay": 0, "nay": 0, "hôm qua": -1, "ngày hôm qua": -1, "qua": -1,
+    "hôm kia": -2, "ngày hôm kia": -2, "ngày mai": 1, "mai": 1, "ngày kia": 2, "ngày mốt": 2, "mốt": 2,
+}  # fmt: skip
+_REL_WEEK = {"này": 0, "nay": 0, "trước": -1, "qua": -1, "vừa qua": -1, "tới": 1, "sau": 1}
+_REL_YEAR = {"nay": 0, "này": 0, "ngoái": -1, "trước": -1, "qua": -1, "kia": -2, "tới": 1, "sau": 1}
+_ORDINAL_NOUNS = re.compile(
+    r"(lần|cuộc|người|vòng|kỳ|khóa|khoá|phiên|số|hạng|lượt|đợt|bàn|trận|ván|ngày|tuần|năm|tháng|"
+    r"chiếc|điều|phần|bước|giai đoạn|nhiệm kỳ|mùa|đứng|xếp|là)\s*$",
+    re.I,
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# Mentions: what the text says, before resolution against a reference
+
+
+@dataclass(slots=True)
+class _Mention:
+    kind: str
+    start: int
+    end: int
+    text: str
+    day: int | None = None
+    day2: int | None = None
+    month: int | None = None
+    year: int | None = None
+    offset: int = 0  # relative words: days / weeks / months / years from the reference
+    part: tuple[int, int] | None = None  # sub-range (days of a month / months of a year / days of a week)
+    weekday: int | None = None
+    future: bool = False
+    past: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+_Handler = Callable[[re.Match[str]], "_Mention | None"]
+_RULES: list[tuple[re.Pattern[str], _Handler]] = []
+
+
+def _rule(pattern: str) -> Callable[[_Handler], _Handler]:
+    def deco(fn: _Handler) -> _Handler:
+        _RULES.append((re.compile(pattern, re.I), fn))
+        return fn
+
+    return deco
+
+
+def _i(s: str | None) -> int | None:
+    return int(s) if s else None
+
+
+def _weekday_of(word: str | None) -> int | None:
+    if not word:
+        return None
+    return _WEEKDAYS.get(re.sub(r"^thứ\s+", "", word.strip().lower()))
+
+
+_WD = r"(?:(thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật)\s*(?:,\s*|\(\s*)?(?:ngày\s+)?)?"
+
+
+@_rule(r"\b" + _Y + r"-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+def _iso_date(m: re.Match[str]) -> _Mention | None:
+    y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    if _safe_date(y, mo, d) is None:
+        return None
+    return _Mention("full", m.start(), m.end(), m.group(0), day=d, month=mo, year=y)
+
+
+# Metadata timestamps ("15:06' - 14/11/2016", "12.06.2023 | 17:24 PM") and full dates ("13/4/2021",
+# "30-3-2021", "ngày 13 tháng 4 năm 2021"), optionally with a weekday ("thứ Hai, 13/4/2021").
+@_rule(
+    r"(?:\d{1,2}[:h]\d{2}'?\s*(?:[-|,]\s*)?)?" + _WD + _NB + _D + r"\s*([/.-])\s*" + _M + r"\s*\3\s*" + _Y
+    + r"(?:\s*[|,-]?\s*\d{1,2}:\d{2}(?:\s*[AP]M)?)?(?!\d)"
+)  # fmt: skip
+def _full_numeric(m: re.Match[str]) -> _Mention | None:
+    d, mo, y = int(m.group(2)), int(m.group(4)), int(m.group(5))
+    if _safe_date(y, mo, d) is None:
+        return None
+    return _Mention(
+        "full", m.start(), m.end(), m.group(0), day=d, month=mo, year=y, weekday=_weekday_of(m.group(1))
+    )
+
+
+@_rule(_WD + r"\bngày\s+" + _D + r"\s+tháng\s+" + _M + r"(?:\s*(?:năm|,)\s*" + _Y + r")?\b")
+def _written(m: re.Match[str]) -> _Mention | None:
+    d, mo, y = int(m.group(2)), int(m.group(3)), _i(m.group(4))
+    kind = "full" if y else "daymonth"
+    return _Mention(
+        kind, m.start(), m.end(), m.group(0), day=d, month=mo, year=y, weekday=_weekday_of(m.group(1))
+    )
+
+
+# Day ranges: "22-23/04", "ngày 7 và 8/7/2022", "từ 20 đến 26-10", "20-21 và 22/10/2013".
+@_rule(
+    r"(?:\bngày\s+)?" + _NB + _D + r"(?:\s*(?:-|–)\s*\d{1,2}(?=\s*(?:và|,)))?\s*(-|–|và|đến|,)\s*(?:ngày\s+)?"
+    + _D + r"\s*([/.-])\s*" + _M + r"(?:\s*\4\s*" + _Y + r")?" + _NA
+)  # fmt: skip
+def _day_range(m: re.Match[str]) -> _Mention | None:
+    d1, join, d2, sep, mo, y = (
+        int(m.group(1)),
+        m.group(2),
+        int(m.group(3)),
+        m.group(4),
+        int(m.group(5)),
+        _i(m.group(6)),
+    )
+    if d2 <= d1 or (sep != "/" and join in ("-", "–")) or _safe_date(2000, mo, d2) is None:
+        return None
+    return _Mention("dayrange", m.start(), m.end(), m.group(0), day=d1, day2=d2, month=mo, year=y)
+
+
+# Spans: "từ ngày 22/7 - 22/10/2022", "từ 1/10/2021 đến 30/6/2022": the start takes the end's year.
+@_rule(
+    _NB + _D + r"\s*/\s*" + _M + r"(?:\s*/\s*" + _Y + r")?\s*(?:-|–|đến(?:\s+hết)?)\s*(?:ngày\s+)?"
+    + _D + r"\s*/\s*" + _M + r"\s*/\s*" + _Y + _NA
+)  # fmt: skip
+def _span(m: re.Match[str]) -> _Mention | None:
+    d1, m1, y1, d2, m2, y2 = (_i(g) for g in m.groups())
+    assert d1 and m1 and d2 and m2 and y2
+    end = _safe_date(y2, m2, d2)
+    y = y1 or (y2 if (m1, d1) <= (m2, d2) else y2 - 1)
+    start = _safe_date(y, m1, d1)
+    if start is None or end is None or start > end:
+        return None
+    men = _Mention("span", m.start(), m.end(), m.group(0), day=d1, month=m1, year=y)
+    men.extra["end"] = end.isoformat()
+    return men
+
+
+# Day and month, no year. "/" is accepted after a day word or bare when it cannot be a fraction
+# (day > month, not "24/7"); "-" and "." only after a day word ("ngày 23-10", "hôm 21.10"), since
+# bare they are scores, ranges and decimals.
+@_rule(
+    r"(?:\b(" + _DAY_MARK + r")\s*(?:\(\s*|,\s*)?(?:ngày\s+)?)?" + _NB + _D + r"\s*([/.-])\s*" + _M + _NA
+    + r"(?!\s*(?:%|tỷ|triệu|nghìn|giờ|phút|điểm|bàn|km|m\b))"
+)  # fmt: skip
+def _day_month(m: re.Match[str]) -> _Mention | None:
+    mark, d, sep, mo = m.group(1), int(m.group(2)), m.group(3), int(m.group(4))
+    if _safe_date(2000, mo, d) is None:  # leap year: 29/2 is a date
+        return None
+    paren = m.string[max(0, m.start() - 1) : m.start()] == "(" and m.string[m.end() : m.end() + 1] == ")"
+    if not mark and not (paren and sep == "/"):
+        if sep != "/" or d <= mo or (d, mo) == (24, 7):
+            return None
+    wd = _weekday_of(mark) if mark and mark.lower().startswith(("thứ", "chủ", "cn")) else None
+    return _Mention("daymonth", m.start(), m.end(), m.group(0), day=d, month=mo, weekday=wd)
+
+
+# Month (and year): "tháng 6/2021", "tháng 1.2013", "tháng 6 năm 2021", "đầu tháng 6", "cuối tháng Mười",
+# "tháng 7 tới"; parts of a month map to day ranges.
+@_rule(
+    r"(?:\b(đầu|giữa|cuối|thượng tuần|trung tuần|hạ tuần)\s+)?\btháng\s+(" + _M[1:-1]
+    + r"|mười một|mười hai|giêng|chạp|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\b"
+    + r"(?:\s*(?:/|\.|-|năm)\s*" + _Y + r"\b)?(\s+(?:tới|sau|này|trước|qua|vừa qua|năm\s+(?:nay|ngoái|trước|tới|sau)))?"
+)  # fmt: skip
+def _month(m: re.Match[str]) -> _Mention | None:
+    part, word, y, rel = m.group(1), m.group(2), _i(m.group(3)), (m.group(4) or "").strip().lower()
+    if word.isdigit():
+        mo = int(word)
+    else:
+        # Month names in words only when capitalised ("tháng Mười"): "tháng năm" is also "months and years".
+        if not word[0].isupper():
+            return None
+        mo = _MONTH_WORDS[word.lower()]
+    if y is None and word.lower() == "năm":
+        return None
+    pm = _PART_MONTH[part.lower()] if part else None
+    men = _Mention("monthyear" if y else "month", m.start(), m.end(), m.group(0), month=mo, year=y, part=pm)
+    if rel.startswith("năm"):  # "tháng 11 năm ngoái": a month of the reference year shifted
+        men.kind = "relmonthyear"
+        men.offset = _REL_YEAR[rel.split()[-1]]
+        return men
+    men.future = rel in ("tới", "sau")
+    men.past = rel in ("trước", "qua", "vừa qua")
+    return men
+
+
+# Relative month: "tháng này", "tháng trước", "đầu tháng tới", bare "đầu tháng" (of the reference month).
+@_rule(
+    r"\b(?:(đầu|giữa|cuối)\s+)?tháng\s+(này|nay|trước|qua|vừa qua|tới|sau)\b|\b(đầu|giữa|cuối)\s+tháng\b(?!\s+\d)"
+)
+def _rel_month(m: re.Match[str]) -> _Mention | None:
+    part = (m.group(1) or m.group(3) or "").lower()
+    rel = (m.group(2) or "này").lower()
+    men = _Mention("relmonth", m.start(), m.end(), m.group(0), offset=_REL_WEEK[rel])
+    men.part = _PART_MONTH[part] if part else None
+    return men
+
+
+# Years: "năm 2017", "đầu năm 2021", "cuối năm ngoái", "năm nay", "năm tới", "quý I/2021", "3 năm trước".
+@_rule(r"\b(?:(đầu|giữa|cuối)\s+)?năm\s+" + _Y + r"\b")
+def _year(m: re.Match[str]) -> _Mention | None:
+    part = m.group(1)
+    men = _Mention("year", m.start(), m.end(), m.group(0), year=int(m.group(2)))
+    men.part = _PART_YEAR[part.lower()] if part else None
+    return men
+
+
+@_rule(r"(?<!\d\s)(?<!\d)\b(?:(đầu|giữa|cuối)\s+)?năm\s+(nay|ngoái|kia|tới|sau)\b")
+def _rel_year(m: re.Match[str]) -> _Mention | None:
+    part = m.group(1)
+    men = _Mention("relyear", m.start(), m.end(), m.group(0), offset=_REL_YEAR[m.group(2).lower()])
+    men.part = _PART_YEAR[part.lower()] if part else None
+    return men
+
+
+@_rule(r"\bquý\s+(iv|iii|ii|i|[1-4])\s*(?:/|năm|-)\s*" + _Y + r"\b")
+def _quarter(m: re.Match[str]) -> _Mention | None:
+    q = _ROMAN[m.group(1).lower()]
+    men = _Mention("year", m.start(), m.end(), m.group(0), year=int(m.group(2)))
+    men.part = (3 * q - 2, 3 * q)
+    return men
+
+
+# "3 ngày trước", "cách đây 2 tuần", "hai năm trước".
+_NUM_WORDS = {
+    "một": 1,
+    "hai": 2,
+    "ba": 3,
+    "bốn": 4,
+    "năm": 5,
+    "sáu": 6,
+    "bảy": 7,
+    "tám": 8,
+    "chín": 9,
+    "mười": 10,
+}
+
+
+@_rule(
+    r"\b(?:cách đây\s+(\d{1,3}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(ngày|tuần|tháng|năm)"
+    r"|(\d{1,3}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(ngày|tuần|tháng|năm)\s+(trước|sau|nữa))\b"
+)
+def _ago(m: re.Match[str]) -> _Mention | None:
+    num = m.group(1) or m.group(3)
+    unit = (m.group(2) or m.group(4)).lower()
+    n = int(num) if num.isdigit() else _NUM_WORDS[num.lower()]
+    sign = 1 if (m.group(5) or "").lower() in ("sau", "nữa") else -1
+    return _Mention("ago", m.start(), m.end(), m.group(0), offset=sign * n, extra={"unit": unit})
+
+
+# Relative days: "hôm nay", "hôm qua", "sáng nay", "tối mai", "đêm qua", "ngày mai", "rạng sáng nay".
+@_rule(
+    r"\b(?:(?:rạng sáng|sáng sớm|sáng|trưa|chiều|tối|đêm|khuya)\s+(nay|qua|mai|hôm qua|hôm nay)"
+    r"|(ngày hôm nay|ngày hôm qua|ngày hôm kia|hôm nay|hôm qua|hôm kia|ngày mai|ngày kia|ngày mốt))\b"
+    r"(?!\s*(?:\(|,\s*)?(?:ngày\s+)?\d{1,2}\s*[/.-]\s*\d)"  # "hôm nay (22/10)": the date itself wins
+)
+def _rel_day(m: re.Match[str]) -> _Mention | None:
+    word = (m.group(1) or m.group(2)).lower()
+    return _Mention("relday", m.start(), m.end(), m.group(0), offset=_REL_DAY[word])
+
+
+# Weeks: "tuần trước", "tuần này", "tuần tới", "cuối tuần qua", "đầu tuần", bare "cuối tuần".
+@_rule(r"\b(?:(đầu|giữa|cuối)\s+)?tuần\s+(này|nay|trước|qua|vừa qua|tới|sau)\b|\b(đầu|giữa|cuối)\s+tuần\b")
+def _week(m: re.Match[str]) -> _Mention | None:
+    part = (m.group(1) or m.group(3) or "").lower()
+    rel = m.group(2).lower() if m.group(2) else ""
+    if m.start() >= 4 and re.search(r"\d\s*$", m.string[: m.start()]):
+        return None  # "3 tuần qua" is a duration, not a date
+    span = {"đầu": (0, 1), "giữa": (1, 3), "cuối": (5, 6)}.get(part, (0, 6))
+    men = _Mention("week", m.start(), m.end(), m.group(0), offset=_REL_WEEK[rel] if rel else 0, part=span)
+    men.extra["bare"] = "" if rel else "1"
+    men.extra["qua"] = "1" if rel in ("qua", "vừa qua") else ""
+    return men
+
+
+# Weekday names: "thứ Hai", "hôm thứ sáu", "thứ Năm tuần trước", "Chủ nhật tới". "Thứ hai" is also the
+# ordinal "second" ("lần thứ hai", "Thứ hai, ..."), so a lower-case or sentence-initial name needs a day
+# word before it or a week word after it.
+@_rule(
+    r"(?:\b(hôm|vào|ngày|sáng|trưa|chiều|tối|đêm|từ|đến|tới|hồi|khuya|rạng sáng)\s+)?"
+    r"\b(thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật)\b(?!\s*[/.-]?\s*\d)"
+    r"(?:\s+(tuần\s+(?:này|trước|qua|tới|sau)|tuần\s+vừa\s+qua|vừa qua|này|tới|trước|qua|đầu tuần))?"
+)
+def _weekday(m: re.Match[str]) -> _Mention | None:
+    mark, name, rel = m.group(1), m.group(2), (m.group(3) or "").lower()
+    before = m.string[max(0, m.start() - 30) : m.start()]
+    is_word_upper = name.split()[-1][:1].isupper()
+    sentence_start = not before.strip() or before.rstrip()[-1:] in ".!?:\n"
+    if not (mark or rel):
+        if name.lower() == "chủ nhật" and not _ORDINAL_NOUNS.search(before):
+            pass
+        elif not is_word_upper or sentence_start or _ORDINAL_NOUNS.search(before):
+            return None
+        after = m.string[m.end() : m.end() + 2]
+        if sentence_start or after.startswith(","):
+            return None
+    wd = _weekday_of(name)
+    if wd is None:
+        return None
+    off = 0
+    if rel:
+        off = -1 if ("trước" in rel or "qua" in rel) else 1 if ("tới" in rel or "sau" in rel) else 0
+    men = _Mention("weekday", m.start(), m.end(), m.group(0), weekday=wd, offset=off)
+    men.extra["rel"] = rel
+    return men
+
+
+def _scan(text: str) -> list[_Mention]:
+    """All mentions, longest first where they overlap, in text order."""
+    found: list[_Mention] = []
+    for pat, fn in _RULES:
+        for m in pat.finditer(text):
+            men = fn(m)
+            if men is not None and men.end > men.start:
+                found.append(men)
+    found.sort(key=lambda x: (-(x.end - x.start), x.start))
+    taken: list[_Mention] = []
+    for men in found:
+        if all(men.end <= t.start or men.start >= t.end for t in taken):
+            taken.append(men)
+    taken.sort(key=lambda x: x.start)
+    for men in taken:
+        ctx = _clause(text, men.start, men.end)
+        men.future = men.future or bool(_FUTURE.search(ctx))
+        men.past = men.past or bool(_PAST.search(ctx))
+        # Trim a leading connective captured as a day marker ("vào ngày 12/2" is reported as "ngày 12/2").
+        lead = re.match(r"(?:vào|từ|đến|tới|trước|sau|hồi)\s+(?=\S)", men.text, re.I)
+        if lead and men.kind in ("daymonth", "full", "dayrange"):
+            men.start += lead.end()
+            men.text = men.text[lead.end() :]
+    return taken
+
+
+def _clause(text: str, start: int, end: int) -> str:
+    """The clause around a mention (between commas/semicolons/sentence ends), for tense cues."""
+    lo = max(text.rfind(c, 0, start) for c in ".;!?\n")
+    hi_candidates = [i for c in ".;!?\n" if (i := text.find(c, end)) != -1]
+    hi = min(hi_candidates) if hi_candidates else len(text)
+    return text[lo + 1 : start] + " " + text[end:hi]
+
+
+# --------------------------------------------------------------------------------------------------
+# Resolution
+
+
+@dataclass(slots=True)
+class _Resolved:
+    lo: date | None
+    hi: date | None
+    why: str
+
+
+def _nearest(d: int, mo: int, ref: date, future: bool) -> date | None:
+    """The occurrence of day/month nearest the reference; past is likelier in news, unless marked future."""
+    best: tuple[float, date] | None = None
+    for y in (ref.year - 1, ref.year, ref.year + 1):
+        x = _safe_date(y, mo, d)
+        if x is None:
+            continue
+        delta = (x - ref).days
+        # A future date counts 3x its distance (news reports what happened), a past one 3x when the
+        # clause says it is ahead ("sẽ", "dự kiến", "tới").
+        cost = abs(delta) * (3.0 if (delta > 0) != future and delta != 0 else 1.0)
+        if best is None or cost < best[0]:
+            best = (cost, x)
+    return best[1] if best else None
+
+
+def _span_years(
+    years: Sequence[int], f: Callable[[int], tuple[date, date] | None]
+) -> tuple[date, date] | None:
+    spans = [s for y in years if (s := f(y)) is not None]
+    if not spans:
+        return None
+    return min(s[0] for s in spans), max(s[1] for s in spans)
+
+
+def _shift_span(ref: Reference, f: Callable[[date], tuple[date, date]]) -> tuple[date, date] | None:
+    """Apply a relative rule to both ends of the reference window and take the span."""
+    if ref.lo is None or ref.hi is None:
+        return None
+    a, b = f(ref.lo), f(ref.hi)
+    return min(a[0], b[0]), max(a[1], b[1])
+
+
+def _week_span(d: date, offset: int, part: tuple[int, int]) -> tuple[date, date]:
+    monday = d - timedelta(days=d.weekday()) + timedelta(weeks=offset)
+    return monday + timedelta(days=part[0]), monday + timedelta(days=part[1])
+
+
+def _resolve(men: _Mention, ref: Reference) -> _Resolved:
+    """Turn a mention into a date range using the reference; explain how."""
+    k = men.kind
+    rwhy = ref.why or "the reference date"
+    if k == "full":
+        x = date(men.year or 1, men.month or 1, men.day or 1)
+        return _Resolved(x, x, "full date in the text")
+    if k == "span":
+        a = date(men.year or 1, men.month or 1, men.day or 1)
+        return _Resolved(a, date.fromisoformat(men.extra["end"]), "span with its end year in the text")
+    if k in ("daymonth", "dayrange"):
+        d1, d2, mo = men.day or 1, men.day2 or men.day or 1, men.month or 1
+        if men.year:
+            lo, hi = _safe_date(men.year, mo, d1), _safe_date(men.year, mo, d2)
+            return _Resolved(lo, hi, "full date in the text")
+        ex = ref.exact
+        if ex is not None:
+            first = _nearest(d1, mo, ex, men.future)
+            if first is None:
+                return _Resolved(None, None, "not a calendar date")
+            last = _safe_date(first.year, mo, d2)
+            return _Resolved(first, last, f"year from {rwhy} (nearest such day)")
+        years = list(ref.years)
+        if men.weekday is not None:  # "thứ Hai (13/4)": only years where 13/4 is a Monday
+            fit = [y for y in years if (x := _safe_date(y, mo, d1)) and x.weekday() == men.weekday]
+            if fit:
+                years = fit
+        span = _span_years(
+            years, lambda y: (a, b) if (a := _safe_date(y, mo, d1)) and (b := _safe_date(y, mo, d2)) else None
+        )
+        if span is None:
+            return _Resolved(None, None, "year not stated and no year evidence in the text")
+        why = f"year not stated; {rwhy}" if len(years) > 1 else f"year from {rwhy}"
+        return _Resolved(span[0], span[1], why)
+    if k in ("month", "monthyear"):
+        mo = men.month or 1
+        part = men.part or (1, 31)
+
+        def mspan(y: int) -> tuple[date, date]:
+            end = _month_end(y, mo)
+            return date(y, mo, min(part[0], end.day)), date(y, mo, min(part[1], end.day))
+
+        if men.year:
+            a, b = mspan(men.year)
+            return _Resolved(a, b, "month and year in the text")
+        ex = ref.exact
+        if ex is not None:
+            near = _nearest(min(15, _month_end(ex.year, mo).day), mo, ex, men.future)
+            y = near.year if near else ex.year
+            if men.future and date(y, mo, 1) < date(ex.year, ex.month, 1):
+                y += 1
+            if men.past and date(y, mo, 1) > date(ex.year, ex.month, 1):
+                y -= 1
+            a, b = mspan(y)
+            return _Resolved(a, b, f"year from {rwhy}")
+        span = _span_years(ref.years, mspan)
+        if span is None:
+            return _Resolved(None, None, "year not stated and no year evidence in the text")
+        return _Resolved(span[0], span[1], f"year from {rwhy}")
+    if k == "relmonthyear":
+        mo, p = men.month or 1, men.part or (1, 31)
+
+        def rmy(y: int) -> tuple[date, date]:
+            end = _month_end(y + men.offset, mo)
+            return date(end.year, mo, min(p[0], end.day)), date(end.year, mo, min(p[1], end.day))
+
+        return _rel(_span_years(ref.years, rmy), f"relative to {rwhy}")
+    if k == "year":
+        y = men.year or 1
+        p = men.part or (1, 12)
+        return _Resolved(date(y, p[0], 1), _month_end(y, p[1]), "year in the text")
+    if k == "relyear":
+        p = men.part or (1, 12)
+        span = _span_years(
+            ref.years, lambda y: (date(y + men.offset, p[0], 1), _month_end(y + men.offset, p[1]))
+        )
+        return _rel(span, f"relative to {rwhy}")
+    if k == "relmonth":
+        p = men.part or (1, 31)
+
+        def rm(d: date) -> tuple[date, date]:
+            y, mo = _add_months(d, men.offset)
+            end = _month_end(y, mo)
+            return date(y, mo, min(p[0], end.day)), date(y, mo, min(p[1], end.day))
+
+        return _rel(_shift_span(ref, rm), f"relative to {rwhy}")
+    if k == "relday":
+        return _rel(_shift_span(ref, lambda d: (d + timedelta(men.offset),) * 2), f"relative to {rwhy}")
+    if k == "ago":
+        unit, n = men.extra["unit"], men.offset
+
+        def ago(d: date) -> tuple[date, date]:
+            if unit == "ngày":
+                x = d + timedelta(days=n)
+                return x, x
+            if unit == "tuần":
+                return _week_span(d, n, (0, 6))
+            if unit == "tháng":
+                y, mo = _add_months(d, n)
+                return date(y, mo, 1), _month_end(y, mo)
+            return date(d.year + n, 1, 1), date(d.year + n, 12, 31)
+
+        return _rel(_shift_span(ref, ago), f"relative to {rwhy}")
+    if k == "week":
+        off, part = men.offset, men.part or (0, 6)
+        ex = ref.exact
+        if men.extra.get("bare") and part == (5, 6) and ex is not None and ex.weekday() < 5:
+            # Bare "cuối tuần" read on a weekday: the weekend just past if the clause is past, else ahead.
+            off = -1 if men.past and not men.future else 0
+
+        def wk(d: date) -> tuple[date, date]:
+            # "tuần qua" (the week gone by) written on a weekend is the week now ending.
+            o = 0 if men.extra.get("qua") and d.weekday() >= 5 else off
+            return _week_span(d, o, part)
+
+        return _rel(_shift_span(ref, wk), f"relative to {rwhy}")
+    if k == "weekday":
+        wd, off, rel = men.weekday or 0, men.offset, men.extra.get("rel", "")
+
+        def wday(d: date) -> tuple[date, date]:
+            if "tuần" in rel:  # "thứ Năm tuần trước": that weekday in the named week
+                x = _week_span(d, off, (wd, wd))[0]
+            elif off > 0 or (men.future and not men.past and off == 0 and "này" not in rel):
+                x = d + timedelta(days=(wd - d.weekday()) % 7 or 7)  # the next one
+            elif "này" in rel:
+                x = _week_span(d, 0, (wd, wd))[0]
+            else:
+                x = d - timedelta(days=(d.weekday() - wd) % 7)  # the latest one, today included
+            return x, x
+
+        return _rel(_shift_span(ref, wday), f"relative to {rwhy}")
+    return _Resolved(None, None, "unrecognised")
+
+
+def _rel(span: tuple[date, date] | None, why: str) -> _Resolved:
+    if span is None:
+        return _Resolved(None, None, "relative, and the text's own date is unknown")
+    return _Resolved(span[0], span[1], why)
+
+
+def _expression(text: str, men: _Mention, res: _Resolved, offset: int = 0) -> TemporalExpression:
+    return TemporalExpression(
+        text=men.text.strip(),
+        value=_value_for(res.lo, res.hi),
+        earliest=_iso(res.lo),
+        latest=_iso(res.hi),
+        start=men.start + offset,
+        end=men.end + offset,
+        evidence=res.why,
+    )
+
+
+# --------------------------------------------------------------------------------------------------
+# Year inference from the text's own evidence
+
+_YEAR_FUTURE = re.compile(r"\b(sẽ|dự kiến|sắp)\b", re.I)
+_LAST_YEAR = re.compile(r"\b(đầu|giữa|cuối)?\s*năm\s+(ngoái|nay)\b", re.I)
+_BEFORE_MARK = re.compile(r"\btrước đó\b", re.I)
+
+
+def infer_reference(text: str, related: Sequence[date] = ()) -> Reference:
+    """Candidate years of the text's own date, from its evidence only (no publication date known).
+
+    Rules (each a general property of news text, see docs/dating.md):
+    1. the text's full dates (past) bound it from below, and its latest one is at most a year old:
+       a year-less "ngày 11/2" in a text whose full dates are all in Y or earlier is in Y or Y+1;
+    2. "Năm Y, ... sẽ ..." (a year spoken of in the future) means the text was written before Y;
+    3. "cuối/đầu/giữa năm ngoái" (or "năm nay") matching a full date in that part of year Y gives Y+1 (Y);
+    4. ``related``: timestamps of the article's related-headline list (weak: those are older articles).
+    """
+    sentences = split_sentences(text)
+    full_years: list[int] = []
+    full_dates: list[date] = []
+    lo_year: int | None = None
+    hi_year: int | None = None
+    why: list[str] = []
+    for s in sentences:
+        for men in _scan(s):
+            if men.kind in ("full", "monthyear") and men.year and not men.future:
+                full_years.append(men.year)
+                if men.kind == "full":
+                    full_dates.append(date(men.year, men.month or 1, men.day or 1))
+                else:
+                    full_dates.append(date(men.year, men.month or 1, 1))
+            if men.kind == "year" and men.year and men.future and _YEAR_FUTURE.search(s):
+                head = s.lstrip("“\"'- ").lower().startswith(("năm ", "trong năm ", "sang năm "))
+                bound = men.year - 1 if head else men.year
+                if hi_year is None or bound < hi_year:
+                    hi_year = bound
+                    why.append(f"written before {bound + 1} ('{_short(s)}')")
+    cands: set[int] | None = None
+    if full_years:
+        ymax = max(full_years)
+        cands = {ymax, ymax + 1}
+        lo_year = ymax
+        why.insert(0, f"its latest full date is in {ymax}, so its own year is {ymax} or {ymax + 1}")
+    if related:
+        r = max(related)
+        if lo_year is None or r.year > lo_year:
+            lo_year = r.year
+        why.append(f"related headlines dated up to {r.strftime('%d/%m/%Y')} (weak)")
+    if cands is None and lo_year is not None and hi_year is not None and 0 <= hi_year - lo_year <= 1:
+        cands = set(range(lo_year, hi_year + 1))
+    if cands is None:
+        return Reference(why="; ".join(why))
+    bounded = {y for y in cands if (lo_year is None or y >= lo_year) and (hi_year is None or y <= hi_year)}
+    cands = bounded or cands
+    # Rule 3: "cuối năm ngoái" that matches a full date in the last months of year Y: the text is of Y+1.
+    if len(cands) > 1:
+        for s in sentences:
+            for m in _LAST_YEAR.finditer(s):
+                part = _PART_YEAR.get((m.group(1) or "").lower(), (1, 12))
+                shift = 1 if m.group(2).lower() == "ngoái" else 0
+                hits = {d.year + shift for d in full_dates if part[0] <= d.month <= part[1]}
+                if len(hits & cands) == 1:
+                    (y,) = hits & cands
+                    cands = {y}
+                    why.append(f"'{m.group(0).strip()}' matches a full date of {y - shift}")
+                    break
+            if len(cands) == 1:
+                break
+    years = tuple(sorted(cands))
+    lo = date(years[0], 1, 1)
+    if related and max(related).year == years[0] and len(years) == 1:
+        lo = max(related)
+    return Reference(lo, date(years[-1], 12, 31), years, "the text's own date (" + "; ".join(why) + ")")
+
+
+def _short(s: str, n: int = 60) -> str:
+    s = s.strip()
+    return s if len(s) <= n else s[: n - 1].rstrip() + "…"
+
+
+# --------------------------------------------------------------------------------------------------
+# Public API: expressions
 
 
 def extract_dates(text: str, reference: str | None = None) -> list[TemporalExpression]:
-    """Temporal expressions in ``text``, resolved against ``reference`` (ISO date) when relative."""
-    return []
+    """Temporal expressions in ``text``, resolved against ``reference`` (ISO date) when relative.
+
+    Without a reference, year-less and relative expressions are resolved against what the text itself
+    shows about its own date (``infer_reference``); with none, they get ``value=None`` and no range.
+    """
+    text = normalize(text)
+    ref = parse_reference(reference) if reference else infer_reference(text)
+    return [_expression(text, d.men, d.res) for d in _dated_mentions(text, ref)]
+
+
+@dataclass(slots=True)
+class _Dated:
+    men: _Mention
+    res: _Resolved
+    sentence: str
+    index: int
+    send: int = 0  # where the sentence ends in the text
+
+
+_YEARLESS = ("daymonth", "dayrange", "month", "relyear", "relmonthyear")
+
+
+def _dated_mentions(text: str, ref: Reference) -> list[_Dated]:
+    """Every mention of ``text`` (offsets into it), resolved in its sentence's context."""
+    sentences = list(_sentence_spans(text))
+    scanned: list[list[_Mention]] = []
+    for off, s in sentences:
+        mens = _scan(s)
+        for men in mens:
+            men.start += off
+            men.end += off
+        scanned.append(mens)
+
+    def explicit_years(mens: list[_Mention]) -> list[int]:
+        ys = [m.year for m in mens if m.year and m.kind in ("full", "monthyear", "span") and not m.future]
+        return ys + [int(m.extra["end"][:4]) for m in mens if m.kind == "span" and not m.future]
+
+    ymax = max((y for mens in scanned for y in explicit_years(mens)), default=None)
+    out: list[_Dated] = []
+    for idx, ((off, s), mens) in enumerate(zip(sentences, scanned, strict=True)):
+        own = explicit_years(mens)
+        sref = ref
+        # Anaphoric year: "từ đầu tháng 4/2022, tính đến ngày 5/5" — a year-less date in a sentence whose
+        # stated year is the text's latest is in that year (used only without a publication date).
+        if ref.exact is None and own and max(own) == ymax:
+            y = max(own)
+            sref = Reference(
+                date(y, 1, 1), date(y, 12, 31), (y,), f"the year {y} stated in the same sentence"
+            )
+        for men in mens:
+            r = sref if men.kind in _YEARLESS else ref
+            out.append(_Dated(men, _resolve_in_context(text, men, r, out), s, idx, off + len(s)))
+    return out
+
+
+def _resolve_in_context(text: str, men: _Mention, ref: Reference, before: Sequence[_Dated]) -> _Resolved:
+    """Relative words inside a quotation are relative to the day the quote was said, not to publication:
+    the latest earlier date followed by a reporting verb ("Ngày 11/2, ông Peskov cho hay ...")."""
+    if men.kind in ("relday", "week", "weekday") and _in_quote(text, men.start):
+        for d in reversed(before):
+            nxt = min((x.men.start for x in before if x.men.start > d.men.end), default=len(text))
+            said = _REPORTING.search(text[d.men.end : min(nxt, men.start, d.send)])
+            if said and d.res.lo is not None and d.res.lo == d.res.hi and d.men.kind in ("full", "daymonth"):
+                anchor = d.res.lo
+                return _resolve(
+                    men,
+                    Reference(anchor, anchor, (anchor.year,), f"the day it was said ({anchor.isoformat()})"),
+                )
+    return _resolve(men, ref)
+
+
+def _in_quote(text: str, pos: int) -> bool:
+    before = text[:pos]
+    opens = before.count("“") - before.count("”")
+    return opens > 0 or before.count('"') % 2 == 1
+
+
+def _sentence_spans(body: str) -> Iterator[tuple[int, str]]:
+    pos = 0
+    for s in split_sentences(body):
+        i = body.find(s, pos)
+        if i < 0:
+            i = pos
+        yield i, s
+        pos = i + len(s)
+
+
+# Reporting verbs: "Ngày 11/2, ông X cho hay ... vào ngày 12/2": the first date is when it was said.
+_REPORTING = re.compile(
+    r"\b(cho biết|cho hay|thông báo|tuyên bố|đưa tin|xác nhận|công bố|loan báo|nói)\b", re.I
+)
+
+
+# --------------------------------------------------------------------------------------------------
+# Event dates
+
+# Lines that open a portal's link lists: what follows is not the article.
+_BLOCK_HEAD = re.compile(
+    r"^\s*(tin|bài|video)\s+(liên quan|cùng chuyên mục|cùng chủ đề|khác|mới|mới nhất|mới hơn|cũ hơn|"
+    r"đọc nhiều|xem nhiều|nổi bật)\b|^\s*(xem tin theo ngày|xem thêm|đọc thêm|có thể bạn quan tâm)\b",
+    re.I,
+)
+_RELATED_HEAD = re.compile(r"^\s*(tin|bài)\s+(liên quan|cùng chủ đề)\b", re.I)
+_TIMESTAMP_LINE = re.compile(
+    r"^\s*(?:\d{1,2}:\d{2}'?\s*[-|]\s*)?(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:\s*[|-]\s*\d{1,2}:\d{2}.*)?\s*$"
+)
+_END_MARK = re.compile(r"\./\.\s*$|/\.\s*$")
+_BACKGROUND = re.compile(r"^\W*(trước đó|trước đây|hồi|cũng trong|tại cuộc|lần)", re.I)
+
+
+def _split_body(article: Article) -> tuple[str, list[date]]:
+    """The article's own body and the timestamps of its related-headline list.
+
+    Robust to a clean stage that has not removed the boilerplate: the body stops at the Vietnamese
+    end mark "./." or at the first link-list header.
+    """
+    lines = [ln for ln in article.text.split("\n") if ln.strip()]
+    if article.lead and article.lead.strip() and (not lines or article.lead.strip() not in lines[0]):
+        lines.insert(0, article.lead.strip())
+    body: list[str] = []
+    rest: list[str] = []
+    for i, ln in enumerate(lines):
+        if _BLOCK_HEAD.match(ln):
+            rest = lines[i:]
+            break
+        body.append(ln)
+        if _END_MARK.search(ln):
+            rest = lines[i + 1 :]
+            break
+    related: list[date] = []
+    in_related = False
+    for ln in rest + [r.text for r in article.removed]:
+        if _BLOCK_HEAD.match(ln):
+            in_related = bool(_RELATED_HEAD.match(ln))
+            continue
+        m = _TIMESTAMP_LINE.match(ln)
+        if in_related and m and (x := _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))):
+            related.append(x)
+    return normalize("\n".join(body)), related
+
+
+def _article_event(article: Article) -> TemporalExpression | None:
+    body, related = _split_body(article)
+    if article.published:
+        try:
+            ref = parse_reference(article.published)
+        except ValueError:
+            ref = infer_reference(body, related)
+    else:
+        ref = infer_reference(body, related)
+    dated = _dated_mentions(body, ref)
+    day_kinds = ("full", "daymonth", "dayrange", "relday", "weekday")
+    # The lead: the first two sentences that read like prose (a photo caption line has no verb/comma).
+    lead_idx = [i for i, s in enumerate(split_sentences(body)) if len(s.split()) >= 8][:2]
+    lead = [
+        d
+        for d in dated
+        if d.index in lead_idx and d.men.kind in day_kinds and not _BACKGROUND.match(d.sentence)
+    ]
+    refnote = f" [{ref.why}]" if ref.why else ""
+    if lead:
+        pick = lead[0]
+        same = [d for d in lead if d.index == pick.index and d is not pick]
+        for later in same:
+            between = body[pick.men.end : later.men.start]
+            before = body[max(0, later.men.start - 12) : later.men.start].lower()
+            vao = re.search(r"\bvào\s*(ngày|hôm|sáng|tối)?\s*$", before)
+            if _REPORTING.search(between) and vao:
+                pick = later  # "Ngày 11/2, X cho hay ... vào ngày 12/2": the happening is the later date
+                break
+        res = pick.res
+        # Background dates ("Trước đó, ngày 7/12/2021") happened before the event: drop years that
+        # would put the event before them.
+        if res.lo and res.hi and res.lo != res.hi and pick.men.kind in ("daymonth", "dayrange"):
+            floor = [
+                d.res.lo
+                for d in dated
+                if d.res.lo and d.men.kind == "full" and _BEFORE_MARK.search(d.sentence)
+            ]
+            if floor:
+                f = max(floor)
+                years = [
+                    y
+                    for y in range(res.lo.year, res.hi.year + 1)
+                    if (x := _safe_date(y, pick.men.month or 1, pick.men.day or 1)) and x >= f
+                ]
+                if years and len(years) < res.hi.year - res.lo.year + 1:
+                    a = _safe_date(years[0], pick.men.month or 1, pick.men.day or 1)
+                    b = _safe_date(years[-1], pick.men.month or 1, pick.men.day2 or pick.men.day or 1)
+                    res = _Resolved(a, b, res.why + f"; after {f.strftime('%d/%m/%Y')} ('Trước đó')")
+        why = f"'{pick.men.text.strip()}' in the lead ('{_short(pick.sentence)}'); {res.why}"
+        if res.lo is None:
+            why = f"'{pick.men.text.strip()}' in the lead; the year is not stated and the article gives no year evidence"
+        ev = _expression(body, pick.men, res)
+        ev.evidence = why + (refnote if res.lo is not None and ref.why and ref.why not in res.why else "")
+        return ev
+    # No date in the lead: the article reports something new, so it happened after the past dates it
+    # mentions as background and no later than its own date or the first date it looks ahead to.
+    past = [d for d in dated if d.men.kind in day_kinds and not d.men.future and d.res.hi is not None]
+    ahead = [d for d in dated if d.men.future and d.res.lo is not None]
+    past_txt = [d for d in dated if d.men.kind in day_kinds and not d.men.future]
+    ahead_txt = [d for d in dated if d.men.future]
+    lo = max((d.res.lo for d in past if d.res.lo), default=None)
+    hi_opts = [d.res.lo - timedelta(days=1) for d in ahead if d.res.lo]
+    if ref.hi is not None:
+        hi_opts.append(ref.hi)
+    hi = min(hi_opts) if hi_opts else None
+    parts = ["no date in the lead"]
+    if past_txt:
+        parts.append(f"after '{past_txt[-1].men.text.strip()}' (mentioned as earlier)")
+    if ahead_txt:
+        parts.append(f"before '{ahead_txt[0].men.text.strip()}' (mentioned as ahead)")
+    if lo is None or hi is None or lo > hi:
+        if not past_txt and not ahead_txt:
+            return None
+        parts.append("the year is not stated and the article gives no year evidence")
+        a = (past_txt[-1] if past_txt else ahead_txt[0]).men
+        return TemporalExpression(a.text.strip(), None, None, None, a.start, a.end, "; ".join(parts))
+    if ref.why:
+        parts.append(f"no later than the article itself [{ref.why}]")
+    anchor = past[-1] if past else ahead[0]
+    return TemporalExpression(
+        text=anchor.men.text.strip(),
+        value=_value_for(lo, hi),
+        earliest=lo.isoformat(),
+        latest=hi.isoformat(),
+        start=anchor.men.start,
+        end=anchor.men.end,
+        evidence="; ".join(parts),
+    )
+
+
+def _width(t: TemporalExpression) -> float:
+    if t.earliest is None or t.latest is None:
+        return float("inf")
+    return (date.fromisoformat(t.latest) - date.fromisoformat(t.earliest)).days
 
 
 def date_event(articles: Sequence[Article]) -> TemporalExpression | None:
-    """When the event happened: a value and/or range with the evidence text, or None."""
-    published = sorted(a.published[:10] for a in articles if a.published)
-    if not published:
-        return None
-    return TemporalExpression(published[0], published[0], published[0], published[0], evidence="published")
+    """When the event happened: a value and/or range with the evidence text, or None.
+
+    Each article's lead date (or, without one, the bounds its background dates give) is computed; the
+    most precise one wins, ties going to the earlier-listed article, so that the result is stable.
+    """
+    best: tuple[float, int, TemporalExpression] | None = None
+    for i, art in enumerate(articles):
+        t = _article_event(art)
+        if t is None:
+            continue
+        key = (_width(t), i)
+        if best is None or key < best[:2]:
+            best = (key[0], key[1], t)
+    return best[2] if best else None
