@@ -65,7 +65,13 @@ def score(records: list[dict[str, Any]]) -> dict[str, Any]:
         if got != want:
             misses.append({"expression": r["expression"], "want": want, "got": got, "form": r["form"]})
     n = len(records)
-    return {"n": n, "value_accuracy": value_ok / n, "full_accuracy": full_ok / n, "found": found, "misses": misses}
+    return {
+        "n": n,
+        "value_accuracy": value_ok / n,
+        "full_accuracy": full_ok / n,
+        "found": found,
+        "misses": misses,
+    }
 
 
 def main(argv: list[str]) -> None:

@@ -18,12 +18,12 @@ import calendar
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from .models import Article, TemporalExpression
 from .text import normalize, split_sentences
 
-__all__ = ["date_event", "extract_dates", "infer_reference", "parse_reference", "Reference"]
+__all__ = ["Reference", "date_event", "extract_dates", "infer_reference", "parse_reference"]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -119,8 +119,9 @@ _M = r"(0?[1-9]|1[0-2])"
 _Y = r"((?:1[89]|20)\d{2})"
 # Words that introduce a day: "ngày 30/3", "hôm 28/1", "tối 12/2", "rạng sáng 5/6", "từ 1/3", "(22/10)".
 _DAY_MARK = (
-    r"(?:(?:rạng sáng|sáng|trưa|chiều|tối|đêm|hôm|ngày hôm)\s+(?:nay|qua|mai)|ngày|hôm|sáng|trưa|chiều|tối|đêm|khuya|rạng sáng|sáng sớm|từ|đến|tới|vào|hồi|trước|sau|"
-    r"nay|qua|thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật|cn)"
+    r"(?:(?:rạng sáng|sáng|trưa|chiều|tối|đêm|hôm|ngày hôm)\s+(?:nay|qua|mai)|ngày|hôm|sáng|trưa|chiều|tối|"
+    r"đêm|khuya|rạng sáng|sáng sớm|từ|đến|tới|vào|hồi|trước|sau|nay|qua|"
+    r"thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật|cn)"
 )
 _NB = r"(?<![\w/.,-])"  # not glued to a preceding number or word
 _NA = r"(?![\w/]|[.,-]\d)"  # not continued by more digits ("30/3/2021" is one date, "1.920" a number)
@@ -280,9 +281,8 @@ def _day_month(m: re.Match[str]) -> _Mention | None:
     if _safe_date(2000, mo, d) is None:  # leap year: 29/2 is a date
         return None
     paren = m.string[max(0, m.start() - 1) : m.start()] == "(" and m.string[m.end() : m.end() + 1] == ")"
-    if not mark and not (paren and sep == "/"):
-        if sep != "/" or d <= mo or (d, mo) == (24, 7):
-            return None
+    if not mark and not (paren and sep == "/") and (sep != "/" or d <= mo or (d, mo) == (24, 7)):
+        return None
     wd = _weekday_of(mark) if mark and mark.lower().startswith(("thứ", "chủ", "cn")) else None
     return _Mention("daymonth", m.start(), m.end(), m.group(0), day=d, month=mo, weekday=wd)
 
@@ -292,7 +292,8 @@ def _day_month(m: re.Match[str]) -> _Mention | None:
 @_rule(
     r"(?:\b(đầu|giữa|cuối|thượng tuần|trung tuần|hạ tuần)\s+)?\btháng\s+(" + _M[1:-1]
     + r"|mười một|mười hai|giêng|chạp|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\b"
-    + r"(?:\s*(?:/|\.|-|năm)\s*" + _Y + r"\b)?(\s+(?:tới|sau|này|trước|qua|vừa qua|năm\s+(?:nay|ngoái|trước|tới|sau)))?"
+    + r"(?:\s*(?:/|\.|-|năm)\s*" + _Y + r"\b)?"
+    + r"(\s+(?:tới|sau|này|trước|qua|vừa qua|năm\s+(?:nay|ngoái|trước|tới|sau)))?"
 )  # fmt: skip
 def _month(m: re.Match[str]) -> _Mention | None:
     part, word, y, rel = m.group(1), m.group(2), _i(m.group(3)), (m.group(4) or "").strip().lower()
@@ -318,7 +319,8 @@ def _month(m: re.Match[str]) -> _Mention | None:
 
 # Relative month: "tháng này", "tháng trước", "đầu tháng tới", bare "đầu tháng" (of the reference month).
 @_rule(
-    r"\b(?:(đầu|giữa|cuối)\s+)?tháng\s+(này|nay|trước|qua|vừa qua|tới|sau)\b|\b(đầu|giữa|cuối)\s+tháng\b(?!\s+\d)"
+    r"\b(?:(đầu|giữa|cuối)\s+)?tháng\s+(này|nay|trước|qua|vừa qua|tới|sau)\b"
+    r"|\b(đầu|giữa|cuối)\s+tháng\b(?!\s+\d)"
 )
 def _rel_month(m: re.Match[str]) -> _Mention | None:
     part = (m.group(1) or m.group(3) or "").lower()
@@ -370,13 +372,15 @@ _NUM_WORDS = {
 
 @_rule(
     r"\b(?:cách đây\s+(\d{1,3}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(ngày|tuần|tháng|năm)"
-    r"|(\d{1,3}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(ngày|tuần|tháng|năm)\s+(trước|sau|nữa))\b"
+    r"|(\d{1,3}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(ngày|tuần|tháng|năm)\s+(trước|nữa))\b"
+    # "3 ngày trước khi ...", "3 năm sau Đại hội": relative to another event, not to the text's date.
+    r"(?!\s+(?:khi|đó|lúc|ngày|hôm))"
 )
 def _ago(m: re.Match[str]) -> _Mention | None:
     num = m.group(1) or m.group(3)
     unit = (m.group(2) or m.group(4)).lower()
     n = int(num) if num.isdigit() else _NUM_WORDS[num.lower()]
-    sign = 1 if (m.group(5) or "").lower() in ("sau", "nữa") else -1
+    sign = 1 if (m.group(5) or "").lower() == "nữa" else -1
     return _Mention("ago", m.start(), m.end(), m.group(0), offset=sign * n, extra={"unit": unit})
 
 
@@ -423,8 +427,7 @@ def _weekday(m: re.Match[str]) -> _Mention | None:
             pass
         elif not is_word_upper or sentence_start or _ORDINAL_NOUNS.search(before):
             return None
-        after = m.string[m.end() : m.end() + 2]
-        if sentence_start or after.startswith(","):
+        if sentence_start:
             return None
     wd = _weekday_of(name)
     if wd is None:
@@ -452,6 +455,9 @@ def _scan(text: str) -> list[_Mention]:
             taken.append(men)
     taken.sort(key=lambda x: x.start)
     for men in taken:
+        if men.text.count("(") > men.text.count(")") and text[men.end : men.end + 1] == ")":
+            men.end += 1  # "hôm nay (22/10)": keep the parenthesis whole
+            men.text += ")"
         ctx = _clause(text, men.start, men.end)
         men.future = men.future or bool(_FUTURE.search(ctx))
         men.past = men.past or bool(_PAST.search(ctx))
@@ -482,7 +488,7 @@ class _Resolved:
     why: str
 
 
-def _nearest(d: int, mo: int, ref: date, future: bool) -> date | None:
+def _nearest(d: int, mo: int, ref: date, future: bool, past: bool = False) -> date | None:
     """The occurrence of day/month nearest the reference; past is likelier in news, unless marked future."""
     best: tuple[float, date] | None = None
     for y in (ref.year - 1, ref.year, ref.year + 1):
@@ -490,9 +496,14 @@ def _nearest(d: int, mo: int, ref: date, future: bool) -> date | None:
         if x is None:
             continue
         delta = (x - ref).days
-        # A future date counts 3x its distance (news reports what happened), a past one 3x when the
-        # clause says it is ahead ("sẽ", "dự kiến", "tới").
-        cost = abs(delta) * (3.0 if (delta > 0) != future and delta != 0 else 1.0)
+        # A future date counts 3x its distance (news reports what happened) and a past clause ("đã",
+        # "vừa") all but rules it out; a past date counts 3x when the clause looks ahead ("sẽ", "dự kiến").
+        if delta > 0 and not future:
+            cost = delta * (1000.0 if past else 3.0)
+        elif delta < 0 and future and not past:
+            cost = -delta * 3.0
+        else:
+            cost = abs(delta)
         if best is None or cost < best[0]:
             best = (cost, x)
     return best[1] if best else None
@@ -537,14 +548,14 @@ def _resolve(men: _Mention, ref: Reference) -> _Resolved:
             return _Resolved(lo, hi, "full date in the text")
         ex = ref.exact
         if ex is not None:
-            first = _nearest(d1, mo, ex, men.future)
+            first = _nearest(d1, mo, ex, men.future, men.past)
             if first is None:
                 return _Resolved(None, None, "not a calendar date")
             last = _safe_date(first.year, mo, d2)
             return _Resolved(first, last, f"year from {rwhy} (nearest such day)")
         years = list(ref.years)
         if men.weekday is not None:  # "thứ Hai (13/4)": only years where 13/4 is a Monday
-            fit = [y for y in years if (x := _safe_date(y, mo, d1)) and x.weekday() == men.weekday]
+            fit = [y for y in years if (wd := _safe_date(y, mo, d1)) and wd.weekday() == men.weekday]
             if fit:
                 years = fit
         span = _span_years(
@@ -567,7 +578,7 @@ def _resolve(men: _Mention, ref: Reference) -> _Resolved:
             return _Resolved(a, b, "month and year in the text")
         ex = ref.exact
         if ex is not None:
-            near = _nearest(min(15, _month_end(ex.year, mo).day), mo, ex, men.future)
+            near = _nearest(min(15, _month_end(ex.year, mo).day), mo, ex, men.future, men.past)
             y = near.year if near else ex.year
             if men.future and date(y, mo, 1) < date(ex.year, ex.month, 1):
                 y += 1
@@ -949,8 +960,6 @@ def _article_event(article: Article) -> TemporalExpression | None:
                     b = _safe_date(years[-1], pick.men.month or 1, pick.men.day2 or pick.men.day or 1)
                     res = _Resolved(a, b, res.why + f"; after {f.strftime('%d/%m/%Y')} ('Trước đó')")
         why = f"'{pick.men.text.strip()}' in the lead ('{_short(pick.sentence)}'); {res.why}"
-        if res.lo is None:
-            why = f"'{pick.men.text.strip()}' in the lead; the year is not stated and the article gives no year evidence"
         ev = _expression(body, pick.men, res)
         ev.evidence = why + (refnote if res.lo is not None and ref.why and ref.why not in res.why else "")
         return ev
@@ -966,19 +975,26 @@ def _article_event(article: Article) -> TemporalExpression | None:
         hi_opts.append(ref.hi)
     hi = min(hi_opts) if hi_opts else None
     parts = ["no date in the lead"]
-    if past_txt:
-        parts.append(f"after '{past_txt[-1].men.text.strip()}' (mentioned as earlier)")
-    if ahead_txt:
-        parts.append(f"before '{ahead_txt[0].men.text.strip()}' (mentioned as ahead)")
+    # Name the latest earlier date and the first date ahead (by date when resolved, else text order).
+    last_past = (
+        max(past, key=lambda d: d.res.hi or date.min) if past else (past_txt[-1] if past_txt else None)
+    )
+    first_ahead = (
+        min(ahead, key=lambda d: d.res.lo or date.max) if ahead else (ahead_txt[0] if ahead_txt else None)
+    )
+    if last_past:
+        parts.append(f"after '{last_past.men.text.strip()}' (mentioned as earlier)")
+    if first_ahead:
+        parts.append(f"before '{first_ahead.men.text.strip()}' (mentioned as ahead)")
+    anchor = last_past or first_ahead
+    if anchor is None:
+        return None
     if lo is None or hi is None or lo > hi:
-        if not past_txt and not ahead_txt:
-            return None
         parts.append("the year is not stated and the article gives no year evidence")
-        a = (past_txt[-1] if past_txt else ahead_txt[0]).men
-        return TemporalExpression(a.text.strip(), None, None, None, a.start, a.end, "; ".join(parts))
+        m0 = anchor.men
+        return TemporalExpression(m0.text.strip(), None, None, None, m0.start, m0.end, "; ".join(parts))
     if ref.why:
         parts.append(f"no later than the article itself [{ref.why}]")
-    anchor = past[-1] if past else ahead[0]
     return TemporalExpression(
         text=anchor.men.text.strip(),
         value=_value_for(lo, hi),

@@ -1,0 +1,347 @@
+"""Vietnamese temporal expressions, year inference with evidence, honest ranges, event dates."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from diemtin.api import read_articles
+from diemtin.dating import date_event, extract_dates, infer_reference, parse_reference
+from diemtin.models import Article, RemovedLine, TemporalExpression
+
+from .conftest import FIXTURES
+
+LABELLED = FIXTURES / "dating" / "labelled.jsonl"
+
+
+def one(text: str, ref: str | None = None, expr: str | None = None) -> TemporalExpression:
+    """The single expression found (or the one whose text contains ``expr``)."""
+    found = extract_dates(text, ref)
+    if expr is not None:
+        found = [t for t in found if expr in t.text]
+    assert len(found) == 1, [(t.text, t.value) for t in found]
+    return found[0]
+
+
+def triple(t: TemporalExpression) -> tuple[str | None, str | None, str | None]:
+    return t.value, t.earliest, t.latest
+
+
+# --------------------------------------------------------------------------------------------------
+# One test per form
+
+
+@pytest.mark.parametrize(
+    ("text", "ref", "want"),
+    [
+        ("Ngày 30/3, hai bên điện đàm.", "2020-04-01", ("2020-03-30",) * 3),
+        ("Hai bên điện đàm ngày 13/4/2021.", None, ("2021-04-13",) * 3),
+        ("Đoàn đến Hà Nội ngày 30-3.", "2020-04-01", ("2020-03-30",) * 3),
+        ("Cuộc gọi đầu tiên hôm 28/1.", "2017-05-03", ("2017-01-28",) * 3),
+        ("Lễ kết thúc tối 12/2.", "2021-02-13", ("2021-02-12",) * 3),
+        ("Bằng chứng đưa ra hôm 21.10 cho thấy.", "2013-10-23", ("2013-10-21",) * 3),
+        ("Phiên tòa mở ngày 13-12-2019 tại Hà Nội.", None, ("2019-12-13",) * 3),
+        ("Văn bản ký ngày 5.9.2012.", None, ("2012-09-05",) * 3),
+        ("Ký ngày 13 tháng 4 năm 2021 tại Moskva.", None, ("2021-04-13",) * 3),
+        ("Hội nghị diễn ra vào ngày 22-23/04.", "2021-04-13", ("2021-04", "2021-04-22", "2021-04-23")),
+        ("Gặp nhau vào tháng 6/2021.", None, ("2021-06", "2021-06-01", "2021-06-30")),
+        ("Hai nước thiết lập quan hệ năm 2017.", None, ("2017", "2017-01-01", "2017-12-31")),
+        ("Cuộc gọi diễn ra vào cuối năm ngoái.", "2022-02-11", ("2021", "2021-09-01", "2021-12-31")),
+        ("Ông nói hôm qua rằng.", "2013-10-23", ("2013-10-22",) * 3),
+        ("Tuần trước, giá vàng giảm.", "2013-10-23", ("2013-10", "2013-10-14", "2013-10-20")),
+        ("Sáng nay, Quốc hội họp.", "2013-10-23", ("2013-10-23",) * 3),
+        ("Hôm nay, Quốc hội họp.", "2013-10-23", ("2013-10-23",) * 3),
+        ("Ngày mai, miền Bắc hết mưa.", "2013-10-21", ("2013-10-22",) * 3),
+        ("Ông trở về vào thứ Hai.", "2013-10-23", ("2013-10-21",) * 3),
+        ("Cháy lan từ thứ Năm tuần trước.", "2013-10-23", ("2013-10-17",) * 3),
+        ("Phát hiện hồi đầu tháng 10.", "2013-11-01", ("2013-10", "2013-10-01", "2013-10-10")),
+        ("Cuối tuần trước, đội thua.", "2013-10-23", ("2013-10", "2013-10-19", "2013-10-20")),
+        ("Kế hoạch ban hành trong quý I/2014.", None, ("2014", "2014-01-01", "2014-03-31")),
+        ("Tin cập nhật 15:06' - 14/11/2016", None, ("2016-11-14",) * 3),
+        ("Tin cũ 12.06.2023 | 17:24 PM", None, ("2023-06-12",) * 3),
+        ("published 2021-04-13T10:00:00+07:00", None, ("2021-04-13",) * 3),
+        ("Giải đấu sẽ diễn ra từ ngày 2-10/11 tới.", "2013-10-23", ("2013-11", "2013-11-02", "2013-11-10")),
+        ("Thời gian thí điểm từ ngày 22/7 - 22/10/2022.", None, ("2022", "2022-07-22", "2022-10-22")),
+    ],
+)
+def test_forms(text: str, ref: str | None, want: tuple[str, str, str]) -> None:
+    assert triple(one(text, ref)) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Đây là lần thứ hai hai nhà lãnh đạo điện đàm.",  # ordinal, not Monday
+        "Thứ hai, đó là những người có chức, có quyền.",  # enumeration
+        "Hơn 2/3 số đại biểu tán thành.",  # a fraction
+        "Đội nhà thắng 2-1 và dẫn 3.5 điểm.",  # a score and a decimal
+        "Thông tư số 21/2012/TT-BLĐTBXH hướng dẫn điều tra.",  # a document number
+        "Cửa hàng phục vụ 24/7.",
+    ],
+)
+def test_not_dates(text: str) -> None:
+    assert extract_dates(text, "2013-10-23") == []
+
+
+def test_offsets_point_at_the_expression() -> None:
+    text = "Theo TTXVN, ngày 11/2, ông Peskov cho hay hai bên sẽ điện đàm vào ngày 12/2."
+    for t in extract_dates(text, "2022-02-11"):
+        assert text[t.start : t.end] == t.text
+
+
+# --------------------------------------------------------------------------------------------------
+# Relative resolution
+
+
+def test_relative_needs_a_reference() -> None:
+    t = one("Hôm qua, ông Putin điện đàm với ông Biden.")
+    assert triple(t) == (None, None, None)
+    assert "unknown" in t.evidence
+
+
+def test_relative_in_a_quote_is_relative_to_when_it_was_said() -> None:
+    text = 'Ngày 11/2, ông Peskov cho hay: "Tối mai hai Tổng thống sẽ hội đàm".'
+    t = one(text, "2022-02-14", expr="Tối mai")
+    assert t.value == "2022-02-12"
+    assert "said" in t.evidence
+
+
+def test_future_clause_reads_a_yearless_date_ahead() -> None:
+    # Published late December: "sẽ ... ngày 3/1" is next January, a past-tense "ngày 3/1" this one.
+    assert one("Hội nghị sẽ khai mạc ngày 3/1.", "2021-12-28").value == "2022-01-03"
+    assert one("Hội nghị đã khai mạc ngày 3/1.", "2021-12-28").value == "2021-01-03"
+
+
+def test_yearless_date_across_new_year() -> None:
+    assert one("Vụ việc xảy ra hôm 28/12.", "2022-01-03").value == "2021-12-28"
+
+
+# --------------------------------------------------------------------------------------------------
+# Year inference from the text's own evidence
+
+
+def test_year_from_full_dates_elsewhere_is_a_range_when_unsure() -> None:
+    text = "Ngày 11/2, hai bên trao đổi. Trước đó, ngày 7/12/2021, hai bên đã gặp nhau."
+    t = one(text, expr="11/2")
+    assert t.value is None  # 2021 or 2022: both fit the text, so no precise value
+    assert (t.earliest, t.latest) == ("2021-02-11", "2022-02-11")
+    assert "2021" in t.evidence
+
+
+def test_last_year_against_a_stated_year_fixes_the_year() -> None:
+    text = (
+        "Ngày 11/2, hai bên trao đổi. Lần gần nhất là vào cuối năm ngoái. "
+        "Trước đó, ngày 7/12/2021, hai bên đã gặp nhau."
+    )
+    t = one(text, expr="11/2")
+    assert t.value == "2022-02-11"
+    assert "năm ngoái" in t.evidence
+
+
+def test_year_stated_in_the_same_sentence() -> None:
+    t = one("Được khởi động từ đầu tháng 4/2022, tính đến ngày 5/5, giải có 89 tác phẩm.", expr="5/5")
+    assert t.value == "2022-05-05"
+    assert "same sentence" in t.evidence
+
+
+def test_future_year_bounds_the_text() -> None:
+    ref = infer_reference("Năm 2017, hai nước sẽ kỷ niệm 210 năm quan hệ.", [date(2016, 11, 14)])
+    assert ref.years == (2016,)
+    assert "2017" in ref.why
+
+
+def test_publication_date_wins_over_inference() -> None:
+    assert one("Ngày 30/3, hai bên điện đàm.", "2020-03-31").value == "2020-03-30"
+
+
+def test_bad_reference_is_a_clear_error() -> None:
+    with pytest.raises(ValueError, match="reference date"):
+        parse_reference("30/3/2020")
+
+
+# --------------------------------------------------------------------------------------------------
+# Range honesty and invariants
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ngày 30/3, hai bên điện đàm.",
+        "Hai bên gặp nhau hôm 28/1 và tối 12/2.",
+        "Hội nghị diễn ra vào ngày 22-23/04.",
+        "Dự kiến khởi công vào tháng 7 tới.",
+        "Tuần trước, giá dầu giảm; cuối năm ngoái giá tăng.",
+    ],
+)
+def test_never_a_precise_value_without_a_year(text: str) -> None:
+    for t in extract_dates(text):  # no reference, no year in the text
+        assert t.value is None and t.earliest is None and t.latest is None, t
+
+
+REFS = st.dates(min_value=date(1990, 1, 1), max_value=date(2035, 12, 31))
+PHRASES = [
+    "ngày {d}/{m}", "hôm {d}-{m}", "tối {d}.{m}", "ngày {d}/{m}/{y}", "{d}-{d2}/{m}", "tháng {m}/{y}",
+    "tháng {m}", "đầu tháng {m}", "cuối tháng {m} năm ngoái", "năm {y}", "cuối năm ngoái", "năm nay",
+    "hôm qua", "ngày mai", "tuần trước", "cuối tuần", "thứ Sáu tuần trước", "thứ Hai", "3 ngày trước",
+    "tháng trước", "đầu tháng", "quý II/{y}",
+]  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    ref=st.one_of(st.none(), REFS),
+    phrase=st.sampled_from(PHRASES),
+    d=st.integers(1, 27),
+    m=st.integers(1, 12),
+    y=st.integers(1990, 2030),
+)
+def test_invariants(ref: date | None, phrase: str, d: int, m: int, y: int) -> None:
+    text = f"Sự kiện diễn ra {phrase.format(d=d, d2=d + 1, m=m, y=y)}, theo nguồn tin."
+    found = extract_dates(text, ref.isoformat() if ref else None)
+    assert found, text
+    for t in found:
+        assert (t.earliest is None) == (t.latest is None)
+        if t.earliest and t.latest:
+            assert t.earliest <= t.latest
+            if t.value:
+                assert t.earliest[: len(t.value)] == t.value == t.latest[: len(t.value)]
+        else:
+            assert t.value is None
+        assert t.evidence
+
+
+# --------------------------------------------------------------------------------------------------
+# The hand-labelled set (real sentences from the shared corpora)
+
+
+def test_labelled_set_accuracy_floor() -> None:
+    records = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert len(records) >= 60
+    ok = 0
+    for r in records:
+        start = r["sentence"].find(r["expression"])
+        end = start + len(r["expression"])
+        hits = [
+            t for t in extract_dates(r["sentence"], r["reference_date"]) if t.start < end and t.end > start
+        ]
+        best = max(hits, key=lambda t: min(end, t.end) - max(start, t.start), default=None)
+        ok += (best.value if best else None) == r["value"]
+    accuracy = ok / len(records)
+    print(f"labelled value accuracy: {accuracy:.3f} on {len(records)}")
+    assert accuracy >= 0.95
+
+
+# --------------------------------------------------------------------------------------------------
+# Event dates
+
+
+def article(text: str, published: str | None = None, removed: list[str] | None = None) -> Article:
+    return Article(
+        id="a1",
+        path="a1.txt",
+        title="Tổng thống Nga và Mỹ điện đàm",
+        text=text,
+        published=published,
+        removed=[RemovedLine(r, "boilerplate") for r in removed or []],
+    )
+
+
+def test_event_date_is_the_happening_not_the_announcement() -> None:
+    a = article(
+        "Ngày 11/2/2022, ông Peskov cho hay hai Tổng thống dự định điện đàm vào ngày 12/2, theo đề nghị của Mỹ.\n"
+        "Trước đó, ngày 7/12/2021, hai bên đã hội đàm trực tuyến."
+    )
+    ev = date_event([a])
+    assert ev is not None and ev.value == "2022-02-12"
+    assert "12/2" in ev.evidence
+
+
+def test_event_date_differs_from_publication() -> None:
+    a = article(
+        "VOV.VN - Ngày 13/4, Điện Kremlin cho biết hai Tổng thống đã tiến hành điện đàm.", "2021-04-14"
+    )
+    ev = date_event([a])
+    assert ev is not None and (ev.value, ev.text) == ("2021-04-13", "Ngày 13/4")
+
+
+def test_event_without_any_year_evidence_is_honest() -> None:
+    a = article("VOV.VN - Điện Kremlin cho biết, ngày 30/3, hai Tổng thống đã có cuộc điện đàm dài.")
+    ev = date_event([a])
+    assert ev is not None
+    assert (ev.value, ev.earliest, ev.latest) == (None, None, None)
+    assert "30/3" in ev.evidence and "year" in ev.evidence
+
+
+def test_event_background_dates_are_not_the_event() -> None:
+    a = article(
+        "Đây là lần thứ ba hai nhà lãnh đạo điện đàm kể từ đầu năm 2017, theo thông báo của Nhà Trắng.\n"
+        "Hai bên bàn về Syria và Triều Tiên, và ủng hộ một cuộc gặp tại G20 vào tháng 7 tới.\n"
+        "Tại cuộc điện đàm đầu tiên hôm 28/1, hai bên thảo luận về chống khủng bố.\n"
+        "Lần gọi thứ hai hôm 3/4, ông Trump gửi lời chia buồn./."
+    )
+    ev = date_event([a])
+    assert ev is not None
+    assert ev.value is None or not ev.value.endswith("-01-28")
+    assert "3/4" in ev.evidence and "tháng 7" in ev.evidence
+
+
+def test_related_headline_timestamps_are_weak_evidence_only() -> None:
+    body = "Theo Điện Kremlin, hai bên đã điện đàm.\nTrước đó, ông Putin gửi điện mừng ngày 8/11./."
+    bare = date_event([article(body)])
+    assert bare is not None and bare.earliest is None  # no year evidence at all
+    with_related = date_event([article(body, removed=["Tin liên quan", "15:06' - 14/11/2016"])])
+    # A related headline alone only bounds the publication from below: still no year for 8/11.
+    assert with_related is not None and with_related.earliest is None
+    # Other link lists (the portal's newest items at crawl time) say nothing about the article.
+    unrelated = date_event([article(body, removed=["Tin cùng chuyên mục", "08:35' - 09/01/2026"])])
+    assert unrelated is not None and unrelated.earliest is None
+
+
+def test_most_precise_article_wins() -> None:
+    vague = article("Điện Kremlin cho biết, ngày 13/4, hai Tổng thống đã điện đàm về quan hệ song phương.")
+    exact = article(
+        "Ngày 13/4/2021, Điện Kremlin cho biết hai Tổng thống đã điện đàm về quan hệ song phương."
+    )
+    ev = date_event([vague, exact])
+    assert ev is not None and ev.value == "2021-04-13"
+
+
+def test_no_dates_no_event_date() -> None:
+    assert date_event([article("Hai nhà lãnh đạo đã trao đổi về nhiều vấn đề quốc tế quan trọng.")]) is None
+
+
+# --------------------------------------------------------------------------------------------------
+# The seeds (real crawled pages; clean may or may not have removed the boilerplate yet)
+
+
+@pytest.fixture(scope="module")
+def seed_dates(seeds_dir: Path) -> dict[str, TemporalExpression | None]:
+    articles, _ = read_articles([str(seeds_dir)])
+    return {Path(a.path).name[:3]: date_event([a]) for a in articles}
+
+
+def test_seeds_with_year_evidence_get_their_year(seed_dates: dict[str, TemporalExpression | None]) -> None:
+    first = seed_dates["003"]  # first call with the President-elect: 8/11 is before, "Năm 2017 ... sẽ" after
+    assert first is not None and first.earliest and first.latest
+    assert first.earliest.startswith("2016-11") and first.latest <= "2016-12-31"
+    assert first.value in ("2016", "2016-11")
+    assert "8/11" in first.evidence and "2017" in first.evidence
+    last = seed_dates["004"]  # announced on 11/2 for 12/2; "cuối năm ngoái" + 7/12/2021
+    assert last is not None and last.value == "2022-02-12"
+    assert "năm ngoái" in last.evidence
+
+
+def test_seeds_without_year_evidence_stay_honest(seed_dates: dict[str, TemporalExpression | None]) -> None:
+    for key, day in (("000", "30/3"), ("002", "13/4")):
+        t = seed_dates[key]
+        assert t is not None and t.value is None, key
+        assert day in t.text and day in t.evidence
+        assert (t.earliest, t.latest) == (None, None)
+    third = seed_dates["001"]  # no date in its lead: after the second call (3/4), before July ("tháng 7 tới")
+    assert third is not None and third.value is None
+    assert "3/4" in third.evidence and "tháng 7" in third.evidence
