@@ -1,16 +1,22 @@
 """Turn the bytes of an input into Unicode text, or refuse with a reason a person can act on.
 
-Order of trust: a byte-order mark, then strict UTF-8, then UTF-16 without BOM, then a legacy
-single-byte guess (Windows-1258) that is kept only if the result reads like Vietnamese.
-Mojibake (UTF-8 read as Latin-1/CP1252 by some earlier tool, "Tá»•ng thá»‘ng") is repaired with ftfy.
+Order of trust: a byte-order mark, then UTF-16 without BOM, then strict UTF-8, then the legacy
+single-byte Vietnamese encodings (Windows-1258, TCVN3/ABC, VNI), the one whose result reads most like
+Vietnamese winning, and kept only if it does read like Vietnamese. Text that decoded fine may still be
+written in a legacy font encoding ("TiÕng ViÖt", "Tieáng Vieät", "Tie^'ng Vie^.t"): ``diemtin.legacy``
+detects that conservatively and converts it. Mojibake (UTF-8 read as Latin-1/CP1252 by some earlier tool,
+"Tá»•ng thá»‘ng") is repaired with ftfy. The result is always NFC.
 """
 
 from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 
 import ftfy
+
+from . import legacy
 
 
 class DecodeError(ValueError):
@@ -60,7 +66,12 @@ def plausibility(text: str) -> float:
 
 
 def decode_bytes(data: bytes, name: str = "<input>") -> str:
-    """Decode ``data`` to text; raise DecodeError naming ``name`` and the reason when impossible."""
+    """Decode ``data`` to NFC text; raise DecodeError naming ``name`` and the reason when impossible."""
+    return decode_bytes_info(data, name)[0]
+
+
+def decode_bytes_info(data: bytes, name: str = "<input>") -> tuple[str, str]:
+    """Like ``decode_bytes``, also naming the encoding it read (e.g. "utf-8", "cp1258", "utf-8+tcvn3")."""
     if not data.strip():
         raise DecodeError(f"{name}: empty file")
     for bom, codec in (
@@ -72,34 +83,63 @@ def decode_bytes(data: bytes, name: str = "<input>") -> str:
     ):
         if data.startswith(bom):
             try:
-                return _repair(data.decode(codec))
+                text = data.decode(codec)
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"{name}: has a {codec} byte-order mark but is not valid {codec}") from exc
+            return _finish(text, codec)
     guess16 = _utf16_guess(data[:8192])
     if guess16:
         try:
             text = data.decode(guess16)
-            if plausibility(text) > 0.98:
-                return _repair(text)
+            if plausibility(text[:100_000]) > 0.98:
+                return _finish(text, guess16)
         except UnicodeDecodeError:
             pass
     if looks_binary(data):
         raise DecodeError(f"{name}: binary file (not text)")
     try:
-        return _repair(data.decode("utf-8"))
+        return _finish(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
-    # Legacy Windows code page for Vietnamese; accept only if the result reads as Vietnamese.
-    try:
-        text = data.decode("cp1258")
-    except UnicodeDecodeError:
-        text = ""
-    if text and plausibility(text) > 0.995 and _VIET_LETTERS.search(text):
-        return _repair(text)
+    found = _legacy_bytes(data)
+    if found is not None:
+        return found
     raise DecodeError(
         f"{name}: not valid UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start}) "
-        "and not recognisable as another Vietnamese encoding"
+        "and not recognisable as Windows-1258, TCVN3 or VNI Vietnamese"
     )
+
+
+def _legacy_bytes(data: bytes) -> tuple[str, str] | None:
+    """Single-byte Vietnamese: Windows-1258 (base letters + combining tones) or the TCVN3/VNI font
+    encodings; the candidate with the most valid accented syllables wins, if any is plausible."""
+    best: tuple[int, str, str] | None = None
+    try:
+        cp = unicodedata.normalize("NFC", data.decode("cp1258"))
+    except UnicodeDecodeError:
+        cp = ""
+    if cp and plausibility(cp[:100_000]) > 0.995 and _VIET_LETTERS.search(cp):
+        # Also accepts Latin-1 text in other languages (CP1258 agrees with CP1252 on their letters).
+        best = (legacy.score(cp[: legacy.SAMPLE]).valid_marked, cp, "cp1258")
+    # TCVN3 and VNI bytes are the font's code points: Latin-1 maps each byte to the same code point.
+    found = legacy.detect(data.decode("latin-1"))
+    if (
+        found is not None
+        and found.encoding != "viqr"
+        and (best is None or found.after.valid_marked > best[0])
+    ):
+        best = (found.after.valid_marked, found.text, found.encoding)
+    if best is None:
+        return None
+    return best[1], best[2]
+
+
+def _finish(text: str, codec: str) -> tuple[str, str]:
+    """Legacy font encodings inside decoded text, then mojibake repair; always NFC."""
+    found = legacy.detect(text)
+    if found is not None:
+        return unicodedata.normalize("NFC", found.text), f"{codec}+{found.encoding}"
+    return unicodedata.normalize("NFC", _repair(text)), codec
 
 
 def _repair(text: str) -> str:
