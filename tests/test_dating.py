@@ -149,6 +149,16 @@ def test_year_stated_in_the_same_sentence() -> None:
     assert "same sentence" in t.evidence
 
 
+def test_historic_dates_do_not_date_the_text() -> None:
+    t = one(
+        "Sáng 19/5, Hà Nội tổ chức lễ kỷ niệm ngày sinh Chủ tịch Hồ Chí Minh (19/5/1890).", expr="Sáng 19/5"
+    )
+    assert (t.value, t.earliest) == (None, None)
+    # ... but the end of an anniversary span does: "(2/9/1945 - 2/9/2023)".
+    t = one("Ngày 2/9, cả nước kỷ niệm 78 năm Quốc khánh (2/9/1945 - 2/9/2023).", expr="Ngày 2/9")
+    assert t.value == "2023-09-02"
+
+
 def test_future_year_bounds_the_text() -> None:
     ref = infer_reference("Năm 2017, hai nước sẽ kỷ niệm 210 năm quan hệ.", [date(2016, 11, 14)])
     assert ref.years == (2016,)
@@ -300,6 +310,25 @@ def test_related_headline_timestamps_are_weak_evidence_only() -> None:
     # Other link lists (the portal's newest items at crawl time) say nothing about the article.
     unrelated = date_event([article(body, removed=["Tin cùng chuyên mục", "08:35' - 09/01/2026"])])
     assert unrelated is not None and unrelated.earliest is None
+
+
+def test_published_as_crawled_stamp_is_accepted() -> None:
+    a = article(
+        "Hà Nội - Hôm qua, Quốc hội đã thông qua luật sửa đổi với đa số phiếu tán thành.", "14/04/2021 08:30"
+    )
+    ev = date_event([a])
+    assert ev is not None and ev.value == "2021-04-13"
+
+
+def test_articles_agreeing_outvote_one_that_differs() -> None:
+    texts = ["Ngày 13/4, Điện Kremlin cho biết hai Tổng thống đã điện đàm về quan hệ song phương."] * 2
+    odd = article(
+        "Ngày 12/4, Điện Kremlin cho biết hai Tổng thống đã điện đàm về quan hệ song phương.", "2021-04-14"
+    )
+    agree = [article(t, "2021-04-14") for t in texts]
+    for order in ([odd, *agree], [*agree, odd]):
+        ev = date_event(order)
+        assert ev is not None and ev.value == "2021-04-13"
 
 
 def test_most_precise_article_wins() -> None:

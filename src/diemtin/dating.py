@@ -555,7 +555,7 @@ def _resolve(men: _Mention, ref: Reference) -> _Resolved:
             return _Resolved(first, last, f"year from {rwhy} (nearest such day)")
         years = list(ref.years)
         if men.weekday is not None:  # "thứ Hai (13/4)": only years where 13/4 is a Monday
-            fit = [y for y in years if (wd := _safe_date(y, mo, d1)) and wd.weekday() == men.weekday]
+            fit = [y for y in years if (xd := _safe_date(y, mo, d1)) and xd.weekday() == men.weekday]
             if fit:
                 years = fit
         span = _span_years(
@@ -691,6 +691,23 @@ _LAST_YEAR = re.compile(r"\b(đầu|giữa|cuối)?\s*năm\s+(ngoái|nay)\b", re
 _BEFORE_MARK = re.compile(r"\btrước đó\b", re.I)
 
 
+# Sentences about the past at large: their full dates ("kỷ niệm ngày sinh (19/5/1890)") say nothing
+# about when the text was written, except the end of a span ("(2/9/1945 - 2/9/2023)").
+_HISTORY = re.compile(
+    r"kỷ niệm|ngày sinh|sinh ngày|sinh năm|thành lập|lịch sử|truyền thống|năm ngày|ra đời", re.I
+)
+
+
+def _current_years(sentence: str, mens: Sequence[_Mention]) -> list[int]:
+    """Years of the sentence's explicit past dates that can speak for the text's own date."""
+    ends = [int(m.extra["end"][:4]) for m in mens if m.kind == "span" and not m.future]
+    if _HISTORY.search(sentence):
+        return ends
+    return ends + [
+        m.year for m in mens if m.year and m.kind in ("full", "monthyear", "span") and not m.future
+    ]
+
+
 def infer_reference(text: str, related: Sequence[date] = ()) -> Reference:
     """Candidate years of the text's own date, from its evidence only (no publication date known).
 
@@ -708,13 +725,11 @@ def infer_reference(text: str, related: Sequence[date] = ()) -> Reference:
     hi_year: int | None = None
     why: list[str] = []
     for s in sentences:
-        for men in _scan(s):
-            if men.kind in ("full", "monthyear") and men.year and not men.future:
-                full_years.append(men.year)
-                if men.kind == "full":
-                    full_dates.append(date(men.year, men.month or 1, men.day or 1))
-                else:
-                    full_dates.append(date(men.year, men.month or 1, 1))
+        mens = _scan(s)
+        full_years.extend(_current_years(s, mens))
+        for men in mens:
+            if men.kind in ("full", "monthyear") and men.year and not men.future and not _HISTORY.search(s):
+                full_dates.append(date(men.year, men.month or 1, men.day or 1 if men.kind == "full" else 1))
             if men.kind == "year" and men.year and men.future and _YEAR_FUTURE.search(s):
                 head = s.lstrip("“\"'- ").lower().startswith(("năm ", "trong năm ", "sang năm "))
                 bound = men.year - 1 if head else men.year
@@ -802,14 +817,13 @@ def _dated_mentions(text: str, ref: Reference) -> list[_Dated]:
             men.end += off
         scanned.append(mens)
 
-    def explicit_years(mens: list[_Mention]) -> list[int]:
-        ys = [m.year for m in mens if m.year and m.kind in ("full", "monthyear", "span") and not m.future]
-        return ys + [int(m.extra["end"][:4]) for m in mens if m.kind == "span" and not m.future]
-
-    ymax = max((y for mens in scanned for y in explicit_years(mens)), default=None)
+    ymax = max(
+        (y for (_, s), mens in zip(sentences, scanned, strict=True) for y in _current_years(s, mens)),
+        default=None,
+    )
     out: list[_Dated] = []
     for idx, ((off, s), mens) in enumerate(zip(sentences, scanned, strict=True)):
-        own = explicit_years(mens)
+        own = _current_years(s, mens)
         sref = ref
         # Anaphoric year: "từ đầu tháng 4/2022, tính đến ngày 5/5" — a year-less date in a sentence whose
         # stated year is the text's latest is in that year (used only without a publication date).
@@ -910,15 +924,23 @@ def _split_body(article: Article) -> tuple[str, list[date]]:
     return normalize("\n".join(body)), related
 
 
+def _published_reference(published: str | None) -> Reference | None:
+    """The publication date as a reference: ISO as the model says, or a dd/mm/yyyy stamp as crawled."""
+    if not published or not published.strip():
+        return None
+    try:
+        return parse_reference(published)
+    except ValueError:
+        full = [m for m in _scan(normalize(published)) if m.kind == "full" and m.year]
+        if not full:
+            return None
+        d = date(full[0].year or 1, full[0].month or 1, full[0].day or 1)
+        return Reference(d, d, (d.year,), f"publication date {d.isoformat()}")
+
+
 def _article_event(article: Article) -> TemporalExpression | None:
     body, related = _split_body(article)
-    if article.published:
-        try:
-            ref = parse_reference(article.published)
-        except ValueError:
-            ref = infer_reference(body, related)
-    else:
-        ref = infer_reference(body, related)
+    ref = _published_reference(article.published) or infer_reference(body, related)
     dated = _dated_mentions(body, ref)
     day_kinds = ("full", "daymonth", "dayrange", "relday", "weekday")
     # The lead: the first two sentences that read like prose (a photo caption line has no verb/comma).
@@ -1016,14 +1038,14 @@ def date_event(articles: Sequence[Article]) -> TemporalExpression | None:
     """When the event happened: a value and/or range with the evidence text, or None.
 
     Each article's lead date (or, without one, the bounds its background dates give) is computed; the
-    most precise one wins, ties going to the earlier-listed article, so that the result is stable.
+    most precise one wins, then the one most articles agree on, then the earlier-listed article, so
+    that the result does not depend on chance.
     """
-    best: tuple[float, int, TemporalExpression] | None = None
-    for i, art in enumerate(articles):
-        t = _article_event(art)
-        if t is None:
-            continue
-        key = (_width(t), i)
-        if best is None or key < best[:2]:
-            best = (key[0], key[1], t)
-    return best[2] if best else None
+    found = [(i, t) for i, art in enumerate(articles) if (t := _article_event(art)) is not None]
+    if not found:
+        return None
+    votes: dict[tuple[str | None, str | None, str | None], int] = {}
+    for _, t in found:
+        votes[(t.value, t.earliest, t.latest)] = votes.get((t.value, t.earliest, t.latest), 0) + 1
+    _, _, _, best = min((_width(t), -votes[(t.value, t.earliest, t.latest)], i, t) for i, t in found)
+    return best
