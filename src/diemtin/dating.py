@@ -274,7 +274,8 @@ def _span(m: re.Match[str]) -> _Mention | None:
 # bare they are scores, ranges and decimals.
 @_rule(
     r"(?:\b(" + _DAY_MARK + r")\s*(?:\(\s*|,\s*)?(?:ngày\s+)?)?" + _NB + _D + r"\s*([/.-])\s*" + _M + _NA
-    + r"(?!\s*(?:%|tỷ|triệu|nghìn|giờ|phút|điểm|bàn|km|m\b))"
+    # a count or a measure ("2-3 ngày", "5/7 người"), not a date
+    + r"(?!\s*(?:%|tỷ|triệu|nghìn|ngàn|giờ|phút|điểm|bàn|km|m\b|ngày|tuần|tháng|năm|lần|người|tiếng|độ|kg|tấn|ha\b|usd|đồng))"
 )  # fmt: skip
 def _day_month(m: re.Match[str]) -> _Mention | None:
     mark, d, sep, mo = m.group(1), int(m.group(2)), m.group(3), int(m.group(4))
@@ -282,6 +283,12 @@ def _day_month(m: re.Match[str]) -> _Mention | None:
         return None
     paren = m.string[max(0, m.start() - 1) : m.start()] == "(" and m.string[m.end() : m.end() + 1] == ")"
     if not mark and not (paren and sep == "/") and (sep != "/" or d <= mo or (d, mo) == (24, 7)):
+        return None
+    # A list of bare pairs is a score line ("6/1, 3/6, 7/6"), not dates.
+    if not mark and (
+        re.match(r"\s*[,;]\s*\d{1,2}/\d{1,2}\b", m.string[m.end() :])
+        or re.search(r"\b\d{1,2}/\d{1,2}\s*[,;]\s*$", m.string[: m.start()])
+    ):
         return None
     wd = _weekday_of(mark) if mark and mark.lower().startswith(("thứ", "chủ", "cn")) else None
     return _Mention("daymonth", m.start(), m.end(), m.group(0), day=d, month=mo, weekday=wd)
@@ -499,7 +506,8 @@ def _nearest(d: int, mo: int, ref: date, future: bool, past: bool = False) -> da
         # A future date counts 3x its distance (news reports what happened) and a past clause ("đã",
         # "vừa") all but rules it out; a past date counts 3x when the clause looks ahead ("sẽ", "dự kiến").
         if delta > 0 and not future:
-            cost = delta * (1000.0 if past else 3.0)
+            # (a day or two ahead is tolerated: the reference may be a late crawl or aggregator time)
+            cost = delta * (1000.0 if past and delta > 2 else 3.0)
         elif delta < 0 and future and not past:
             cost = -delta * 3.0
         else:
@@ -890,6 +898,7 @@ _TIMESTAMP_LINE = re.compile(
     r"^\s*(?:\d{1,2}:\d{2}'?\s*[-|]\s*)?(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:\s*[|-]\s*\d{1,2}:\d{2}.*)?\s*$"
 )
 _END_MARK = re.compile(r"\./\.\s*$|/\.\s*$")
+_CAPTION_AFTER = re.compile(r"[^.\n]{0,20}?[-–(]\s*(Ảnh|Nguồn|Video)\s*:", re.I)
 _BACKGROUND = re.compile(r"^\W*(trước đó|trước đây|hồi|cũng trong|tại cuộc|lần)", re.I)
 
 
@@ -943,12 +952,16 @@ def _article_event(article: Article) -> TemporalExpression | None:
     ref = _published_reference(article.published) or infer_reference(body, related)
     dated = _dated_mentions(body, ref)
     day_kinds = ("full", "daymonth", "dayrange", "relday", "weekday")
-    # The lead: the first two sentences that read like prose (a photo caption line has no verb/comma).
+    # The lead: the first two sentences that read like prose (a short caption line is skipped), less
+    # background sentences ("Trước đó, ...") and photo captions inlined in the text ("... hôm 6-10 - Ảnh:").
     lead_idx = [i for i, s in enumerate(split_sentences(body)) if len(s.split()) >= 8][:2]
     lead = [
         d
         for d in dated
-        if d.index in lead_idx and d.men.kind in day_kinds and not _BACKGROUND.match(d.sentence)
+        if d.index in lead_idx
+        and d.men.kind in day_kinds
+        and not _BACKGROUND.match(d.sentence)
+        and not _CAPTION_AFTER.match(body, d.men.end)
     ]
     refnote = f" [{ref.why}]" if ref.why else ""
     if lead:
@@ -987,43 +1000,57 @@ def _article_event(article: Article) -> TemporalExpression | None:
         return ev
     # No date in the lead: the article reports something new, so it happened after the past dates it
     # mentions as background and no later than its own date or the first date it looks ahead to.
-    past = [d for d in dated if d.men.kind in day_kinds and not d.men.future and d.res.hi is not None]
-    ahead = [d for d in dated if d.men.future and d.res.lo is not None]
+    return _bounds_from_background(dated, ref, day_kinds)
+
+
+def _bounds_from_background(
+    dated: Sequence[_Dated], ref: Reference, day_kinds: tuple[str, ...]
+) -> TemporalExpression | None:
+    """An event not dated in its lead: after the latest earlier date, before the first date ahead."""
+    rlo, rhi = ref.lo, ref.hi
     past_txt = [d for d in dated if d.men.kind in day_kinds and not d.men.future]
     ahead_txt = [d for d in dated if d.men.future]
-    lo = max((d.res.lo for d in past if d.res.lo), default=None)
-    hi_opts = [d.res.lo - timedelta(days=1) for d in ahead if d.res.lo]
-    if ref.hi is not None:
-        hi_opts.append(ref.hi)
+    # Resolved mentions count only on the right side of the text's own date.
+    past = [d for d in past_txt if d.res.lo and d.res.hi and (rhi is None or d.res.hi <= rhi)]
+    ahead = [d for d in ahead_txt if d.res.lo and (rlo is None or d.res.lo > rlo)]
+    last_past = max(past, key=lambda d: d.res.hi or date.min) if past else None
+    first_ahead = min(ahead, key=lambda d: d.res.lo or date.max) if ahead else None
+    if ref.lo is None:  # nothing resolves: name what the text says, in text order
+        last_past = last_past or (past_txt[-1] if past_txt else None)
+        first_ahead = first_ahead or (ahead_txt[0] if ahead_txt else None)
+    lo = last_past.res.lo if last_past else None
+    hi_opts = [
+        x
+        for x in (
+            (first_ahead.res.lo - timedelta(days=1)) if first_ahead and first_ahead.res.lo else None,
+            rhi,
+        )
+        if x
+    ]
     hi = min(hi_opts) if hi_opts else None
+    if lo and hi and lo > hi:  # contradictory cues: keep only what the text's own date says
+        first_ahead, hi = None, rhi
+        if hi and lo > hi:
+            last_past, lo = None, None
+    anchor = last_past or first_ahead
     parts = ["no date in the lead"]
-    # Name the latest earlier date and the first date ahead (by date when resolved, else text order).
-    last_past = (
-        max(past, key=lambda d: d.res.hi or date.min) if past else (past_txt[-1] if past_txt else None)
-    )
-    first_ahead = (
-        min(ahead, key=lambda d: d.res.lo or date.max) if ahead else (ahead_txt[0] if ahead_txt else None)
-    )
     if last_past:
         parts.append(f"after '{last_past.men.text.strip()}' (mentioned as earlier)")
     if first_ahead:
         parts.append(f"before '{first_ahead.men.text.strip()}' (mentioned as ahead)")
-    anchor = last_past or first_ahead
-    if anchor is None:
-        return None
-    if lo is None or hi is None or lo > hi:
+    if lo is None and hi is None:
+        if anchor is None:
+            return None
         parts.append("the year is not stated and the article gives no year evidence")
-        m0 = anchor.men
-        return TemporalExpression(m0.text.strip(), None, None, None, m0.start, m0.end, "; ".join(parts))
-    if ref.why:
+    elif ref.why:
         parts.append(f"no later than the article itself [{ref.why}]")
     return TemporalExpression(
-        text=anchor.men.text.strip(),
+        text=anchor.men.text.strip() if anchor else "",
         value=_value_for(lo, hi),
-        earliest=lo.isoformat(),
-        latest=hi.isoformat(),
-        start=anchor.men.start,
-        end=anchor.men.end,
+        earliest=_iso(lo),
+        latest=_iso(hi),
+        start=anchor.men.start if anchor else 0,
+        end=anchor.men.end if anchor else 0,
         evidence="; ".join(parts),
     )
 
