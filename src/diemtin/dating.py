@@ -275,7 +275,8 @@ def _span(m: re.Match[str]) -> _Mention | None:
 @_rule(
     r"(?:\b(" + _DAY_MARK + r")\s*(?:\(\s*|,\s*)?(?:ngày\s+)?)?" + _NB + _D + r"\s*([/.-])\s*" + _M + _NA
     # a count or a measure ("2-3 ngày", "5/7 người"), not a date
-    + r"(?!\s*(?:%|tỷ|triệu|nghìn|ngàn|giờ|phút|điểm|bàn|km|m\b|ngày|tuần|tháng|năm|lần|người|tiếng|độ|kg|tấn|ha\b|usd|đồng))"
+    + r"(?!\s*(?:%|tỷ|triệu|nghìn|ngàn|giờ|phút|điểm|bàn|km|m\b|ngày|tuần|tháng|năm|lần|người|tiếng|độ|"
+    r"kg|tấn|ha\b|usd|đồng))"
 )  # fmt: skip
 def _day_month(m: re.Match[str]) -> _Mention | None:
     mark, d, sep, mo = m.group(1), int(m.group(2)), m.group(3), int(m.group(4))
