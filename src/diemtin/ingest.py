@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import stat
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -26,6 +27,9 @@ KNOWN_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | JSON_SUFFIXES | WARC_SUFFIXES
 
 # Inputs above this size are refused rather than read into memory (a crawl page is < 1 MB).
 MAX_BYTES = 64 * 1024 * 1024
+# A .txt line longer than this is not article text (the longest line in VietnameseMDS, whose bodies are
+# one line per article, is 16 kB); refusing it early avoids minutes of normalising a 50 MB blob.
+MAX_LINE_BYTES = 1024 * 1024
 
 
 class IngestError(ValueError):
@@ -64,7 +68,10 @@ def read_inputs(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator
     """Read every input; exact copies (same content id) after the first are reported and skipped."""
     seen_ids: dict[str, str] = {}
     found_any = False
-    for item in discover(paths):
+    for item in _discover_reporting(paths):
+        if isinstance(item, Skipped):
+            yield item
+            continue
         found_any = True
         name = "-" if item == "-" else str(item)
         try:
@@ -83,6 +90,17 @@ def read_inputs(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator
             yield from _assign_id(doc, seen_ids)
     if not found_any:
         return
+
+
+def _discover_reporting(paths: Iterable[str]) -> Iterator[str | Path | Skipped]:
+    """``discover``, plus a Skipped for a folder holding no file of a supported format."""
+    for p in paths:
+        found = False
+        for item in discover([p]):
+            found = True
+            yield item
+        if not found and p != "-" and Path(p).is_dir():
+            yield Skipped(p, f"{p}: folder has no .txt, .html, .json(l) or .warc files")
 
 
 def _assign_id(doc: RawDocument | Skipped, seen: dict[str, str]) -> Iterator[RawDocument | Skipped]:
@@ -108,11 +126,17 @@ def read_file(path: Path) -> Iterator[RawDocument | Skipped]:
     """Read one file of any supported format."""
     name = str(path)
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as exc:
         raise IngestError(f"{name}: cannot read ({exc.strerror or exc})") from exc
+    if stat.S_ISDIR(st.st_mode):
+        raise IngestError(f"{name}: is a folder")
+    if not stat.S_ISREG(st.st_mode):
+        # Reading a FIFO would block forever, a socket or device cannot be read as a file.
+        raise IngestError(f"{name}: not a regular file (FIFO, socket or device)")
+    size = st.st_size
     if size > MAX_BYTES:
-        raise IngestError(f"{name}: too large ({size / 1e6:.0f} MB > {MAX_BYTES / 1e6:.0f} MB)")
+        raise IngestError(f"{name}: too large ({size / 2**20:.0f} MiB > {MAX_BYTES / 2**20:.0f} MiB)")
     suffix = suffix_of(path)
     try:
         if suffix in WARC_SUFFIXES:
@@ -128,6 +152,13 @@ def read_file(path: Path) -> Iterator[RawDocument | Skipped]:
             raw = gzip.decompress(raw)
         except (OSError, EOFError) as exc:
             raise IngestError(f"{name}: broken gzip file ({exc})") from exc
+    if suffix in TEXT_SUFFIXES:
+        longest = max(map(len, raw.split(b"\n")))
+        if longest > MAX_LINE_BYTES:
+            raise IngestError(
+                f"{name}: a line of {longest / 2**20:.1f} MiB (limit {MAX_LINE_BYTES / 2**20:.0f} MiB a line)"
+                " is not article text"
+            )
     yield from parse_bytes(raw, name, suffix=suffix, sniff=suffix not in KNOWN_SUFFIXES)
 
 
