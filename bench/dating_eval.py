@@ -1,26 +1,35 @@
 """Accuracy of Vietnamese date normalisation on the hand-labelled set.
 
-    .venv/bin/python bench/dating_eval.py [tests/fixtures/dating/labelled.jsonl] [-v]
+    .venv/bin/python bench/dating_eval.py [tests/fixtures/dating/labelled.jsonl] [-v] [--events]
 
 Each record is a real sentence from the shared corpora (VietnameseMDS dev bodies/info TIME, AbMuSu, the
 seeds) with its reference date (the article's TIME, or null), one expression and the expected ISO
 ``value``/``earliest``/``latest`` (labelled by hand; see docs/dating.md). The expression is matched to
 the extracted mention that overlaps it most. Prints value accuracy (the floor asserted in
 tests/test_dating.py is 0.95), full accuracy (value and range), and the misses with -v.
+
+--events also runs ``date_event`` over every VietnameseMDS dev article (body + sapo, TIME as the
+publication date) and prints how the event dates sit against publication: a sanity check on unlabelled
+data (most news reports something from the last few days), not an accuracy.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
+from collections import Counter
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from diemtin.dating import extract_dates
-from diemtin.models import TemporalExpression
+from diemtin.dating import date_event, extract_dates
+from diemtin.models import Article, TemporalExpression
 from diemtin.text import normalize
 
-DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "dating" / "labelled.jsonl"
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT = ROOT / "tests" / "fixtures" / "dating" / "labelled.jsonl"
+VMDS = ROOT.parent / "shared" / "data" / "vmds-dev"
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -74,6 +83,38 @@ def score(records: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def events_vs_publication() -> Counter[str]:
+    """Where date_event puts each VMDS dev article's event, relative to its TIME (publication)."""
+    out: Counter[str] = Counter()
+    for body in sorted(VMDS.glob("cluster_*/*.body.txt")):
+        info = body.with_name(body.name.replace(".body.txt", ".info.txt")).read_text(encoding="utf-8")
+        t = re.search(r"TIME: (\d+)/(\d+)/(\d+)", info)
+        sapo = re.search(r"SUMMARY: (.*)", info)
+        if not t:
+            continue
+        pub = date(int(t.group(3)), int(t.group(2)), int(t.group(1)))
+        lead = normalize(sapo.group(1).replace("_", " ")) if sapo else None
+        text = normalize(body.read_text(encoding="utf-8"))
+        art = Article(id=body.stem, path=str(body), title="", text=text, published=pub.isoformat(), lead=lead)
+        ev = date_event([art])
+        out["articles"] += 1
+        if ev is None:
+            out["no date at all"] += 1
+        elif ev.value and len(ev.value) == 10:
+            days = (pub - date.fromisoformat(ev.value)).days
+            out["day-precise"] += 1
+            out[
+                "  0-7 days before publication"
+                if 0 <= days <= 7
+                else "  after publication (scheduled)"
+                if days < 0
+                else "  older"
+            ] += 1
+        else:
+            out["range / partial"] += 1
+    return out
+
+
 def main(argv: list[str]) -> None:
     args = [a for a in argv if not a.startswith("-")]
     path = Path(args[0]) if args else DEFAULT
@@ -82,6 +123,9 @@ def main(argv: list[str]) -> None:
     print(f"labelled expressions: {res['n']} ({len(forms)} forms), matched a mention: {res['found']}")
     print(f"value accuracy: {res['value_accuracy']:.3f}")
     print(f"value+range accuracy: {res['full_accuracy']:.3f}")
+    if "--events" in argv and VMDS.is_dir():
+        for k, v in events_vs_publication().items():
+            print(f"events: {k}: {v}")
     if "-v" in argv:
         for m in res["misses"]:
             print(f"  MISS {m['expression']!r} [{m['form']}] want {m['want']} got {m['got']}")
