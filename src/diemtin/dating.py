@@ -6,10 +6,11 @@ the precision the text supports, with an ``earliest``/``latest`` range and the e
 ``date_event`` picks, for the articles of one event, the date the happening occurred or is scheduled
 (not the publication date), inferring a missing year only from the article's own evidence.
 
-Hand-written rather than a library: the date parsers on PyPI (dateparser, ...) know neither Vietnamese
-day/month order with relative words ("hôm 28/1", "tối mai", "cuối tuần trước") nor year inference from
-an article's other evidence, and they return a single datetime where honesty needs a range. The rules
-are documented in docs/dating.md.
+Hand-written rather than a library: general date parsers (dateparser and the like) turn a string into
+one datetime, filling a missing year from today; here a missing year must come from the article's own
+evidence or stay unknown, with a range and the reason, and Vietnamese forms such as "hôm 28/1",
+"22-23/04", "cuối năm ngoái" or "thứ Năm tuần trước" must be found in running text. The rules are
+documented in docs/dating.md.
 """
 
 from __future__ import annotations
@@ -47,10 +48,6 @@ class Reference:
     @property
     def exact(self) -> date | None:
         return self.lo if self.lo is not None and self.lo == self.hi else None
-
-    @property
-    def known(self) -> bool:
-        return bool(self.years)
 
 
 UNKNOWN = Reference()
@@ -739,8 +736,11 @@ def infer_reference(text: str, related: Sequence[date] = ()) -> Reference:
         for men in mens:
             if men.kind in ("full", "monthyear") and men.year and not men.future and not _HISTORY.search(s):
                 full_dates.append(date(men.year, men.month or 1, men.day or 1 if men.kind == "full" else 1))
-            if men.kind == "year" and men.year and men.future and _YEAR_FUTURE.search(s):
-                head = s.lstrip("“\"'- ").lower().startswith(("năm ", "trong năm ", "sang năm "))
+            if men.kind != "year" or not men.year or men.part or not _YEAR_FUTURE.search(s):
+                continue
+            # "Năm 2017, X sẽ ..." opens on the year: written before it. "X sẽ ... năm 2015": by then.
+            head = re.match(r"[“\"'\-\s]*(?:trong |sang )?năm\s+" + str(men.year) + r"\b", s, re.I)
+            if head or _YEAR_FUTURE.search(s, 0, men.start):
                 bound = men.year - 1 if head else men.year
                 if hi_year is None or bound < hi_year:
                     hi_year = bound
