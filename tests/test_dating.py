@@ -225,6 +225,19 @@ def test_invariants(ref: date | None, phrase: str, d: int, m: int, y: int) -> No
         assert t.evidence
 
 
+TOKENS = ["ngày", "hôm", "tối", "tháng", "năm", "thứ", "Hai", "tuần", "trước", "qua", "nay", "mai", "tới"]
+TOKENS += ["sẽ", "đã", "(", ")", "/", "-", ".", ",", "“", "”", "cuối", "đầu", "quý", "I", "ngoái", "cho biết"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(st.one_of(st.sampled_from(TOKENS), st.integers(0, 2100).map(str)), max_size=25))
+def test_any_text_is_safe(parts: list[str]) -> None:
+    text = " ".join(parts)
+    for ref in (None, "2020-02-29"):
+        for t in extract_dates(text, ref):
+            assert t.earliest is None or t.latest is None or t.earliest <= t.latest
+
+
 # --------------------------------------------------------------------------------------------------
 # The hand-labelled set (real sentences from the shared corpora)
 

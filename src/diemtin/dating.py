@@ -223,6 +223,8 @@ def _full_numeric(m: re.Match[str]) -> _Mention | None:
 @_rule(_WD + r"\bngày\s+" + _D + r"\s+tháng\s+" + _M + r"(?:\s*(?:năm|,)\s*" + _Y + r")?\b")
 def _written(m: re.Match[str]) -> _Mention | None:
     d, mo, y = int(m.group(2)), int(m.group(3)), _i(m.group(4))
+    if _safe_date(y or 2000, mo, d) is None:
+        return None
     kind = "full" if y else "daymonth"
     return _Mention(
         kind, m.start(), m.end(), m.group(0), day=d, month=mo, year=y, weekday=_weekday_of(m.group(1))
