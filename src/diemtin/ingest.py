@@ -12,6 +12,7 @@ import json
 import stat
 import sys
 from collections.abc import Iterable, Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -215,6 +216,12 @@ def parse_html(html: str, name: str, url: str | None = None) -> RawDocument | No
     except (ValueError, RecursionError, MemoryError) as exc:
         raise IngestError(f"{name}: HTML could not be parsed ({type(exc).__name__})") from exc
     if doc is None:
+        depth = html_depth(html)
+        if depth > MAX_HTML_DEPTH:
+            raise IngestError(
+                f"{name}: HTML nested {depth} levels deep (the parser gives up past {MAX_HTML_DEPTH});"
+                " no article text found"
+            )
         return None
     meta: dict[str, Any] = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     body = normalize(meta.get("text") or "")
@@ -239,6 +246,55 @@ def parse_html(html: str, name: str, url: str | None = None) -> RawDocument | No
     )
 
 
+# libxml2 (under lxml, under trafilatura) stops building the tree past 255 levels of nesting unless
+# XML_PARSE_HUGE is set, and the article inside is lost; we say so instead of "no article text".
+MAX_HTML_DEPTH = 255
+_VOID_TAGS = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+
+
+class _DepthParser(HTMLParser):
+    """Deepest element nesting of an HTML page (stdlib parser: no depth limit, no tree kept)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.deepest = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in _VOID_TAGS:
+            self.depth += 1
+            self.deepest = max(self.deepest, self.depth)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in _VOID_TAGS:
+            self.depth = max(0, self.depth - 1)
+
+
+def html_depth(html: str) -> int:
+    """How deeply the elements of ``html`` nest (unclosed tags count as open)."""
+    parser = _DepthParser()
+    parser.feed(html)
+    parser.close()
+    return parser.deepest
+
+
 _JSON_TEXT_KEYS = ("text", "raw_text", "body", "content")
 
 
@@ -251,7 +307,9 @@ def parse_json(text: str, name: str) -> Iterator[RawDocument | Skipped]:
         try:
             data = json.loads(stripped)
         except json.JSONDecodeError as exc:
-            raise IngestError(f"{name}: invalid JSON ({exc.msg} at line {exc.lineno})") from exc
+            raise IngestError(
+                f"{name}: invalid JSON ({exc.msg}: line {exc.lineno} column {exc.colno})"
+            ) from exc
         records = ((f"{name}#{i + 1}", r) for i, r in enumerate(data))
     else:
         records = _jsonl_records(text, name)
