@@ -4,7 +4,8 @@
 
 Each record is a real sentence from the shared corpora (VietnameseMDS dev bodies/info TIME, AbMuSu, the
 seeds) with its reference date (the article's TIME, or null), one expression and the expected ISO
-``value``/``earliest``/``latest`` (labelled by hand; see docs/dating.md). The expression is matched to
+``value``/``earliest``/``latest`` (labelled by hand; see docs/dating.md). Records with ``"blind": true``
+were labelled after the rules were written, before running them. The expression is matched to
 the extracted mention that overlaps it most. Prints value accuracy (the floor asserted in
 tests/test_dating.py is 0.95), full accuracy (value and range), and the misses with -v.
 
@@ -123,6 +124,11 @@ def main(argv: list[str]) -> None:
     print(f"labelled expressions: {res['n']} ({len(forms)} forms), matched a mention: {res['found']}")
     print(f"value accuracy: {res['value_accuracy']:.3f}")
     print(f"value+range accuracy: {res['full_accuracy']:.3f}")
+    blind = [r for r in load(path) if r.get("blind")]
+    if blind:
+        b = score(blind)
+        print(f"  labelled blind (after the rules were written): {b['n']}, value accuracy", end=" ")
+        print(f"{b['value_accuracy']:.3f}")
     if "--events" in argv and VMDS.is_dir():
         for k, v in events_vs_publication().items():
             print(f"events: {k}: {v}")

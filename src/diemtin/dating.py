@@ -338,17 +338,27 @@ def _rel_month(m: re.Match[str]) -> _Mention | None:
 
 
 # Years: "năm 2017", "đầu năm 2021", "cuối năm ngoái", "năm nay", "năm tới", "quý I/2021", "3 năm trước".
-@_rule(r"\b(?:(đầu|giữa|cuối)\s+)?năm\s+" + _Y + r"\b")
+@_rule(r"(?:\b(\d{1,2}|sáu|chín)\s+tháng\s+(đầu|cuối)\s+|\b(đầu|giữa|cuối)\s+)?năm\s+" + _Y + r"\b")
 def _year(m: re.Match[str]) -> _Mention | None:
-    part = m.group(1)
-    men = _Mention("year", m.start(), m.end(), m.group(0), year=int(m.group(2)))
-    men.part = _PART_YEAR[part.lower()] if part else None
+    n, side, part, y = m.group(1), m.group(2), m.group(3), int(m.group(4))
+    men = _Mention("year", m.start(), m.end(), m.group(0), year=y)
+    if n:  # "6 tháng đầu năm 2022": January to June
+        k = {"sáu": 6, "chín": 9}.get(n.lower()) or int(n)
+        if not 1 <= k <= 12:
+            return None
+        men.part = (1, k) if side.lower() == "đầu" else (13 - k, 12)
+    else:
+        men.part = _PART_YEAR[part.lower()] if part else None
     return men
 
 
 @_rule(r"(?<!\d\s)(?<!\d)\b(?:(đầu|giữa|cuối)\s+)?năm\s+(nay|ngoái|kia|tới|sau)\b")
 def _rel_year(m: re.Match[str]) -> _Mention | None:
     part = m.group(1)
+    if not part and re.search(
+        r"\b(nhiều|mấy|vài|các|những|bao|mọi|hàng|bao nhiêu)\s*$", m.string[: m.start()], re.I
+    ):
+        return None  # "từ nhiều năm nay": for years now, a duration
     men = _Mention("relyear", m.start(), m.end(), m.group(0), offset=_REL_YEAR[m.group(2).lower()])
     men.part = _PART_YEAR[part.lower()] if part else None
     return men
@@ -843,8 +853,15 @@ def _dated_mentions(text: str, ref: Reference) -> list[_Dated]:
             sref = Reference(
                 date(y, 1, 1), date(y, 12, 31), (y,), f"the year {y} stated in the same sentence"
             )
+        stated = [m.year for m in mens if m.kind == "year" and m.year and not m.future]
         for men in mens:
             r = sref if men.kind in _YEARLESS else ref
+            if men.kind == "relyear" and stated and re.search(r"cùng kỳ\s*$", s[: men.start - off], re.I):
+                # "6 tháng đầu năm 2022 ... so với cùng kỳ năm ngoái": last year of the period just named.
+                y = max(stated)
+                r = Reference(
+                    date(y, 1, 1), date(y, 12, 31), (y,), f"the period of {y} named in the sentence"
+                )
             out.append(_Dated(men, _resolve_in_context(text, men, r, out), s, idx, off + len(s)))
     return out
 
