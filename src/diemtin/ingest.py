@@ -57,12 +57,21 @@ def discover(paths: Iterable[str]) -> Iterator[str | Path]:
             yield p
             continue
         path = Path(p)
-        if path.is_dir():
+        if _is_dir(path):
             for child in sorted(path.rglob("*")):
                 if child.is_file() and suffix_of(child) in KNOWN_SUFFIXES and not child.name.startswith("."):
                     yield child
         else:
             yield path
+
+
+def _is_dir(path: Path) -> bool:
+    """``Path.is_dir`` that says False instead of raising (e.g. EACCES on a path in a locked folder);
+    read_file then reports why the path cannot be read."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def read_inputs(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[RawDocument | Skipped]:
@@ -100,7 +109,7 @@ def _discover_reporting(paths: Iterable[str]) -> Iterator[str | Path | Skipped]:
         for item in discover([p]):
             found = True
             yield item
-        if not found and p != "-" and Path(p).is_dir():
+        if not found and p != "-" and _is_dir(Path(p)):
             yield Skipped(p, f"{p}: folder has no .txt, .html, .json(l) or .warc files")
 
 
