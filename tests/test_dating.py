@@ -82,6 +82,10 @@ def test_forms(text: str, ref: str | None, want: tuple[str, str, str]) -> None:
         "Đội nhà thắng 2-1 và dẫn 3.5 điểm.",  # a score and a decimal
         "Thông tư số 21/2012/TT-BLĐTBXH hướng dẫn điều tra.",  # a document number
         "Cửa hàng phục vụ 24/7.",
+        "Làm căn cước trong thời gian từ 3-5 ngày.",  # a count of days
+        "Thời gian từ 3 đến 5-7 ngày.",
+        "Anh thắng 6/1, 3/6, 7/6 sau ba set.",  # a score line
+        "Thực tế, từ nhiều năm nay, nhiều gia đình chưa được tặng thưởng.",  # a duration
     ],
 )
 def test_not_dates(text: str) -> None:

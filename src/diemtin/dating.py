@@ -120,6 +120,11 @@ _DAY_MARK = (
     r"đêm|khuya|rạng sáng|sáng sớm|từ|đến|tới|vào|hồi|trước|sau|nay|qua|"
     r"thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật|cn)"
 )
+# Followed by a unit, it is a count or a measure ("2-3 ngày", "5/7 người", "3 đến 5-7 ngày"), not a date.
+_NOT_UNIT = (
+    r"(?!\s*(?:%|tỷ|triệu|nghìn|ngàn|giờ|phút|điểm|bàn|km|m\b|ngày|tuần|tháng|năm|lần|người|tiếng|độ|"
+    r"kg|tấn|ha\b|usd|đồng))"
+)
 _NB = r"(?<![\w/.,-])"  # not glued to a preceding number or word
 _NA = r"(?![\w/]|[.,-]\d)"  # not continued by more digits ("30/3/2021" is one date, "1.920" a number)
 # Future cues of a clause. "tới" is not one by itself (it is also the preposition "to"); "tháng 7 tới"
@@ -234,7 +239,7 @@ def _written(m: re.Match[str]) -> _Mention | None:
 # Day ranges: "22-23/04", "ngày 7 và 8/7/2022", "từ 20 đến 26-10", "20-21 và 22/10/2013".
 @_rule(
     r"(?:\bngày\s+)?" + _NB + _D + r"(?:\s*(?:-|–)\s*\d{1,2}(?=\s*(?:và|,)))?\s*(-|–|và|đến|,)\s*(?:ngày\s+)?"
-    + _D + r"\s*([/.-])\s*" + _M + r"(?:\s*\4\s*" + _Y + r")?" + _NA
+    + _D + r"\s*([/.-])\s*" + _M + r"(?:\s*\4\s*" + _Y + r")?" + _NA + _NOT_UNIT
 )  # fmt: skip
 def _day_range(m: re.Match[str]) -> _Mention | None:
     d1, join, d2, sep, mo, y = (
@@ -247,6 +252,8 @@ def _day_range(m: re.Match[str]) -> _Mention | None:
     )
     if d2 <= d1 or (sep != "/" and join in ("-", "–")) or _safe_date(2000, mo, d2) is None:
         return None
+    if join == "," and not m.group(0).lower().startswith("ngày"):
+        return None  # "5, 7/10" is a list of numbers unless it reads "ngày 20, 21/10"
     return _Mention("dayrange", m.start(), m.end(), m.group(0), day=d1, day2=d2, month=mo, year=y)
 
 
@@ -273,9 +280,7 @@ def _span(m: re.Match[str]) -> _Mention | None:
 # bare they are scores, ranges and decimals.
 @_rule(
     r"(?:\b(" + _DAY_MARK + r")\s*(?:\(\s*|,\s*)?(?:ngày\s+)?)?" + _NB + _D + r"\s*([/.-])\s*" + _M + _NA
-    # a count or a measure ("2-3 ngày", "5/7 người"), not a date
-    + r"(?!\s*(?:%|tỷ|triệu|nghìn|ngàn|giờ|phút|điểm|bàn|km|m\b|ngày|tuần|tháng|năm|lần|người|tiếng|độ|"
-    r"kg|tấn|ha\b|usd|đồng))"
+    + _NOT_UNIT
 )  # fmt: skip
 def _day_month(m: re.Match[str]) -> _Mention | None:
     mark, d, sep, mo = m.group(1), int(m.group(2)), m.group(3), int(m.group(4))
