@@ -204,6 +204,10 @@ def test_dangling_symlink_and_missing_path(tmp_path: Path) -> None:
     link.symlink_to(tmp_path / "deleted.txt")
     assert _skip_reason(link).endswith(": cannot read (No such file or directory)")
     assert _skip_reason(tmp_path / "typo.txt").endswith(": cannot read (No such file or directory)")
+    # Found while walking a folder, too (and not silently ignored).
+    docs, skipped = _read(tmp_path)
+    assert [d.path for d in docs] == [str(tmp_path / "good_article.txt")]
+    assert skipped == {str(link): f"{link}: cannot read (No such file or directory)"}
 
 
 def test_folder_without_articles(tmp_path: Path) -> None:

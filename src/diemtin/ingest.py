@@ -59,7 +59,12 @@ def discover(paths: Iterable[str]) -> Iterator[str | Path]:
         path = Path(p)
         if _is_dir(path):
             for child in sorted(path.rglob("*")):
-                if child.is_file() and suffix_of(child) in KNOWN_SUFFIXES and not child.name.startswith("."):
+                # Not only regular files: a FIFO or a dangling link named *.txt is reported, not ignored.
+                if (
+                    suffix_of(child) in KNOWN_SUFFIXES
+                    and not child.name.startswith(".")
+                    and not _is_dir(child)
+                ):
                     yield child
         else:
             yield path
