@@ -8,6 +8,7 @@ Exit codes: 0 success; 1 nothing could be read (every input skipped) or a comman
 from __future__ import annotations
 
 from . import digest as _digest  # noqa: F401  (registers commands)
+from . import evaluate as _evaluate  # noqa: F401  (registers commands)
 from .app import app
 
 

@@ -1,0 +1,194 @@
+"""Sentence features for the learned scorer: position, length, centrality, cross-document support.
+
+All similarities are TF-IDF cosines over syllables computed per cluster (no global vocabulary, so the
+stage runs anywhere without a fitted vectoriser). Vectors are built with plain dicts and scipy sparse
+matrices: a 3-5 article cluster has a few hundred sentences, so this stays within a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+
+from ..models import Article
+from ..text import syllables
+from .units import Unit
+
+BASE_FEATURES = (
+    "pos_inv",  # 1 / (1 + position among the article's body sentences)
+    "rel_pos",  # position / number of body sentences
+    "first",  # first body sentence
+    "log_len",  # log(1 + syllables)
+    "short",  # fewer than 15 syllables
+    "cos_centroid",  # cosine to the cluster centroid
+    "cos_title_own",  # cosine to the article's own title
+    "cos_titles",  # best cosine to any title of the cluster
+    "cos_sapo",  # best cosine to a sapo sentence of the cluster (0 when none)
+    "support_mean",  # mean over other articles of the best cosine to one of their sentences
+    "support_max",  # best cosine to a sentence of another article
+    "support_frac",  # share of other articles with a sentence at cosine > 0.25
+    "bigram_support",  # share of the sentence's bigrams that occur in another article
+    "bigram_title",  # share of the sentence's bigrams that occur in a title or sapo
+    "digit_density",
+    "cap_density",  # capitalised words (names) per syllable, sentence-initial word excluded
+    "dangling",
+    "quote",
+    "clean_end",
+    "doc_centrality",  # cosine of the article to the cluster centroid
+    "doc_rank_inv",  # 1 / (1 + rank of the article by centrality)
+    "pos_x_rank",  # pos_inv * doc_rank_inv
+    "log_docs",  # log(number of articles)
+)
+# News written with a standfirst puts the lead in the sapo, so the body's first sentences are details,
+# not the lead; position and centrality weigh differently there. Every base feature therefore also
+# appears multiplied by "the article opens with a sapo-like paragraph" (a property of the article's
+# structure, read from its paragraphs, not a corpus switch).
+FEATURES = (*BASE_FEATURES, "sapo_doc", *(f"{n}*sapo_doc" for n in BASE_FEATURES))
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(slots=True)
+class Cluster:
+    """Candidates of one cluster with their features and pairwise similarities."""
+
+    units: list[Unit]
+    features: FloatArray  # (n_units, len(FEATURES))
+    sims: FloatArray  # (n_units, n_units) TF-IDF cosine
+    doc_rank: list[int]  # rank of each article by centrality (0 = most central)
+
+
+def _bigrams(tokens: Sequence[str]) -> set[tuple[str, str]]:
+    return set(itertools.pairwise(tokens))
+
+
+def _tfidf(token_lists: Sequence[Sequence[str]], vocab: dict[str, int], idf: FloatArray) -> sp.csr_matrix:
+    rows, cols, vals = [], [], []
+    for i, toks in enumerate(token_lists):
+        counts: dict[int, int] = {}
+        for t in toks:
+            j = vocab.get(t)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        for j, c in counts.items():
+            rows.append(i)
+            cols.append(j)
+            vals.append((1.0 + math.log(c)) * idf[j])
+    m = sp.csr_matrix((vals, (rows, cols)), shape=(len(token_lists), len(vocab)), dtype=np.float64)
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ m)
+
+
+def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
+    """Feature matrix of ``units`` (candidates of ``articles``; sapo units included for context)."""
+    n_docs = len(articles)
+    titles = [syllables(a.title) for a in articles]
+    vocab: dict[str, int] = {}
+    df: dict[int, int] = {}
+    for toks in [u.tokens for u in units] + titles:
+        for t in set(toks):
+            j = vocab.setdefault(t, len(vocab))
+            df[j] = df.get(j, 0) + 1
+    n_texts = len(units) + len(titles)
+    idf = np.array([math.log((1 + n_texts) / (1 + df[j])) + 1.0 for j in range(len(vocab))])
+    x = _tfidf([u.tokens for u in units], vocab, idf)
+    t = _tfidf(titles, vocab, idf)
+    n = len(units)
+    sims = (x @ x.T).toarray() if n else np.zeros((0, 0))
+
+    doc_of = np.array([u.doc for u in units], dtype=np.int64)
+    body = np.array([not u.is_sapo and not u.caption for u in units], dtype=bool)
+    centroid = np.asarray(x[body].sum(axis=0)).ravel() if body.any() else np.zeros(len(vocab))
+    cn = np.linalg.norm(centroid)
+    centroid = centroid / cn if cn else centroid
+    cos_centroid = x @ centroid
+    doc_cent = np.zeros(n_docs)
+    for d in range(n_docs):
+        rows = np.flatnonzero((doc_of == d) & body)
+        if rows.size:
+            v = np.asarray(x[rows].sum(axis=0)).ravel()
+            vn = np.linalg.norm(v)
+            doc_cent[d] = float(v @ centroid / vn) if vn else 0.0
+    order = sorted(range(n_docs), key=lambda d: -doc_cent[d])
+    doc_rank = [0] * n_docs
+    for r, d in enumerate(order):
+        doc_rank[d] = r
+
+    title_sims = (x @ t.T).toarray() if n else np.zeros((0, n_docs))
+    sapo_rows = np.flatnonzero(~body & np.array([u.is_sapo for u in units], dtype=bool))
+    sapo_sims = sims[:, sapo_rows].max(axis=1) if sapo_rows.size else np.zeros(n)
+
+    # Per-article best similarity of every unit (body sentences only).
+    per_doc_best = np.zeros((n, n_docs))
+    for d in range(n_docs):
+        rows = np.flatnonzero((doc_of == d) & body)
+        if rows.size:
+            per_doc_best[:, d] = sims[:, rows].max(axis=1)
+
+    doc_bigrams = [set[tuple[str, str]]() for _ in range(n_docs)]
+    for u in units:
+        if not u.caption:
+            doc_bigrams[u.doc] |= _bigrams(u.tokens)
+    title_bigrams: set[tuple[str, str]] = set()
+    for toks in titles:
+        title_bigrams |= _bigrams(toks)
+    for u in units:
+        if u.is_sapo:
+            title_bigrams |= _bigrams(u.tokens)
+
+    n_body = [0] * n_docs
+    for u in units:
+        if not u.is_sapo:
+            n_body[u.doc] += 1
+
+    feats = np.zeros((n, len(BASE_FEATURES)))
+    has_sapo = np.zeros(n_docs)
+    for u in units:
+        if u.is_sapo:
+            has_sapo[u.doc] = 1.0
+    log_docs = math.log(n_docs) if n_docs else 0.0
+    for i, u in enumerate(units):
+        others = [d for d in range(n_docs) if d != u.doc]
+        bg = _bigrams(u.tokens)
+        nb = len(bg) or 1
+        in_other = sum(1 for b in bg if any(b in doc_bigrams[d] for d in others))
+        words = u.text.split()
+        caps = sum(1 for w in words[1:] if w[:1].isupper())
+        digits = sum(1 for tok in u.tokens if any(c.isdigit() for c in tok))
+        pos = max(u.index, 0)
+        pos_inv = 1.0 / (1 + pos)
+        rank_inv = 1.0 / (1 + doc_rank[u.doc])
+        feats[i] = (
+            pos_inv,
+            pos / max(n_body[u.doc], 1),
+            1.0 if u.index == 0 else 0.0,
+            math.log1p(len(u.tokens)),
+            1.0 if len(u.tokens) < 15 else 0.0,
+            cos_centroid[i],
+            title_sims[i, u.doc],
+            title_sims[i].max() if n_docs else 0.0,
+            sapo_sims[i],
+            per_doc_best[i, others].mean() if others else 0.0,
+            per_doc_best[i, others].max() if others else 0.0,
+            float(np.mean(per_doc_best[i, others] > 0.25)) if others else 0.0,
+            in_other / nb,
+            sum(1 for b in bg if b in title_bigrams) / nb,
+            digits / len(u.tokens),
+            caps / len(u.tokens),
+            1.0 if u.dangling else 0.0,
+            1.0 if any(q in u.text for q in '"“”') else 0.0,
+            1.0 if u.ends_cleanly else 0.0,
+            doc_cent[u.doc],
+            rank_inv,
+            pos_inv * rank_inv,
+            log_docs,
+        )
+    sapo_doc = has_sapo[doc_of][:, None] if n else np.zeros((0, 1))
+    return Cluster(units, np.hstack([feats, sapo_doc, feats * sapo_doc]), sims, doc_rank)

@@ -1,0 +1,195 @@
+"""Candidate summary sentences: split, captions and bylines trimmed, sapo and dangling starts flagged.
+
+Every candidate's text is either a contiguous substring of its article's text or the sentence minus a
+removed photo caption, so a summary stays traceable to its source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..models import Article
+from ..text import split_sentences, syllables
+
+# Photo/video credits inlined in bodies: "... sáng nay - Ảnh: AFP Theo Hãng tin AFP, ...",
+# "Biểu tình tại Campuchia (Ảnh: Đỗ Tuấn Anh) Tại cuộc họp báo ...", "(Nguồn: AFP/TTXVN)".
+_CREDIT = re.compile(r"(?:\s[-–—]\s*|\s|^)(\()?(?:Ảnh|ẢNH|Nguồn|NGUỒN|Video|Clip|Photo)\s*:\s*")
+_CREDIT_PLAIN = re.compile(
+    r"(?:^|\s)\(?(?:Ảnh minh họa|Ảnh minh hoạ|Ảnh internet|Ảnh: Internet)\)?\.?(?=\s|$)"
+)
+# Words that start a new sentence rather than continue a photographer's name after "Ảnh:".
+_STARTERS = frozenset(
+    """theo trong tại ngày sáng chiều tối trưa đêm hôm ông bà anh chị các những một người khi sau trước như
+    nhưng tuy đây đó này hai ba bốn năm cũng với để vào phút còn bên ngoài thỏa mục việc vụ lực cuộc họ
+    chính ủy bộ thủ tổng phó hiện nhiều cơ đoàn nhà tân tàu xe lính binh quân hàng đại giới dự""".split()  # noqa: SIM905
+)
+# Text glued onto a byline by the crawler: "Theo The GuardianNgoại trưởng", "(Vietnam+)Người phát ngôn".
+# Dateline prefixes: "TTO - ", "VOV.VN - ", "(Dân trí) - ", "(PLO)- ".
+_DATELINE = re.compile(r"^(?:\([^()]{2,30}\)|[A-ZĐ][A-ZĐ.+]{1,15})\s*[-–—]\s+")  # case-sensitive
+
+# Related-article links and calls to action that crawls leave in bodies.
+_BOILERPLATE = re.compile(r"^(?:>>|»|Xem thêm|Xem tiếp|Tin liên quan|Video:|Mời (?:bạn|quý)|Click|Bấm)", re.I)
+
+# Sentences that lean on the one before: discourse connectives and bare pronouns. Such a sentence is
+# only used when its predecessor in the same article is in the summary too.
+_DANGLING = re.compile(
+    r"^[\"“]?(?:tuy nhiên|trong khi đó|ngoài ra|bên cạnh đó|đồng thời|theo đó|do đó|vì vậy|vì thế|"
+    r"như vậy|điều này|việc này|vụ việc này|cũng theo|cũng trong|cũng tại|thêm vào đó|trước đó|sau đó|"
+    r"mặt khác|tuy vậy|dù vậy|song|nhưng|còn|cùng với đó|cụ thể|đây là|đó là|không chỉ vậy|hơn nữa|"
+    r"bởi vậy|tương tự|riêng|trong đó|ngay sau đó|cùng ngày|cũng|ngoài|lúc đó|khi đó|ông này|bà này|"
+    r"người này|nhân vật này)\b",
+    re.IGNORECASE,
+)
+# A bare pronoun followed by a lower-case word ("Ông cho biết") leans on an earlier name;
+# "Ông Putin" does not.
+_PRONOUN = re.compile(r"^[\"“]?(?:ông|bà|anh|chị|họ|cô|hắn|chúng tôi|tôi|cả hai)\s+(\w)", re.IGNORECASE)
+
+
+def is_dangling(text: str) -> bool:
+    """True when the sentence opens with a connective or a bare pronoun that needs the sentence before."""
+    if _DANGLING.match(text):
+        return True
+    m = _PRONOUN.match(text)
+    return m is not None and m.group(1).islower()
+
+
+def _glue_point(text: str) -> int:
+    """Offset where article text was glued onto a byline ("The GuardianNgoại trưởng"), or 0.
+
+    Only a Vietnamese (non-ASCII) capitalised syllable counts, so "YouTube" or "iPhone" are never cut.
+    """
+    for m in re.finditer(r"\S+", text[:80]):
+        tok = m.group(0)
+        for i in range(1, len(tok) - 1):
+            left, ch = tok[i - 1], tok[i]
+            if not ch.isupper() or not (
+                left == ")" or left.islower() or (i >= 2 and tok[i - 2 : i].isupper())
+            ):
+                continue
+            if left.islower() and (i < 2 or not tok[i - 2].islower()):
+                continue
+            right = re.match(r"\w+", tok[i:])
+            if right and not right.group(0).isascii() and right.group(0)[1:].islower():
+                return m.start() + i
+    return 0
+
+
+@dataclass(slots=True)
+class Unit:
+    """One candidate sentence of one article."""
+
+    text: str
+    doc: int  # index of the article in the cluster
+    index: int  # position among the article's body sentences (sapo excluded), 0-based
+    paragraph: int
+    tokens: list[str]
+    is_sapo: bool = False
+    dangling: bool = False
+    caption: bool = False  # the whole sentence is a photo caption or a credit
+    ends_cleanly: bool = True  # ends with sentence punctuation (not a heading or fragment)
+    features: list[float] = field(default_factory=list)
+
+
+def _credit_end(text: str, start: int, paren: bool) -> int:
+    """End offset of a photographer/agency credit that starts at ``start``."""
+    if paren:
+        close = text.find(")", start)
+        return close + 1 if close != -1 and close - start < 60 else start
+    toks = list(re.finditer(r"\S+", text[start:]))
+    if not toks:
+        return len(text)
+    end = start + toks[0].end()
+    first = toks[0].group(0)
+    if first.endswith((".", ")")):
+        return end
+    # Agencies and foreign outlets ("Reuters", "AFP/TTXVN", "RIA Novosti") are ASCII words; a
+    # photographer's Vietnamese name ("Trương Hải Tùng") runs until a word that starts a sentence.
+    ascii_credit = first.isascii()
+    prev = first
+    for m in toks[1:4]:
+        w = m.group(0)
+        if (
+            not w[:1].isupper()
+            or w.lower().strip(".,") in _STARTERS
+            or w == prev
+            or w.isascii() != ascii_credit
+        ):
+            break
+        prev = w
+        end = start + m.end()
+        if w.endswith((".", ")")):
+            break
+    return end
+
+
+def strip_caption(text: str) -> tuple[str, bool]:
+    """The sentence without a leading photo caption + credit; flag True when it began with a credit.
+
+    The caption is the text before the credit marker; only a caption at the start of the sentence is
+    removed (the splitter puts a caption that follows a finished sentence at the start of the next one).
+    """
+    led_by_credit = False
+    m = _CREDIT.search(text)
+    if m is not None and m.start() < 250:
+        end = _credit_end(text, m.end(), paren=m.group(1) is not None)
+        led_by_credit = m.start() == 0
+        text = text[end:].lstrip(" .,;:-–—)")
+    else:
+        p = _CREDIT_PLAIN.search(text)
+        if p is not None and p.start() < 250:
+            led_by_credit = p.start() == 0
+            text = text[p.end() :].lstrip(" .,;:-–—)")
+    return text, led_by_credit
+
+
+def clean_sentence(text: str) -> tuple[str, bool]:
+    """Trim captions, a dateline and text glued onto a byline; return (text, began_with_credit)."""
+    text, led = strip_caption(text.strip())
+    text = text[_glue_point(text) :]
+    text = _DATELINE.sub("", text, count=1)
+    return text.strip(), led
+
+
+def _looks_like_sapo(paragraphs: Sequence[str]) -> bool:
+    """A standfirst: a first paragraph of 2-4 sentences before a longer body (no explicit marker exists)."""
+    if len(paragraphs) < 2:
+        return False
+    first = paragraphs[0]
+    n = len(syllables(first))
+    rest = sum(len(syllables(p)) for p in paragraphs[1:])
+    return 15 <= n <= 150 and rest >= 2 * n and first.rstrip()[-1:] in '.!?…"”'
+
+
+def article_units(article: Article, doc: int) -> list[Unit]:
+    """Candidate sentences of one article, in order."""
+    paragraphs = article.paragraphs
+    sapo_paras = 1 if _looks_like_sapo(paragraphs) else 0
+    units: list[Unit] = []
+    index = 0
+    for pi, para in enumerate(paragraphs):
+        is_sapo = pi < sapo_paras
+        for raw in split_sentences(para):
+            text, led_by_credit = clean_sentence(raw)
+            if led_by_credit and units and units[-1].paragraph == pi:
+                units[-1].caption = True  # "Ngoại trưởng Mỹ John Kerry. Ảnh: Internet."
+            toks = syllables(text)
+            if not toks:
+                continue
+            units.append(
+                Unit(
+                    text=text,
+                    doc=doc,
+                    index=-1 if is_sapo else index,
+                    paragraph=pi,
+                    tokens=toks,
+                    is_sapo=is_sapo,
+                    dangling=is_dangling(text),
+                    caption=_BOILERPLATE.match(text) is not None,  # never a summary sentence
+                    ends_cleanly=text.rstrip('"”’)»]* ')[-1:] in ".!?…",
+                )
+            )
+            if not is_sapo:
+                index += 1
+    return units
