@@ -391,3 +391,19 @@ def test_seeds_without_year_evidence_stay_honest(seed_dates: dict[str, TemporalE
     third = seed_dates["001"]  # no date in its lead: after the second call (3/4), before July ("tháng 7 tới")
     assert third is not None and third.value is None
     assert "3/4" in third.evidence and "tháng 7" in third.evidence
+
+
+def test_seeds_same_dates_once_boilerplate_is_removed(
+    seeds_dir: Path, seed_dates: dict[str, TemporalExpression | None]
+) -> None:
+    # Whether cleaning has moved the portal boilerplate into Article.removed or not, the dates agree.
+    articles, _ = read_articles([str(seeds_dir)])
+    for a in articles:
+        lines = a.text.split("\n")
+        end = next((i for i, ln in enumerate(lines) if ln.rstrip().endswith("./.")), len(lines) - 1)
+        rest = [RemovedLine(ln, "boilerplate") for ln in lines[end + 1 :] if ln.strip()]
+        cleaned = Article(a.id, a.path, a.title, "\n".join(lines[: end + 1]), removed=rest + list(a.removed))
+        got, want = date_event([cleaned]), seed_dates[Path(a.path).name[:3]]
+        assert (got and (got.value, got.earliest, got.latest)) == (
+            want and (want.value, want.earliest, want.latest)
+        )

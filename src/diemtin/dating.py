@@ -948,12 +948,18 @@ def _split_body(article: Article) -> tuple[str, list[date]]:
             break
     related: list[date] = []
     in_related = False
-    for ln in rest + [r.text for r in article.removed]:
+    # Lines in document order: the rest of the page, then what cleaning removed (with its reason).
+    for ln, reason in [(x, "") for x in rest] + [(r.text, r.reason) for r in article.removed]:
         if _BLOCK_HEAD.match(ln):
             in_related = bool(_RELATED_HEAD.match(ln))
             continue
         m = _TIMESTAMP_LINE.match(ln)
-        if in_related and m and (x := _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))):
+        tagged = re.search(r"related|liên quan", reason, re.I) is not None
+        if (
+            (in_related or tagged)
+            and m
+            and (x := _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1))))
+        ):
             related.append(x)
     return normalize("\n".join(body)), related
 
