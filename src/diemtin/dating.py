@@ -444,12 +444,10 @@ def _weekday(m: re.Match[str]) -> _Mention | None:
     before = m.string[max(0, m.start() - 30) : m.start()]
     is_word_upper = name.split()[-1][:1].isupper()
     sentence_start = not before.strip() or before.rstrip()[-1:] in ".!?:\n"
-    if not (mark or rel):
-        if name.lower() == "chủ nhật" and not _ORDINAL_NOUNS.search(before):
-            pass
-        elif not is_word_upper or sentence_start or _ORDINAL_NOUNS.search(before):
-            return None
-        if sentence_start:
+    # "Chủ nhật" (Sunday) is never an ordinal; "thứ Hai" alone must be capitalised, mid-sentence, and not
+    # follow an ordinal noun ("lần thứ Hai").
+    if not (mark or rel) and name.lower() != "chủ nhật":
+        if not is_word_upper or sentence_start or _ORDINAL_NOUNS.search(before):
             return None
     wd = _weekday_of(name)
     if wd is None:
@@ -485,7 +483,7 @@ def _scan(text: str) -> list[_Mention]:
         men.past = men.past or bool(_PAST.search(ctx))
         # Trim a leading connective captured as a day marker ("vào ngày 12/2" is reported as "ngày 12/2").
         lead = re.match(r"(?:vào|từ|đến|tới|trước|sau|hồi)\s+(?=\S)", men.text, re.I)
-        if lead and men.kind in ("daymonth", "full", "dayrange"):
+        if lead and men.kind in ("daymonth", "full", "dayrange", "weekday"):
             men.start += lead.end()
             men.text = men.text[lead.end() :]
     return taken
