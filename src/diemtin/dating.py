@@ -446,9 +446,9 @@ def _weekday(m: re.Match[str]) -> _Mention | None:
     sentence_start = not before.strip() or before.rstrip()[-1:] in ".!?:\n"
     # "Chủ nhật" (Sunday) is never an ordinal; "thứ Hai" alone must be capitalised, mid-sentence, and not
     # follow an ordinal noun ("lần thứ Hai").
-    if not (mark or rel) and name.lower() != "chủ nhật":
-        if not is_word_upper or sentence_start or _ORDINAL_NOUNS.search(before):
-            return None
+    bare = not (mark or rel) and name.lower() != "chủ nhật"
+    if bare and (not is_word_upper or sentence_start or _ORDINAL_NOUNS.search(before)):
+        return None
     wd = _weekday_of(name)
     if wd is None:
         return None
