@@ -583,7 +583,7 @@ def _resolve(men: _Mention, ref: Reference) -> _Resolved:
             years, lambda y: (a, b) if (a := _safe_date(y, mo, d1)) and (b := _safe_date(y, mo, d2)) else None
         )
         if span is None:
-            return _Resolved(None, None, "year not stated and no year evidence in the text")
+            return _Resolved(None, None, "the year is not stated and cannot be inferred from the text")
         why = f"year not stated; {rwhy}" if len(years) > 1 else f"year from {rwhy}"
         return _Resolved(span[0], span[1], why)
     if k in ("month", "monthyear"):
@@ -609,7 +609,7 @@ def _resolve(men: _Mention, ref: Reference) -> _Resolved:
             return _Resolved(a, b, f"year from {rwhy}")
         span = _span_years(ref.years, mspan)
         if span is None:
-            return _Resolved(None, None, "year not stated and no year evidence in the text")
+            return _Resolved(None, None, "the year is not stated and cannot be inferred from the text")
         return _Resolved(span[0], span[1], f"year from {rwhy}")
     if k == "relmonthyear":
         mo, p = men.month or 1, men.part or (1, 31)
@@ -1070,7 +1070,7 @@ def _bounds_from_background(
     if lo is None and hi is None:
         if anchor is None:
             return None
-        parts.append("the year is not stated and the article gives no year evidence")
+        parts.append("the year is not stated and cannot be inferred from the article")
     elif ref.why:
         parts.append(f"no later than the article itself [{ref.why}]")
     return TemporalExpression(
