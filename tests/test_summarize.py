@@ -1,0 +1,178 @@
+"""The summarizer: captions trimmed, no repeats, no dangling sentences, traceable and ordered output."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from diemtin import evaluate as ev
+from diemtin.models import Article
+from diemtin.summarize import FEATURES, Model, candidates, default_model, summarize
+from diemtin.summarize.baselines import centroid_mmr, lead
+from diemtin.summarize.units import clean_sentence, is_dangling, strip_caption
+from diemtin.text import count_syllables, split_sentences
+from tests.conftest import ABMUSU, VMDS
+
+# Written for this test in the style of Baomoi bodies (one line, captions inlined).
+BODY_A = (
+    "Người ủng hộ đảng đối lập đi biểu tình sáng nay tại thủ đô - Ảnh: AFP Theo hãng tin AFP, đảng đối lập "
+    "tuyên bố cuộc biểu tình ở thủ đô Phnom Penh sẽ kéo dài ba ngày liên tiếp. Ước tính khoảng 5.000 người đã "
+    "diễu hành ở trung tâm thủ đô Phnom Penh, giương cao biểu ngữ đòi điều tra kết quả bầu cử. Tuy nhiên, "
+    "nhà chức trách chỉ cho phép tối đa 10.000 người tham gia tuần hành trong ba ngày biểu tình. NGUYỆT PHƯƠNG"
+)
+BODY_B = (
+    "Ngày 23/10, lực lượng đối lập tại Campuchia bắt đầu một đợt biểu tình mới dự kiến kéo dài trong ba ngày "
+    "tại thủ đô Phnom Penh. Biểu tình tại Campuchia (Ảnh: Đỗ Tuấn Anh) Tại cuộc họp báo sáng 23/10, lãnh đạo "
+    "phe đối lập cho biết sẽ có khoảng 40.000 người từ 24 tỉnh thành tham gia cuộc biểu tình. Ông cũng cho "
+    "biết đoàn biểu tình sẽ tuần hành đến văn phòng Liên Hợp Quốc để trao kiến nghị về kết quả bầu cử."
+)
+
+
+def _article(aid: str, text: str, title: str = "Phe đối lập Campuchia lại biểu tình") -> Article:
+    return Article(id=aid, path=f"{aid}.txt", title=title, text=text)
+
+
+def _syndicated() -> list[Article]:
+    # The same story carried by two outlets word for word, plus a different report.
+    return [_article("a", BODY_A), _article("a-copy", BODY_A), _article("b", BODY_B)]
+
+
+def test_strip_caption_keeps_the_sentence_after_the_credit() -> None:
+    assert strip_caption("Trận đấu tối qua - Ảnh: Reuters Trong ván thứ nhất, Djokovic thắng.")[0] == (
+        "Trong ván thứ nhất, Djokovic thắng."
+    )
+    assert strip_caption("Biểu tình tại Campuchia (Ảnh: Đỗ Tuấn Anh) Tại cuộc họp báo sáng 23/10, ...")[
+        0
+    ] == ("Tại cuộc họp báo sáng 23/10, ...")
+    assert strip_caption("U23 ra sân - Ảnh: Trương Hải Tùng Trước khi diễn ra trận đấu, mưa lớn.")[0] == (
+        "Trước khi diễn ra trận đấu, mưa lớn."
+    )
+    text, led = strip_caption("Ảnh: AP Ủy ban cấp cao Anh tại New Delhi cho biết.")
+    assert (text, led) == ("Ủy ban cấp cao Anh tại New Delhi cho biết.", True)
+    plain = "Hai đội nhập cuộc khá chậm trong hiệp một."
+    assert strip_caption(plain) == (plain, False)
+
+
+def test_clean_sentence_trims_datelines_and_glued_bylines() -> None:
+    assert (
+        clean_sentence("VOV.VN - Sẽ có khoảng 40.000 người tham gia.")[0]
+        == "Sẽ có khoảng 40.000 người tham gia."
+    )
+    assert clean_sentence("Theo The GuardianNgoại trưởng Mỹ John Kerry phát biểu.")[0] == (
+        "Ngoại trưởng Mỹ John Kerry phát biểu."
+    )
+    assert clean_sentence("Ngoài ra, YouTube cho biết.")[0] == "Ngoài ra, YouTube cho biết."
+
+
+def test_is_dangling() -> None:
+    for s in ("Tuy nhiên, lượng khí không nhiều.", "Ông cũng cho biết thêm.", "Trong khi đó, giá vàng giảm.",
+              "Theo đó, hôm nay đoàn sẽ di chuyển.", "Ông cho biết sẽ từ chức."):  # fmt: skip
+        assert is_dangling(s), s
+    for s in (
+        "Ông Putin cho biết Nga sẵn sàng.",
+        "Theo hãng tin AFP, cuộc biểu tình kéo dài.",
+        "Hà Nội mưa to.",
+    ):
+        assert not is_dangling(s), s
+
+
+def test_summary_has_no_caption_repeat_or_dangling_sentence() -> None:
+    arts = _syndicated()
+    out = summarize(arts, length=80)
+    texts = [s.text for s in out]
+    assert texts, "expected a summary"
+    assert all("Ảnh" not in t and "NGUYỆT PHƯƠNG" not in t for t in texts)
+    assert len(set(texts)) == len(texts)  # the syndicated copy's sentences are not repeated
+    by_id = {a.id: a for a in arts}
+    for s in out:
+        if is_dangling(s.text):  # allowed only right after the sentence it leans on
+            sents = split_sentences(by_id[s.article].text)
+            prev = sents[next(i for i, x in enumerate(sents) if s.text in x) - 1]
+            assert any(p.text in prev or prev.endswith(p.text) for p in out)
+    # The sentence behind the caption survives, without the caption.
+    assert any(t.startswith("Theo hãng tin AFP") for t in texts) or any(
+        t.startswith("Tại cuộc họp") for t in texts
+    )
+
+
+def test_summary_is_traceable_ordered_and_within_length() -> None:
+    arts = _syndicated()
+    out = summarize(arts, length=60)
+    assert sum(count_syllables(s.text) for s in out) <= 60
+    by_id = {a.id: a for a in arts}
+    positions = []
+    for s in out:
+        assert s.article in by_id
+        assert s.text in by_id[s.article].text  # trimmed spans are contiguous substrings
+        positions.append(([a.id for a in arts].index(s.article), by_id[s.article].text.index(s.text)))
+    assert positions == sorted(positions)
+
+
+def test_summary_orders_articles_by_publication_time() -> None:
+    a, _, b = _syndicated()
+    a.published, b.published = "2013-10-24T08:00", "2013-10-23T09:00"
+    out = summarize([a, b], length=120)
+    ids = [s.article for s in out]
+    assert set(ids) == {"a", "b"}
+    assert ids == sorted(ids, key=lambda i: 0 if i == "b" else 1)
+
+
+def test_sapo_paragraph_is_context_not_summary() -> None:
+    sapo = "Giá xăng RON95 giảm hơn 1.000 đồng mỗi lít từ 15 giờ chiều nay theo quyết định của liên bộ tài chính."
+    body = "\n".join(
+        f"Đoạn {i}: các cửa hàng xăng dầu tại Hà Nội đã điều chỉnh giá bán lẻ theo thông báo của liên bộ lần thứ {i}."
+        for i in range(1, 6)
+    )
+    art = _article("x", sapo + "\n" + body, title="Giá xăng giảm mạnh")
+    cand = candidates([art])
+    assert [u.is_sapo for u in cand.units][:2] == [True, False]
+    assert all(sapo not in s.text for s in summarize([art], length=100))
+
+
+def test_empty_and_tiny_inputs() -> None:
+    assert summarize([]) == []
+    assert summarize([_article("t", "Tin ngắn.")], length=50) == []
+
+
+def test_model_file_is_checked() -> None:
+    model = default_model()
+    assert model.names == FEATURES
+    bad = model.to_json() | {"features": ["pos_inv"]}
+    with pytest.raises(ValueError, match="features"):
+        Model.from_json(bad, where="bad.json")
+    with pytest.raises(ValueError, match=r"bad\.json"):
+        Model.from_json(json.loads('{"coef": 1}'), where="bad.json")
+
+
+def test_baselines() -> None:
+    a, _, b = _syndicated()
+    first = lead([a, b], length=60)
+    assert [s.article for s in first][:2] == ["a", "b"]
+    assert first[0].text == split_sentences(a.text)[0]
+    assert centroid_mmr([a, b], length=40)
+
+
+def test_real_clusters_properties() -> None:
+    """On real vmds and AbMuSu clusters: traceable, within length, no near-duplicates, no dangling starts."""
+    clusters = []
+    if VMDS.is_dir():
+        clusters += ev.load(VMDS)[:10]
+    if ABMUSU.is_file():
+        clusters += ev.load(ABMUSU)[:5]
+    if not clusters:
+        pytest.skip("../shared/data not present")
+    for c, arts in ev.iter_cluster_articles(clusters):
+        out = summarize(arts, length=184)
+        by_id = {a.id: a for a in arts}
+        assert out and sum(count_syllables(s.text) for s in out) <= 184
+        for s in out:
+            assert s.text in by_id[s.article].text, (c.id, s.text)
+            assert "Ảnh:" not in s.text and s.text != by_id[s.article].title
+        cand = candidates(arts)
+        picked = [next(i for i, u in enumerate(cand.units) if u.text == s.text) for s in out]
+        for k, i in enumerate(picked):
+            assert all(cand.sims[i, j] <= 0.3 for j in picked[k + 1 :]), c.id
+            u = cand.units[i]
+            if u.dangling:
+                assert any(cand.units[j].doc == u.doc and cand.units[j].index == u.index - 1 for j in picked)
