@@ -172,7 +172,8 @@ def from_vni(text: str) -> str:
 _VIQR_SHAPES = {"(": "\u0306", "^": "\u0302", "+": "\u031b"}
 _VIQR_TONES = {"'": _ACUTE, "`": _GRAVE, "?": _HOOK, "~": _TILDE, ".": _DOT}
 _VIQR_SHAPE_OK = {"a(", "a^", "e^", "o^", "o+", "u+"}
-_VIQR_RE = re.compile(r"\\([(^+'`?~.])|\b([dD][dD])|([aeiouyAEIOUY])([(^+]?)(['`?~.]?)")
+# "dd" is đ where a syllable starts: not right after another letter ("add", "Buddha" stay).
+_VIQR_RE = re.compile(r"\\([(^+'`?~.])|(?<![^\W\d_])([dD][dD])|([aeiouyAEIOUY])([(^+]?)(['`?~.]?)")
 # Strict VIQR escapes every literal mark that follows a vowel ("ha` no^.i\."); when a text has such
 # escapes, every unescaped mark is a tone.
 _VIQR_ESCAPE = re.compile(r"[aeiouyAEIOUY(^+'`?~.]\\[.?]")
