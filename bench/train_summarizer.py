@@ -1,6 +1,6 @@
 """Train diemtin's sentence scorer with cross-validation on both corpora and write the shipped weights.
 
-    .venv/bin/python bench/train_summarizer.py [--folds 5] [--write]
+    .venv/bin/python bench/train_summarizer.py [--folds 5] [--sweep] [--write]
 
 Every cluster of ../shared/data/vmds-dev and ../shared/data/abmusu-train.jsonl goes through the real
 ingest + clean (as .txt files) and diemtin's candidate extraction. Label of a sentence = its ROUGE-2
@@ -144,7 +144,7 @@ def report(name: str, items: list[Item], scores: list[ev.Rouge]) -> None:
             [ev.rouge(items[i].lead_text, items[i].cluster.references, items[i].length) for i in idx]
         )
         print(
-            f"{name:<28}{corpus:<8} R1-F {100 * r.r1[2]:6.2f} (lead {100 * ld.r1[2]:6.2f})"
+            f"{name:<34}{corpus:<8} R1-F {100 * r.r1[2]:6.2f} (lead {100 * ld.r1[2]:6.2f})"
             f"  R2-F {100 * r.r2[2]:6.2f} (lead {100 * ld.r2[2]:6.2f})"
             f"  Δ R2 {100 * (r.r2[2] - ld.r2[2]):+5.2f}"
         )
@@ -156,6 +156,7 @@ def main() -> None:
     ap.add_argument("--alpha", type=float, default=10.0)
     ap.add_argument("--limit", type=int, default=None, help="clusters per corpus (quick runs)")
     ap.add_argument("--write", action="store_true", help="save the model fitted on all clusters")
+    ap.add_argument("--sweep", action="store_true", help="also cross-validate redundancy thresholds 0.2-0.6")
     args = ap.parse_args()
     t0 = time.perf_counter()
     items = load_items(args.limit)
@@ -166,13 +167,17 @@ def main() -> None:
 
     # Folds interleave clusters so that both corpora are in every fold.
     fold_of = [i % args.folds for i in range(len(items))]
-    cv_scores: list[ev.Rouge | None] = [None] * len(items)
-    for f in range(args.folds):
-        model = fit([it for it, k in zip(items, fold_of, strict=True) if k != f], args.alpha)
-        test = [i for i, k in enumerate(fold_of) if k == f]
-        for i, s in zip(test, score_items([items[i] for i in test], model), strict=True):
-            cv_scores[i] = s
-    report(f"cross-validated ({args.folds} folds)", items, [s for s in cv_scores if s is not None])
+    models = [
+        fit([it for it, k in zip(items, fold_of, strict=True) if k != f], args.alpha)
+        for f in range(args.folds)
+    ]
+    summarize_module = sys.modules["diemtin.summarize"]
+    shipped = summarize_module.REDUNDANCY
+    for red in (0.2, 0.3, 0.4, 0.5, 0.6) if args.sweep else (shipped,):
+        summarize_module.REDUNDANCY = red  # the selection threshold, swept under cross-validation
+        cv_scores = [score_items([it], models[k])[0] for it, k in zip(items, fold_of, strict=True)]
+        report(f"cross-validated ({args.folds}f) red={red}", items, cv_scores)
+    summarize_module.REDUNDANCY = shipped
 
     full = fit(items, args.alpha)
     report("fitted on all (in-sample)", items, score_items(items, full))

@@ -8,7 +8,7 @@ import pytest
 
 from diemtin import evaluate as ev
 from diemtin.models import Article
-from diemtin.summarize import FEATURES, Model, candidates, default_model, summarize
+from diemtin.summarize import FEATURES, REDUNDANCY, Model, candidates, default_model, summarize
 from diemtin.summarize.baselines import centroid_mmr, lead
 from diemtin.summarize.units import clean_sentence, is_dangling, strip_caption
 from diemtin.text import count_syllables, split_sentences
@@ -172,7 +172,7 @@ def test_real_clusters_properties() -> None:
         cand = candidates(arts)
         picked = [next(i for i, u in enumerate(cand.units) if u.text == s.text) for s in out]
         for k, i in enumerate(picked):
-            assert all(cand.sims[i, j] <= 0.3 for j in picked[k + 1 :]), c.id
+            assert all(cand.sims[i, j] <= REDUNDANCY for j in picked[k + 1 :]), c.id
             u = cand.units[i]
             if u.dangling:
                 assert any(cand.units[j].doc == u.doc and cand.units[j].index == u.index - 1 for j in picked)

@@ -23,12 +23,12 @@ from . import features as _features
 from .features import FEATURES, FloatArray
 from .units import Unit, article_units
 
-# Selection thresholds (from the feasibility study on the dev halves of both corpora, re-checked by
+# Selection thresholds (MIN_SYLLABLES from the feasibility study; REDUNDANCY picked from 0.2-0.6 by
 # bench/train_summarizer.py): sentences under MIN_SYLLABLES are headings, bylines or fragments, and a
 # sentence whose TF-IDF cosine to one already chosen exceeds REDUNDANCY says the same thing again
 # (syndicated copies repeat whole paragraphs).
 MIN_SYLLABLES = 10
-REDUNDANCY = 0.3
+REDUNDANCY = 0.4
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,8 @@ BASE_FEATURES = (
     "doc_rank_inv",  # 1 / (1 + rank of the article by centrality)
     "pos_x_rank",  # pos_inv * doc_rank_inv
     "log_docs",  # log(number of articles)
+    "log_offset",  # log(1 + syllables of the article's body before this sentence)
+    "offset_decay",  # 1 / (1 + offset / 50): Lead's budget per article is a few dozen syllables
 )
 # News written with a standfirst puts the lead in the sapo, so the body's first sentences are details,
 # not the lead; position and centrality weigh differently there. Every base feature therefore also
@@ -144,9 +146,13 @@ def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
             title_bigrams |= _bigrams(u.tokens)
 
     n_body = [0] * n_docs
-    for u in units:
+    offset = [0] * n  # syllables of body text before each sentence in its article
+    body_syl = [0] * n_docs
+    for i, u in enumerate(units):
+        offset[i] = body_syl[u.doc]
         if not u.is_sapo:
             n_body[u.doc] += 1
+            body_syl[u.doc] += len(u.tokens)
 
     feats = np.zeros((n, len(BASE_FEATURES)))
     has_sapo = np.zeros(n_docs)
@@ -189,6 +195,8 @@ def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
             rank_inv,
             pos_inv * rank_inv,
             log_docs,
+            math.log1p(offset[i]),
+            1.0 / (1 + offset[i] / 50),
         )
     sapo_doc = has_sapo[doc_of][:, None] if n else np.zeros((0, 1))
     return Cluster(units, np.hstack([feats, sapo_doc, feats * sapo_doc]), sims, doc_rank)
