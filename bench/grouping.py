@@ -1,0 +1,193 @@
+"""Event grouping benchmark: B-cubed P/R/F1 and adjusted Rand index against the corpora's clusters,
+and the time of ``events.group_events`` at 1x and 10x the corpus size.
+
+Articles are fed the way a user's crawl arrives and built by diemtin's own readers
+(``diemtin.api.read_articles``: ingest + clean), from files written to a temporary folder:
+
+- vmds-dev, ``txt``: one ``.txt`` per article (title with underscores → spaces, blank line, body); no
+  publication date.
+- vmds-dev, ``jsonl``: records ``{"id", "title", "text", "published"}`` with TIME (dd/mm/yyyy hh:mm →
+  ISO) as ``published``.
+- abmusu-train: one ``.txt`` per document (title, blank, anchor_text, blank, raw_text); no dates.
+
+10x: the corpus plus nine replicas in which every content syllable (all but the 300 most frequent
+syllables of the corpus) is renamed by a seeded per-replica bijection and every number is shifted, so
+each replica cluster is a new event with new names, days and years but the same shape and function
+words (the blocking still sees a corpus ten times as large with the same common vocabulary).
+
+    .venv/bin/python bench/grouping.py            # both corpora, 1x and 10x
+    .venv/bin/python bench/grouping.py --no-10x   # quality only
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import re
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from sklearn.metrics import adjusted_rand_score
+
+from diemtin import events
+from diemtin.api import read_articles
+from diemtin.models import Article
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+VMDS = SHARED / "data" / "vmds-dev"
+ABMUSU = SHARED / "data" / "abmusu-train.jsonl"
+
+Doc = tuple[str, str, str | None, str]  # title, body, published, gold cluster
+
+
+def vmds_docs(root: Path = VMDS, limit: int | None = None) -> list[Doc]:
+    """(title, body, published ISO, cluster) for every vmds article."""
+    docs: list[Doc] = []
+    clusters = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: int(p.name.split("_")[-1]))
+    for cdir in clusters[:limit]:
+        for body in sorted(cdir.glob("*.body.txt")):
+            info = body.with_name(body.name.replace(".body.txt", ".info.txt")).read_text(encoding="utf-8")
+            title = re.search(r"^TITLE:\s*(.*)$", info, re.M)
+            when = re.search(r"^TIME:\s*(\d\d)/(\d\d)/(\d{4}) (\d\d:\d\d)", info, re.M)
+            pub = f"{when.group(3)}-{when.group(2)}-{when.group(1)}T{when.group(4)}" if when else None
+            text = body.read_text(encoding="utf-8").strip()
+            docs.append(((title.group(1) if title else "").replace("_", " ").strip(), text, pub, cdir.name))
+    return docs
+
+
+def abmusu_docs(path: Path = ABMUSU, limit: int | None = None) -> list[Doc]:
+    docs: list[Doc] = []
+    with path.open(encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if limit is not None and i >= limit:
+                break
+            for d in json.loads(line)["single_documents"]:
+                body = (d.get("anchor_text") or "").strip() + "\n\n" + (d.get("raw_text") or "").strip()
+                docs.append(((d.get("title") or "").strip(), body, None, f"c{i}"))
+    return docs
+
+
+def to_articles(docs: list[Doc], fmt: str, seed: int = 0) -> tuple[list[Article], dict[str, str]]:
+    """Write docs as a crawl would (shuffled file names, no cluster info), read them back with
+    ``read_articles``; returns the articles and article id → gold cluster."""
+    order = list(range(len(docs)))
+    random.Random(seed).shuffle(order)
+    gold_by_name: dict[str, str] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        if fmt == "jsonl":
+            path = Path(tmp) / "crawl.jsonl"
+            with path.open("w", encoding="utf-8") as fh:
+                for n, i in enumerate(order):
+                    title, body, pub, gold = docs[i]
+                    rid = f"doc{n:05d}"
+                    gold_by_name[rid] = gold
+                    fh.write(json.dumps({"id": rid, "title": title, "text": body, "published": pub}) + "\n")
+        else:
+            for n, i in enumerate(order):
+                title, body, _pub, gold = docs[i]
+                name = f"doc{n:05d}.txt"
+                gold_by_name[name] = gold
+                (Path(tmp) / name).write_text(f"{title}\n\n{body}\n", encoding="utf-8")
+        articles, skipped = read_articles([tmp])
+    if skipped:
+        print(f"  ({len(skipped)} inputs skipped, e.g. {skipped[0].reason})", file=sys.stderr)
+    gold = {}
+    for a in articles:
+        key = a.id if fmt == "jsonl" and a.id in gold_by_name else Path(a.path).name
+        gold[a.id] = gold_by_name[key]
+    return articles, gold
+
+
+def replicate(docs: list[Doc], times: int, seed: int = 7) -> list[Doc]:
+    """The corpus plus ``times - 1`` renamed replicas (new names, numbers, clusters)."""
+    counts: Counter[str] = Counter()
+    for title, body, _p, _g in docs:
+        counts.update(re.findall(r"[^\W\d_]+", (title + " " + body).lower()))
+    common = {w for w, _ in counts.most_common(300)}
+    rare = sorted(w for w in counts if w not in common)
+    out = list(docs)
+    for r in range(1, times):
+        rng = random.Random(seed * 1000 + r)
+        target = rare[:]
+        rng.shuffle(target)
+        mapping = dict(zip(rare, target, strict=True))
+
+        def word(m: re.Match[str], mapping: dict[str, str] = mapping) -> str:
+            w = m.group(0)
+            new = mapping.get(w.lower(), w)
+            return new.capitalize() if w[:1].isupper() else new
+
+        def num(m: re.Match[str], r: int = r) -> str:
+            n = int(m.group(0))
+            if 1900 <= n <= 2100:
+                return str(n + 3 * r)
+            return str(n % 28 + 1 + r) if n <= 31 else str(n + r)
+
+        for title, body, pub, gold in docs:
+            t = re.sub(r"\d+", num, re.sub(r"[^\W\d_]+", word, title))
+            b = re.sub(r"\d+", num, re.sub(r"[^\W\d_]+", word, body))
+            out.append((t, b, pub, f"{gold}#r{r}"))
+    return out
+
+
+def bcubed(pred: list[list[str]], gold: dict[str, str]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1 (Bagga & Baldwin 1998) of a clustering against gold labels."""
+    cluster_of = {x: i for i, c in enumerate(pred) for x in c}
+    gold_sizes = Counter(gold.values())
+    p = r = 0.0
+    for c in pred:
+        labels = Counter(gold[x] for x in c)
+        for x in c:
+            same = labels[gold[x]]
+            p += same / len(c)
+            r += same / gold_sizes[gold[x]]
+    n = len(cluster_of)
+    p, r = p / n, r / n
+    return p, r, 2 * p * r / (p + r) if p + r else 0.0
+
+
+def evaluate(name: str, docs: list[Doc], fmt: str, scale: bool) -> None:
+    articles, gold = to_articles(docs, fmt)
+    t0 = time.perf_counter()
+    pred = events.group_events(articles)
+    t1 = time.perf_counter() - t0
+    p, r, f = bcubed(pred, gold)
+    ids = sorted(gold)
+    label = {x: i for i, c in enumerate(pred) for x in c}
+    ari = adjusted_rand_score([gold[x] for x in ids], [label[x] for x in ids])
+    print(
+        f"{name:<18} n={len(articles):5d} gold={len(set(gold.values())):4d} pred={len(pred):4d} "
+        f"B3 P={p:.3f} R={r:.3f} F1={f:.3f} ARI={ari:.3f} time={t1:.2f}s"
+    )
+    if scale:
+        big, gold10 = to_articles(replicate(docs, 10), fmt)
+        t0 = time.perf_counter()
+        pred10 = events.group_events(big)
+        t10 = time.perf_counter() - t0
+        p, r, f = bcubed(pred10, gold10)
+        print(
+            f"{name + ' x10':<18} n={len(big):5d} gold={len(set(gold10.values())):4d} pred={len(pred10):4d} "
+            f"B3 P={p:.3f} R={r:.3f} F1={f:.3f} time={t10:.2f}s  (x{t10 / t1:.1f} the 1x time)"
+        )
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--no-10x", action="store_true", help="skip the 10x timing run")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N clusters of each corpus")
+    args = ap.parse_args()
+    if not VMDS.is_dir() or not ABMUSU.is_file():
+        sys.exit(f"reference data not found under {SHARED}")
+    vm = vmds_docs(limit=args.limit)
+    evaluate("vmds-dev txt", vm, "txt", scale=False)
+    evaluate("vmds-dev jsonl", vm, "jsonl", scale=not args.no_10x)
+    evaluate("abmusu-train txt", abmusu_docs(limit=args.limit), "txt", scale=not args.no_10x)
+
+
+if __name__ == "__main__":
+    main()
