@@ -27,6 +27,8 @@ sys.path.insert(0, str(ROOT))
 from tests import test_properties as P  # noqa: E402
 
 PROPERTIES: dict[str, tuple[Callable[..., None], tuple[st.SearchStrategy[Any], ...]]] = {
+    "decode": (P.check_decode, (P.INPUT_BYTES,)),
+    "parse": (P.check_parse, (P.INPUT_BYTES, P.SUFFIXES)),
     "normalize": (P.check_normalize, (P.ANY_TEXT,)),
     "split": (P.check_split, (P.ANY_TEXT,)),
     "clean": (P.check_clean, (st.one_of(st.text(max_size=80), P.news_text(12)), P.ANY_TEXT)),

@@ -20,7 +20,9 @@ from hypothesis import strategies as st
 from diemtin import legacy
 from diemtin.clean import clean_document
 from diemtin.dating import extract_dates
-from diemtin.models import RawDocument
+from diemtin.encoding import DecodeError, decode_bytes
+from diemtin.ingest import IngestError, parse_bytes
+from diemtin.models import RawDocument, Skipped
 from diemtin.text import normalize, split_sentences
 
 # --------------------------------------------------------------------------------------------------
@@ -219,6 +221,50 @@ def check_round_trip(text: str) -> None:
     assert legacy.from_tcvn3(tcvn3) == lowered, tcvn3
 
 
+def check_decode(data: bytes) -> None:
+    """Any bytes decode to NFC text or raise DecodeError (never another exception)."""
+    try:
+        text = decode_bytes(data, "fuzz.bin")
+    except DecodeError as exc:
+        assert str(exc).startswith("fuzz.bin: ")
+        return
+    assert unicodedata.is_normalized("NFC", text)
+
+
+def check_parse(data: bytes, suffix: str) -> None:
+    """Any bytes under any reader give documents or skips, or an IngestError naming the input."""
+    name = f"fuzz{suffix}"
+    try:
+        items = list(parse_bytes(data, name, suffix=suffix, sniff=not suffix))
+    except IngestError as exc:
+        assert str(exc).startswith(f"{name}: ")
+        return
+    for item in items:
+        if isinstance(item, Skipped):
+            assert item.reason.startswith(item.path + ": ") and item.path.startswith(name)
+        else:
+            assert isinstance(item, RawDocument) and item.path.startswith(name)
+            assert unicodedata.is_normalized("NFC", "\n".join([item.title or "", *item.lines]))
+
+
+# Bytes that reach the interesting branches: encoded news text, HTML and JSON around it, and noise.
+_ENCODERS = [
+    lambda t: t.encode("utf-8"),
+    lambda t: t.encode("utf-16"),
+    lambda t: t.encode("utf-16-le"),
+    lambda t: legacy.to_tcvn3(t).encode("latin-1", "replace"),
+    lambda t: legacy.to_vni(t).encode("latin-1", "replace"),
+    lambda t: ("<html><body><article><h1>" + t[:40] + "</h1><p>" + t + "</p>").encode("utf-8"),
+    lambda t: ('{"title": "' + t[:30] + '", "text": "' + t + '"}\n{broken\n[1]').encode("utf-8"),
+]
+INPUT_BYTES = st.one_of(
+    st.binary(max_size=400),
+    st.tuples(news_text(), st.sampled_from(range(len(_ENCODERS)))).map(lambda p: _ENCODERS[p[1]](p[0])),
+    st.tuples(news_text(), st.binary(max_size=20)).map(lambda p: p[0].encode("utf-8") + p[1]),
+)
+SUFFIXES = st.sampled_from(["", ".txt", ".html", ".json", ".jsonl"])
+
+
 # --------------------------------------------------------------------------------------------------
 # The tests
 
@@ -227,6 +273,18 @@ def check_round_trip(text: str) -> None:
 @given(ANY_TEXT)
 def test_normalize(text: str) -> None:
     check_normalize(text)
+
+
+@PROPS
+@given(INPUT_BYTES)
+def test_decode_bytes(data: bytes) -> None:
+    check_decode(data)
+
+
+@PROPS
+@given(INPUT_BYTES, SUFFIXES)
+def test_parse_bytes(data: bytes, suffix: str) -> None:
+    check_parse(data, suffix)
 
 
 @PROPS
