@@ -122,6 +122,39 @@ def test_tcvn3_web_page_saved_as_utf8(tmp_path: Path) -> None:
     assert unicodedata.is_normalized("NFC", text)
 
 
+def test_tcvn3_page_written_with_html_character_references(tmp_path: Path) -> None:
+    """FrontPage/Word wrote the Latin-1 bytes of TCVN3 text as entities: "Ti&Otilde;ng Vi&#214;t"."""
+    import html as html_lib
+
+    def refs(text: str) -> str:
+        coded = legacy.to_tcvn3(text)
+        return "".join(
+            html_lib.escape(c)
+            if c.isascii()
+            else (
+                f"&#{ord(c)};"
+                if i % 2
+                else html_lib.entities.codepoint2name.get(ord(c), f"#{ord(c)}").join("&;")
+            )
+            for i, c in enumerate(coded)
+        )
+
+    page = (
+        "<html><head><meta charset='utf-8'><title>" + refs(TITLE) + "</title></head><body><article>"
+        "<h1>"
+        + refs(TITLE)
+        + "</h1>"
+        + "".join(f"<p>{refs(p)}</p>" for p in BODY.split("\n"))
+        + "<p>a &lt; b &amp;&amp; c &gt; d</p></article></body></html>"
+    )
+    assert "&Otilde;" in page or "&#213;" in page
+    path = tmp_path / "frontpage.htm"
+    path.write_text(page, encoding="utf-8")
+    doc = _one(path)
+    assert doc.title == TITLE
+    assert "Điện Kremlin" in "\n".join(doc.lines) and "a < b && c > d" in doc.lines
+
+
 def test_vni_jsonl_records(tmp_path: Path) -> None:
     import json
 

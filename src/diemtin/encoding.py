@@ -11,6 +11,7 @@ detects that conservatively and converts it. Mojibake (UTF-8 read as Latin-1/CP1
 from __future__ import annotations
 
 import codecs
+import html
 import re
 import unicodedata
 
@@ -134,9 +135,26 @@ def _legacy_bytes(data: bytes) -> tuple[str, str] | None:
     return best[1], best[2]
 
 
+# HTML character references for Latin-1 letters and signs ("Ti&Otilde;ng", "Ti&#213;ng"): how FrontPage
+# and Word wrote TCVN3/VNI pages. Unescaping only these (U+00A0-U+00FF) cannot change the markup.
+_LATIN1_REF = re.compile(r"&(?:#(?:1[6-9]\d|2[0-4]\d|25[0-5])|#[xX][a-fA-F][0-9a-fA-F]|[A-Za-z]{2,6}\d?);")
+
+
+def _unescape_latin1(text: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        ch = html.unescape(m.group(0))
+        return ch if len(ch) == 1 and "\u00a0" <= ch <= "\u00ff" else m.group(0)
+
+    return _LATIN1_REF.sub(sub, text)
+
+
 def _finish(text: str, codec: str) -> tuple[str, str]:
     """Legacy font encodings inside decoded text, then mojibake repair; always NFC."""
     found = legacy.detect(text)
+    if found is None and "&" in text:
+        unescaped = _unescape_latin1(text)
+        if unescaped != text:
+            found = legacy.detect(unescaped)
     if found is not None:
         return unicodedata.normalize("NFC", found.text), f"{codec}+{found.encoding}"
     return unicodedata.normalize("NFC", _repair(text)), codec
