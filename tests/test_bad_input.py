@@ -224,6 +224,16 @@ def test_broken_gzip(tmp_path: Path) -> None:
     assert ": broken gzip file (" in _skip_reason(path)
 
 
+def test_gzip_bomb_is_refused_without_expanding(tmp_path: Path) -> None:
+    path = tmp_path / "bomb.txt.gz"
+    with gzip.open(path, "wb", compresslevel=1) as gz:
+        block = b"\0" * (1 << 20)
+        for _ in range(MAX_BYTES // len(block) + 4):
+            gz.write(block)
+    assert path.stat().st_size < 1 << 20
+    assert _skip_reason(path).endswith(": decompresses to more than 64 MiB")
+
+
 def _read_as(user: pwd.struct_passwd | None, path: Path) -> dict[str, str]:
     """read_inputs in a forked child that, as root, drops privileges to ``user`` first (chmod 000 does not
     stop root); the skip reasons by path."""

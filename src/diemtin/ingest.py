@@ -164,9 +164,13 @@ def read_file(path: Path) -> Iterator[RawDocument | Skipped]:
         import gzip
 
         try:
-            raw = gzip.decompress(raw)
+            # Read at most MAX_BYTES + 1: a small "gzip bomb" must not expand into all the memory there is.
+            with gzip.GzipFile(fileobj=io.BytesIO(raw)) as gz:
+                raw = gz.read(MAX_BYTES + 1)
         except (OSError, EOFError) as exc:
             raise IngestError(f"{name}: broken gzip file ({exc})") from exc
+        if len(raw) > MAX_BYTES:
+            raise IngestError(f"{name}: decompresses to more than {MAX_BYTES / 2**20:.0f} MiB")
     if suffix in TEXT_SUFFIXES:
         longest = max(map(len, raw.split(b"\n")))
         if longest > MAX_LINE_BYTES:
