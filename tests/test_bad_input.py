@@ -345,6 +345,18 @@ def test_cli_usage_errors_exit_2(args: list[str]) -> None:
     assert runner.invoke(app, args).exit_code == 2
 
 
+def test_cli_stdin_binary_and_good(tmp_path: Path) -> None:
+    bad = runner.invoke(app, ["digest", "-", "-o", str(tmp_path / "o"), "-q"], input=b"\x00\x01\x02" * 200)
+    assert bad.exit_code == 1
+    assert "skipped -: binary file (not text)" in bad.output
+    good = runner.invoke(
+        app, ["digest", "-", "-o", str(tmp_path / "o"), "-q"], input=CALL_2021.encode("utf-16")
+    )
+    assert good.exit_code == 0, good.output
+    data = json.loads((tmp_path / "o" / "digest.json").read_text(encoding="utf-8"))
+    assert data["articles"][0]["title"] == CALL_2021.split("\n")[0]
+
+
 def test_cli_in_a_real_process(tmp_path: Path, mixed_batch: tuple[Path, list[Path]]) -> None:
     folder, bad = mixed_batch
     proc = subprocess.run(
