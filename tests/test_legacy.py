@@ -116,6 +116,15 @@ def test_detect_converts_a_short_title() -> None:
     assert found is not None and found.text == "Tổng thống Nga điện đàm với Tổng thống Mỹ"
 
 
+def test_unicode_parts_of_a_mixed_page_are_kept() -> None:
+    menu = "<div>Trang chủ | Thế giới | Góc nhìn | Pháp luật</div>"
+    body = "".join(f"<p>{legacy.to_tcvn3(s)}.</p>" for s in NEWS.split(". "))
+    found = detect(menu + "\n" + body)
+    assert found is not None and found.encoding == "tcvn3"
+    assert found.text.startswith(menu + "\n")
+    assert "Người dân ở thành phố Đà Nẵng" in found.text
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -356,7 +356,20 @@ def detect(text: str) -> Detection | None:
             best = Detection(enc, "", before, after)
     if best is None:
         return None
-    return Detection(best.encoding, _CONVERTERS[best.encoding](text), best.before, best.after)
+    return Detection(best.encoding, _convert_legacy_parts(text, best.encoding), best.before, best.after)
+
+
+_PARTS = re.compile(r"(<[^<>]*>|\n)")
+
+
+def _convert_legacy_parts(text: str, encoding: str) -> str:
+    """Convert a document found to be in ``encoding``, leaving alone the lines (and, in HTML, the text
+    between tags) that hold Unicode-only Vietnamese letters: a Unicode menu around an old TCVN3 article
+    is already right, and the legacy encodings cannot produce those letters."""
+    conv = _CONVERTERS[encoding]
+    if not _UNICODE_VIET.search(text):
+        return conv(text)
+    return "".join(part if _UNICODE_VIET.search(part) else conv(part) for part in _PARTS.split(text))
 
 
 def _accept(enc: str, before: Score, after: Score) -> bool:
