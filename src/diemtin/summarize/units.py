@@ -144,10 +144,32 @@ def strip_caption(text: str) -> tuple[str, bool]:
     return text, led_by_credit
 
 
+# Words that, capitalised in mid-sentence right after a lower-case word with no punctuation between,
+# mark a new sentence glued onto a caption or subheading that had no full stop:
+# "Vụ nổ tạo ra chiếc hố phát ra khói Sau khi tiến hành khảo sát, ..." (split_sentences cannot see it).
+_GLUED_STARTERS = frozenset(
+    """Theo Trong Tại Ngày Sau Trước Hôm Sáng Chiều Tối Các Những Khi Đây Cũng Phút Tuy Ngoài Bên Hiện
+    Còn""".split()  # noqa: SIM905
+)
+
+
+def _unpunctuated_heading(text: str) -> int:
+    """Offset of a sentence glued after an unpunctuated caption/heading in the first 30 words, or 0."""
+    toks = list(re.finditer(r"\S+", text))
+    for k in range(3, min(len(toks) - 1, 30)):
+        w, prev, nxt = toks[k].group(0), toks[k - 1].group(0), toks[k + 1].group(0)
+        if w in _GLUED_STARTERS and prev[-1:].islower() and nxt[:1].islower() and nxt != "dõi":
+            head = text[: toks[k].start()]
+            if not any(c in head for c in ',;:"“”()'):
+                return toks[k].start()
+    return 0
+
+
 def clean_sentence(text: str) -> tuple[str, bool]:
     """Trim captions, a dateline and text glued onto a byline; return (text, began_with_credit)."""
     text, led = strip_caption(text.strip())
     text = text[_glue_point(text) :]
+    text = text[_unpunctuated_heading(text) :]
     text = _DATELINE.sub("", text, count=1)
     return text.strip(), led
 
