@@ -82,6 +82,17 @@ def test_txt_in_every_supported_encoding_reads_as_the_same_nfc_article(tmp_path:
     _assert_article(_one(path))
 
 
+@pytest.mark.parametrize("codec", ["utf-16-le", "utf-16-be"])
+def test_bomless_utf16_of_text_with_few_ascii_letters(tmp_path: Path, codec: str) -> None:
+    title = "Ừ, người ở đó đã được hỗ trợ"
+    text = title + "\n\nĐường đến Điện Biên Phủ: ước mơ của người lính trẻ. Những ngôi nhà bị ngập sâu.\n"
+    assert sum(c.isascii() for c in text) / len(text) < 0.7
+    path = tmp_path / "u16.txt"
+    path.write_bytes(text.encode(codec))
+    doc = _one(path)
+    assert doc.title == title and next(ln for ln in doc.lines if ln).startswith("Đường đến Điện Biên Phủ")
+
+
 def test_cp1258_combining_marks_become_precomposed() -> None:
     data = to_cp1258("Tiếng Việt")
     assert b"\xec" in data or b"\xf2" in data  # combining acute / dot below are really used

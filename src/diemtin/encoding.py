@@ -45,16 +45,23 @@ def looks_binary(data: bytes) -> bool:
     return controls / len(sample) > 0.05
 
 
+# High bytes of UTF-16 code units for Latin and Vietnamese text: U+00xx (ASCII, Latin-1), U+01xx (ă đ ơ ư),
+# U+03xx (combining marks), U+1Exx (ạ-ỹ) and U+20xx (dashes, quotes, ellipsis).
+_UTF16_HIGH = frozenset((0x00, 0x01, 0x03, 0x1E, 0x20))
+
+
 def _utf16_guess(sample: bytes) -> str | None:
-    """'utf-16-le'/'utf-16-be' when every other byte is NUL, as in BOM-less UTF-16 of Latin text."""
+    """'utf-16-le'/'utf-16-be' for BOM-less UTF-16 of Latin or Vietnamese text: one byte of each pair
+    is nearly always a Latin/Vietnamese block (and often NUL), the other almost never NUL."""
     if len(sample) < 4:
         return None
-    even_nul = sample[0::2].count(0) / max(1, len(sample[0::2]))
-    odd_nul = sample[1::2].count(0) / max(1, len(sample[1::2]))
-    if odd_nul > 0.7 and even_nul < 0.05:
-        return "utf-16-le"
-    if even_nul > 0.7 and odd_nul < 0.05:
-        return "utf-16-be"
+    sample = sample[: len(sample) // 2 * 2]
+    even, odd = sample[0::2], sample[1::2]
+    for high, low, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        nul = high.count(0) / len(high)
+        in_blocks = sum(1 for b in high if b in _UTF16_HIGH) / len(high)
+        if nul > 0.3 and in_blocks > 0.95 and low.count(0) / len(low) < 0.05:
+            return codec
     return None
 
 
