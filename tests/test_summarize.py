@@ -63,6 +63,12 @@ def test_clean_sentence_trims_datelines_and_glued_bylines() -> None:
         "Ngoại trưởng Mỹ John Kerry phát biểu."
     )
     assert clean_sentence("Ngoài ra, YouTube cho biết.")[0] == "Ngoài ra, YouTube cho biết."
+    # A caption or subheading without a full stop, glued before the next sentence.
+    assert clean_sentence("Vụ nổ tạo ra chiếc hố phát ra khói Sau khi khảo sát, mẫu đất được lấy.")[0] == (
+        "Sau khi khảo sát, mẫu đất được lấy."
+    )
+    kept = "Trước đó, tổ chức Theo dõi Nhân quyền đã công bố báo cáo."
+    assert clean_sentence(kept)[0] == kept
 
 
 def test_is_dangling() -> None:
