@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import dating
 from . import text as vtext
 from .models import Article
 
@@ -59,6 +60,9 @@ _NOT_NAME = frozenset(
         "clip",
     ]
 )
+
+# Capitalised parts of titles and office names, not names ("Tổng thống", "Thủ tướng", "Bộ trưởng").
+_TITLE_WORDS = frozenset(["tổng", "thủ", "bộ", "chủ", "phó", "thống", "tướng", "trưởng", "tịch"])
 
 
 @dataclass(slots=True, frozen=True)
@@ -119,6 +123,21 @@ def names(text: str) -> set[str]:
     return out
 
 
+def name_syllables(text: str) -> set[str]:
+    """Lower-cased syllables of names ("Tổng thống Mỹ Joe Biden" → {"mỹ", "joe", "biden"}).
+
+    Looser than ``names``: "Putin", "V.Putin" and "Vladimir Putin" share "putin" however the run around
+    them was capitalised, which is what linking events of one story needs.
+    """
+    out: set[str] = set()
+    for phrase in vtext.capitalized_phrases(text):
+        for w in re.split(r"[\s_.]+", phrase.lower()):
+            w = w.strip("\"“”'‘’()[],;:!?-–")
+            if len(w) > 1 and w not in _NOT_NAME and w not in _TITLE_WORDS and not w.isdigit():
+                out.add(w)
+    return out
+
+
 def extract(article: Article) -> ArticleFeatures:
     """All signals of one article."""
     head = lead(article)
@@ -151,3 +170,15 @@ def lead_day(article: Article) -> tuple[int, int] | None:
         return None
     d, mo = int(m.group(1)), int(m.group(2))
     return (d, mo) if 1 <= d <= 31 and 1 <= mo <= 12 else None
+
+
+def event_year(article: Article) -> int | None:
+    """The year of the happening the article reports, when dating pins it to one year (else None).
+
+    Uses the dating stage's own choice of the article's event date (its evidence rules), and only its
+    year: day-level event dates of one happening differ between outlets more often than years do.
+    """
+    when = dating.date_event([article])
+    if when is None or not when.earliest or not when.latest or when.earliest[:4] != when.latest[:4]:
+        return None
+    return int(when.earliest[:4])

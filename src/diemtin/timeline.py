@@ -1,17 +1,79 @@
-"""Order a story's events in time, placing undated or year-less events honestly."""
+"""Order a story's events in time, placing undated or year-less events honestly.
+
+Each event is placed by the interval its date allows: an exact day is a one-day interval, a month or a
+year (``2016``) or a range (``date_range``) spans its days. Events sort by the interval's midpoint, then
+its earliest bound, then its width (the more precise first), then id, so exact dates and ranges
+interleave consistently: a range sits where its middle falls. An event with only one bound sorts at that
+bound. Events with no date at all come last; among them, one whose title, summary or date evidence
+writes a year sorts by the latest such year (a general, weak "no earlier than" signal: news reports
+recall past years, rarely future ones), the rest by id. Nothing is guessed into ``Event.date``: the
+order is the only output.
+"""
 
 from __future__ import annotations
 
+import calendar
+import re
 from collections.abc import Sequence
+from datetime import date
 
 from .models import Event
 
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def _bounds(value: str) -> tuple[date, date] | None:
+    """First and last day of an ISO date at any precision (``YYYY``, ``YYYY-MM``, ``YYYY-MM-DD[T...]``)."""
+    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value.strip())
+    if not m:
+        return None
+    y = int(m.group(1))
+    try:
+        if m.group(3):
+            d = date(y, int(m.group(2)), int(m.group(3)))
+            return d, d
+        if m.group(2):
+            mo = int(m.group(2))
+            return date(y, mo, 1), date(y, mo, calendar.monthrange(y, mo)[1])
+        return date(y, 1, 1), date(y, 12, 31)
+    except ValueError:
+        return None
+
+
+def interval(event: Event) -> tuple[date, date] | None:
+    """The days the event's date allows, or None when nothing is known."""
+    lo_s, hi_s = event.date_range
+    lo = _bounds(lo_s) if lo_s else None
+    hi = _bounds(hi_s) if hi_s else None
+    exact = _bounds(event.date) if event.date else None
+    if lo and hi:
+        return lo[0], hi[1]
+    if exact:
+        return exact
+    if lo:
+        return lo[0], lo[0]
+    if hi:
+        return hi[1], hi[1]
+    return None
+
+
+def _mentioned_year(event: Event) -> int | None:
+    text = " ".join([event.title, event.date_evidence or "", *(s.text for s in event.summary)])
+    years = [int(y) for y in _YEAR.findall(text)]
+    return max(years) if years else None
+
 
 def order_events(events: Sequence[Event]) -> list[str]:
-    """Event ids in date order; events with no known date go last, in input order."""
+    """Event ids in date order; events with no known date go last (see the module docstring)."""
 
-    def key(e: Event) -> tuple[int, str]:
-        d = e.date or e.date_range[0]
-        return (0, d) if d else (1, "")
+    def key(e: Event) -> tuple[int, float, int, int, str]:
+        span = interval(e)
+        if span is not None:
+            lo, hi = span[0].toordinal(), span[1].toordinal()
+            return (0, (lo + hi) / 2, lo, hi - lo, e.id)
+        year = _mentioned_year(e)
+        if year is not None:
+            return (1, float(year), 0, 0, e.id)
+        return (2, 0.0, 0, 0, e.id)
 
     return [e.id for e in sorted(events, key=key)]

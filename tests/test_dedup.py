@@ -1,0 +1,97 @@
+"""Near-duplicates: one wire story run by several portals folds into one group with its credits."""
+
+from __future__ import annotations
+
+import random
+
+from diemtin.dedup import credits_of, find_duplicates
+from diemtin.models import Article
+
+WIRE = (
+    "Theo phóng viên TTXVN tại Moskva, ngày 11/2, Thư ký báo chí Điện Kremlin Dmitry Peskov cho biết "
+    "Tổng thống Nga Vladimir Putin và Tổng thống Mỹ Joe Biden sẽ điện đàm vào ngày 12/2 theo đề nghị "
+    "của phía Mỹ.\n"
+    "Ông Peskov nói phía Mỹ đã đề nghị một cuộc điện đàm và hai nhà lãnh đạo dự kiến trao đổi vào tối "
+    "mai theo giờ Moskva.\n"
+    "Cũng trong ngày 11/2, Cố vấn An ninh Quốc gia Mỹ Jake Sullivan xác nhận cuộc điện đàm dự kiến giữa "
+    "hai tổng thống, trong bối cảnh căng thẳng quanh Ukraine gia tăng.\n"
+    "Cuộc gặp trực tiếp đầu tiên giữa ông Putin và ông Biden diễn ra tại Geneva, Thụy Sỹ, vào tháng "
+    "6/2021."
+)
+OTHER = (
+    "Ngày 20/10, các tỉnh miền Trung tiếp tục huy động lực lượng khắc phục hậu quả đợt mưa lũ lịch sử.\n"
+    "Theo Ban Chỉ đạo Trung ương về phòng chống thiên tai, mưa lũ đã làm hàng chục người thiệt mạng và "
+    "hàng nghìn ngôi nhà bị ngập sâu.\n"
+    "Chính phủ đã hỗ trợ khẩn cấp gạo và kinh phí cho các địa phương bị thiệt hại nặng nhất."
+)
+
+
+def _copies() -> list[Article]:
+    return [
+        Article(
+            "bnews",
+            "bnews.txt",
+            "Tổng thống Nga-Mỹ chuẩn bị điện đàm",
+            WIRE + "\n(TTXVN)",
+            source="TTXVN",
+            published="2022-02-11T21:40",
+        ),
+        Article(
+            "vov",
+            "vov.txt",
+            "Nga - Mỹ sắp điện đàm cấp cao",
+            "VOV.VN - " + WIRE.replace("gia tăng", "đang gia tăng") + "\nTheo TTXVN",
+            source="vov.vn",
+            published="2022-02-11T22:15",
+        ),
+        Article(
+            "tt",
+            "tt.txt",
+            "Miền Trung khắc phục hậu quả mưa lũ",
+            OTHER,
+            source="tuoitre.vn",
+            published="2022-02-11T08:00",
+        ),
+    ]
+
+
+def test_two_portal_copies_form_one_group_with_the_earliest_as_canonical() -> None:
+    groups = find_duplicates(_copies())
+    assert len(groups) == 1
+    assert groups[0].canonical == "bnews"
+    assert groups[0].duplicates == ["vov"]
+    assert "Theo TTXVN" in groups[0].credits["vov"]
+    assert "VOV.VN -" in groups[0].credits["vov"]
+    assert "(TTXVN)" in groups[0].credits["bnews"]
+
+
+def test_without_dates_the_article_crediting_another_outlet_is_the_copy() -> None:
+    arts = _copies()
+    for a in arts:
+        a.published = None
+    # Give the reprint the smaller id, so that only the credit rule can make it the copy.
+    arts[1].id = "a-vov"
+    groups = find_duplicates(arts)
+    assert [(g.canonical, g.duplicates) for g in groups] == [("bnews", ["a-vov"])]
+
+
+def test_shortened_copy_is_still_a_copy_and_unrelated_text_is_not() -> None:
+    arts = _copies()
+    short = Article("short", "short.txt", "Putin và Biden sẽ điện đàm", "\n".join(WIRE.split("\n")[:3]))
+    groups = find_duplicates([*arts, short])
+    assert len(groups) == 1
+    assert sorted([groups[0].canonical, *groups[0].duplicates]) == ["bnews", "short", "vov"]
+
+
+def test_same_result_in_any_input_order() -> None:
+    arts = _copies()
+    expected = find_duplicates(arts)
+    for seed in range(5):
+        shuffled = arts[:]
+        random.Random(seed).shuffle(shuffled)
+        assert find_duplicates(shuffled) == expected
+
+
+def test_credits_from_first_and_last_lines() -> None:
+    art = Article("x", "x.txt", "t", "VOV.VN - Hà Nội hôm nay mưa lớn.\nNhiều tuyến phố ngập.\nTheo vov.vn")
+    assert credits_of(art) == ["VOV.VN -", "Theo vov.vn"]
