@@ -1,13 +1,17 @@
 """Order a story's events in time, placing undated or year-less events honestly.
 
 Each event is placed by the interval its date allows: an exact day is a one-day interval, a month or a
-year (``2016``) or a range (``date_range``) spans its days. Events sort by the interval's midpoint, then
-its earliest bound, then its width (the more precise first), then id, so exact dates and ranges
-interleave consistently: a range sits where its middle falls. An event with only one bound sorts at that
-bound. Events with no date at all come last; among them, one whose title, summary or date evidence
-writes a year sorts by the latest such year (a general, weak "no earlier than" signal: news reports
-recall past years, rarely future ones), the rest by id. Nothing is guessed into ``Event.date``: the
-order is the only output.
+year (``2016``) or a range (``date_range``) spans its days. Events sort by the interval's earliest day,
+then its latest day (the more precise first), then id, so exact dates and ranges interleave
+consistently. The earliest bound, not the midpoint, leads because a year range's lower bound comes from
+the text's own evidence (a year it mentions, "Covid-19") while its upper bound is often only "no later
+than publication", which would drag the midpoint of an old event towards the present. An event with
+only one bound sorts at that bound.
+
+Events with no date at all come last; among them, one whose title, summary or date evidence writes a
+year sorts by the latest such year (a general, weak "no earlier than" signal: reports recall past
+years, rarely future ones), the rest by id. Nothing is guessed into ``Event.date``: the order is the
+only output, and the report marks undated events as such.
 """
 
 from __future__ import annotations
@@ -70,7 +74,7 @@ def order_events(events: Sequence[Event]) -> list[str]:
         span = interval(e)
         if span is not None:
             lo, hi = span[0].toordinal(), span[1].toordinal()
-            return (0, (lo + hi) / 2, lo, hi - lo, e.id)
+            return (0, float(lo), hi, 0, e.id)
         year = _mentioned_year(e)
         if year is not None:
             return (1, float(year), 0, 0, e.id)
