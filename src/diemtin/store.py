@@ -1,0 +1,493 @@
+"""SQLite store: articles, removed lines, duplicates, events, stories and summaries in one file.
+
+Ingest is incremental and idempotent: every input file is tracked by path and content hash, each file is
+written in its own transaction, and the corpus stages (duplicates, events, stories, summaries) are then
+recomputed from the stored articles and swapped in one transaction. A ``derived_dirty`` flag, set in the
+same transaction as any article change and cleared with the derived tables, makes a run killed at any
+point (SIGKILL included) converge to the same store when it is run again: WAL journaling keeps the file
+consistent, and the flag says the derived tables still have to be brought up to date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import clean, pipeline
+from . import ingest as reader
+from .models import Article, Digest, DuplicateGroup, Event, RemovedLine, Skipped, Story, SummarySentence
+from .text import fold_diacritics
+
+# Ordered migrations: migration i (0-based) brings the schema from user_version i to i + 1. Never edit a
+# released migration; append a new one.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE inputs (
+        path TEXT PRIMARY KEY,
+        hash TEXT NOT NULL,
+        articles INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE articles (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        input TEXT NOT NULL REFERENCES inputs(path) ON DELETE CASCADE,
+        ord INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        title TEXT NOT NULL,
+        text TEXT NOT NULL,
+        source TEXT,
+        published TEXT,
+        url TEXT,
+        credits TEXT NOT NULL DEFAULT '[]',
+        lead TEXT
+    );
+    CREATE INDEX articles_input ON articles(input, ord);
+    CREATE INDEX articles_published ON articles(published);
+    CREATE INDEX articles_source ON articles(source COLLATE NOCASE);
+    CREATE TABLE removed (
+        article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+        pos INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        PRIMARY KEY (article, pos)
+    );
+    -- Title and text as written (exact matches) and folded ("điện đàm" -> "dien dam") for
+    -- accent-insensitive search; rowid = articles.rowid.
+    CREATE VIRTUAL TABLE articles_fts USING fts5(
+        title, text, title_f, text_f, tokenize = 'unicode61 remove_diacritics 0'
+    );
+    CREATE TABLE duplicate_groups (
+        id INTEGER PRIMARY KEY,
+        canonical TEXT NOT NULL,
+        credits TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE duplicates (
+        grp INTEGER NOT NULL REFERENCES duplicate_groups(id) ON DELETE CASCADE,
+        pos INTEGER NOT NULL,
+        article TEXT NOT NULL,
+        PRIMARY KEY (grp, pos)
+    );
+    CREATE TABLE events (
+        id TEXT PRIMARY KEY,
+        pos INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        date TEXT,
+        date_start TEXT,
+        date_end TEXT,
+        date_evidence TEXT,
+        sources TEXT NOT NULL DEFAULT '[]',
+        timeline_pos INTEGER
+    );
+    CREATE INDEX events_date ON events(date);
+    CREATE TABLE event_articles (
+        event TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        pos INTEGER NOT NULL,
+        article TEXT NOT NULL,
+        PRIMARY KEY (event, pos)
+    );
+    CREATE INDEX event_articles_article ON event_articles(article);
+    CREATE TABLE also_published (
+        event TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        canonical TEXT NOT NULL,
+        pos INTEGER NOT NULL,
+        copy TEXT NOT NULL,
+        PRIMARY KEY (event, canonical, pos)
+    );
+    CREATE TABLE summaries (
+        event TEXT NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+        pos INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        article TEXT NOT NULL,
+        PRIMARY KEY (event, pos)
+    );
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        pos INTEGER NOT NULL,
+        title TEXT NOT NULL
+    );
+    CREATE TABLE story_events (
+        story TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        pos INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        PRIMARY KEY (story, pos)
+    );
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta VALUES ('derived_dirty', '0');
+    """,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)
+DERIVED_TABLES = ("summaries", "also_published", "event_articles", "story_events", "stories", "events",
+                  "duplicates", "duplicate_groups")  # fmt: skip
+
+
+class StoreError(ValueError):
+    """A store file that cannot be used; the message names it and says why."""
+
+
+def fold_aligned(text: str) -> str:
+    """``fold_diacritics`` character by character, so offsets in the result are offsets in ``text``."""
+    out = []
+    for ch in text:
+        f = fold_diacritics(ch)
+        out.append(f if len(f) == 1 else ch)
+    return "".join(out)
+
+
+def connect(db: str | Path, readonly: bool = False) -> sqlite3.Connection:
+    """Open (creating and migrating when writable) a store; autocommit mode, transactions are explicit."""
+    path = Path(db)
+    if readonly:
+        if not path.is_file():
+            raise StoreError(f"{db}: no such store (create it with `diemtin ingest PATH --db {db}`)")
+        conn = sqlite3.connect(
+            f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+        )
+    else:
+        conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+    conn.row_factory = sqlite3.Row
+    try:
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not readonly:
+            conn.execute("PRAGMA journal_mode = WAL")
+            # FULL: a committed file survives power loss too, not only a killed process.
+            conn.execute("PRAGMA synchronous = FULL")
+            migrate(conn)
+        else:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version != SCHEMA_VERSION:
+                raise StoreError(f"{db}: schema version {version}, expected {SCHEMA_VERSION} (run ingest)")
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(f"{db}: not a diemtin store ({exc})") from exc
+    except StoreError:
+        conn.close()
+        raise
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply the migrations the file lacks, each in its own transaction with its version bump."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise StoreError(f"store schema version {version} is newer than this diemtin ({SCHEMA_VERSION})")
+    for i in range(version, SCHEMA_VERSION):
+        # user_version lives in the file header and is written inside the transaction: a crash leaves
+        # either the old schema and version or the new ones.
+        conn.executescript(f"BEGIN IMMEDIATE;\n{MIGRATIONS[i]}\nPRAGMA user_version = {i + 1};\nCOMMIT;")
+    return SCHEMA_VERSION
+
+
+def file_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass(slots=True)
+class IngestResult:
+    """What one ``ingest`` call did."""
+
+    added: list[str] = field(default_factory=list)  # input paths new to the store
+    updated: list[str] = field(default_factory=list)  # input paths whose content changed
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    articles: int = 0  # articles in the store afterwards
+    events: int = 0
+    stories: int = 0
+    derived: bool = False  # whether the derived tables were recomputed
+
+
+def _insert_article(conn: sqlite3.Connection, a: Article, input_path: str, ord_: int) -> None:
+    cur = conn.execute(
+        "INSERT INTO articles (id, input, ord, path, title, text, source, published, url, credits, lead)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (a.id, input_path, ord_, a.path, a.title, a.text, a.source, a.published, a.url,
+         json.dumps(a.credits, ensure_ascii=False), a.lead),
+    )  # fmt: skip
+    rowid = cur.lastrowid
+    conn.executemany(
+        "INSERT INTO removed (article, pos, text, reason) VALUES (?, ?, ?, ?)",
+        [(rowid, i, r.text, r.reason) for i, r in enumerate(a.removed)],
+    )
+    conn.execute(
+        "INSERT INTO articles_fts (rowid, title, text, title_f, text_f) VALUES (?, ?, ?, ?, ?)",
+        (rowid, a.title, a.text, fold_aligned(a.title), fold_aligned(a.text)),
+    )
+
+
+def _delete_input(conn: sqlite3.Connection, input_path: str) -> None:
+    rows = conn.execute("SELECT rowid FROM articles WHERE input = ?", (input_path,)).fetchall()
+    conn.executemany("DELETE FROM articles_fts WHERE rowid = ?", [(r[0],) for r in rows])
+    conn.execute("DELETE FROM inputs WHERE path = ?", (input_path,))  # cascades to articles, removed
+
+
+def ingest_file(conn: sqlite3.Connection, path: Path, digest_hash: str, result: IngestResult) -> None:
+    """Read, clean and store one input file in one transaction (replacing its previous articles)."""
+    key = str(path)
+    docs, skipped = pipeline.read([key])
+    articles, empty = pipeline.drop_empty(clean.clean_documents(docs))
+    result.skipped.extend(skipped + empty)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        existed = conn.execute("SELECT 1 FROM inputs WHERE path = ?", (key,)).fetchone() is not None
+        _delete_input(conn, key)
+        conn.execute("INSERT INTO inputs (path, hash) VALUES (?, ?)", (key, digest_hash))
+        stored = 0
+        for i, a in enumerate(articles):
+            if not a.id:
+                a.id = reader.content_id(a.title, a.text)
+            owner = conn.execute("SELECT input FROM articles WHERE id = ?", (a.id,)).fetchone()
+            if owner is not None:
+                # The same article (same id) already came from another file: keep one copy.
+                result.skipped.append(Skipped(key, f"{key}: article {a.id} already stored from {owner[0]}"))
+                continue
+            _insert_article(conn, a, key, i)
+            stored += 1
+        conn.execute("UPDATE inputs SET articles = ? WHERE path = ?", (stored, key))
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'derived_dirty'")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    (result.updated if existed else result.added).append(key)
+
+
+def ingest(
+    db: str | Path,
+    paths: Iterable[str],
+    options: pipeline.Options | None = None,
+    on_file: Callable[[str, str], None] | None = None,
+) -> IngestResult:
+    """Store the inputs under ``paths`` (new or changed files only), then bring the derived tables up to
+    date. ``on_file(path, status)`` is called for each input ("added", "updated", "unchanged")."""
+    result = IngestResult()
+    conn = connect(db)
+    try:
+        for item in reader.discover(paths):
+            if item == "-":
+                result.skipped.append(
+                    Skipped("-", "-: stdin cannot be tracked in a store; save it to a file")
+                )
+                continue
+            # The same file named by a relative or an absolute path is one input.
+            path = Path(item).absolute()
+            try:
+                if not path.is_file():
+                    raise OSError("not a regular file" if path.exists() else "no such file or folder")
+                h = file_hash(path)
+            except OSError as exc:
+                result.skipped.append(Skipped(str(path), f"{path}: cannot read ({exc})"))
+                continue
+            row = conn.execute("SELECT hash FROM inputs WHERE path = ?", (str(path),)).fetchone()
+            if row is not None and row[0] == h:
+                result.unchanged.append(str(path))
+                status = "unchanged"
+            else:
+                ingest_file(conn, path, h, result)
+                status = "updated" if row is not None else "added"
+            if on_file:
+                on_file(str(path), status)
+        if is_dirty(conn):
+            refresh_derived(conn, options)
+            result.derived = True
+        counts = conn.execute(
+            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM events),"
+            " (SELECT count(*) FROM stories)"
+        ).fetchone()
+        result.articles, result.events, result.stories = (int(x) for x in counts)
+    finally:
+        conn.close()
+    return result
+
+
+def is_dirty(conn: sqlite3.Connection) -> bool:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'derived_dirty'").fetchone()
+    return row is not None and row[0] != "0"
+
+
+def _row_article(conn: sqlite3.Connection, r: sqlite3.Row, with_removed: bool = True) -> Article:
+    removed = []
+    if with_removed:
+        removed = [
+            RemovedLine(x["text"], x["reason"])
+            for x in conn.execute(
+                "SELECT text, reason FROM removed WHERE article = ? ORDER BY pos", (r["rowid"],)
+            )
+        ]
+    return Article(
+        id=r["id"], path=r["path"], title=r["title"], text=r["text"], source=r["source"],
+        published=r["published"], url=r["url"], removed=removed, credits=json.loads(r["credits"]),
+        lead=r["lead"],
+    )  # fmt: skip
+
+
+def load_articles(conn: sqlite3.Connection) -> list[Article]:
+    """Every stored article in input order (path, then position in the file): deterministic, so the
+    derived tables do not depend on the order files were ingested in."""
+    rows = conn.execute("SELECT * FROM articles ORDER BY input, ord").fetchall()
+    return [_row_article(conn, r) for r in rows]
+
+
+def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
+    r = conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+    return None if r is None else _row_article(conn, r)
+
+
+def refresh_derived(conn: sqlite3.Connection, options: pipeline.Options | None = None) -> Digest:
+    """Recompute duplicates, events, stories, summaries and timeline from the stored articles and
+    replace the derived tables in one transaction."""
+    articles = load_articles(conn)
+    result = pipeline.build_digest(articles, options)
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for table in DERIVED_TABLES:
+            conn.execute(f"DELETE FROM {table}")  # table names are constants
+        write_derived(conn, result)
+        conn.execute("UPDATE meta SET value = '0' WHERE key = 'derived_dirty'")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return result
+
+
+def write_derived(conn: sqlite3.Connection, d: Digest) -> None:
+    """Insert a digest's corpus-level results (caller holds the transaction)."""
+    for g in d.duplicates:
+        cur = conn.execute(
+            "INSERT INTO duplicate_groups (canonical, credits) VALUES (?, ?)",
+            (g.canonical, json.dumps(g.credits, ensure_ascii=False)),
+        )
+        conn.executemany(
+            "INSERT INTO duplicates (grp, pos, article) VALUES (?, ?, ?)",
+            [(cur.lastrowid, i, a) for i, a in enumerate(g.duplicates)],
+        )
+    tpos = {eid: i for i, eid in enumerate(d.timeline)}
+    for i, e in enumerate(d.events):
+        conn.execute(
+            "INSERT INTO events (id, pos, title, date, date_start, date_end, date_evidence, sources,"
+            " timeline_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (e.id, i, e.title, e.date, e.date_range[0], e.date_range[1], e.date_evidence,
+             json.dumps(e.sources, ensure_ascii=False), tpos.get(e.id)),
+        )  # fmt: skip
+        conn.executemany(
+            "INSERT INTO event_articles (event, pos, article) VALUES (?, ?, ?)",
+            [(e.id, j, a) for j, a in enumerate(e.articles)],
+        )
+        conn.executemany(
+            "INSERT INTO also_published (event, canonical, pos, copy) VALUES (?, ?, ?, ?)",
+            [(e.id, c, j, cp) for c, copies in e.also_published_by.items() for j, cp in enumerate(copies)],
+        )
+        conn.executemany(
+            "INSERT INTO summaries (event, pos, text, article) VALUES (?, ?, ?, ?)",
+            [(e.id, j, s.text, s.article) for j, s in enumerate(e.summary)],
+        )
+    for i, s in enumerate(d.stories):
+        conn.execute("INSERT INTO stories (id, pos, title) VALUES (?, ?, ?)", (s.id, i, s.title))
+        conn.executemany(
+            "INSERT INTO story_events (story, pos, event) VALUES (?, ?, ?)",
+            [(s.id, j, e) for j, e in enumerate(s.events)],
+        )
+
+
+def _json_list(text: str) -> list[str]:
+    value = json.loads(text)
+    return [str(x) for x in value] if isinstance(value, list) else []
+
+
+def load_event(conn: sqlite3.Connection, event_id: str) -> Event | None:
+    r = conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
+    if r is None:
+        return None
+    ev = Event(
+        id=r["id"], title=r["title"], date=r["date"], date_range=(r["date_start"], r["date_end"]),
+        date_evidence=r["date_evidence"], sources=_json_list(r["sources"]),
+        articles=[x[0] for x in conn.execute(
+            "SELECT article FROM event_articles WHERE event = ? ORDER BY pos", (event_id,))],
+        summary=[SummarySentence(x[0], x[1]) for x in conn.execute(
+            "SELECT text, article FROM summaries WHERE event = ? ORDER BY pos", (event_id,))],
+    )  # fmt: skip
+    for c, cp in conn.execute(
+        "SELECT canonical, copy FROM also_published WHERE event = ? ORDER BY canonical, pos", (event_id,)
+    ):
+        ev.also_published_by.setdefault(c, []).append(cp)
+    return ev
+
+
+def load_story(conn: sqlite3.Connection, story_id: str) -> Story | None:
+    r = conn.execute("SELECT id, title FROM stories WHERE id = ?", (story_id,)).fetchone()
+    if r is None:
+        return None
+    evs = [
+        x[0] for x in conn.execute("SELECT event FROM story_events WHERE story = ? ORDER BY pos", (story_id,))
+    ]
+    return Story(id=r["id"], title=r["title"], events=evs)
+
+
+def _ids(conn: sqlite3.Connection, sql: str) -> Iterator[str]:
+    for row in conn.execute(sql):
+        yield str(row[0])
+
+
+def load_digest(conn: sqlite3.Connection) -> Digest:
+    """The whole stored digest, as ``pipeline.run`` would have returned it."""
+    d = Digest(articles=load_articles(conn))
+    d.events = [e for eid in _ids(conn, "SELECT id FROM events ORDER BY pos") if (e := load_event(conn, eid))]
+    d.stories = [
+        s for sid in _ids(conn, "SELECT id FROM stories ORDER BY pos") if (s := load_story(conn, sid))
+    ]
+    d.timeline = list(
+        _ids(conn, "SELECT id FROM events WHERE timeline_pos IS NOT NULL ORDER BY timeline_pos")
+    )
+    for g in conn.execute("SELECT id, canonical, credits FROM duplicate_groups ORDER BY id").fetchall():
+        dups = [
+            x[0] for x in conn.execute("SELECT article FROM duplicates WHERE grp = ? ORDER BY pos", (g[0],))
+        ]
+        d.duplicates.append(DuplicateGroup(canonical=g[1], duplicates=dups, credits=json.loads(g[2])))
+    return d
+
+
+def read_digest(db: str | Path) -> Digest:
+    """Open a store read-only and return its digest (``diemtin digest --db``)."""
+    conn = connect(db, readonly=True)
+    try:
+        return load_digest(conn)
+    finally:
+        conn.close()
+
+
+def dump(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
+    """Every table's rows in a stable order: two stores are equal when their dumps are (used by tests
+    and the crash-safety check)."""
+    queries = {
+        "inputs": "SELECT path, hash, articles FROM inputs",
+        "articles": "SELECT id, input, ord, path, title, text, source, published, url, credits, lead"
+        " FROM articles",
+        "removed": "SELECT a.id, r.pos, r.text, r.reason FROM removed r"
+        " JOIN articles a ON a.rowid = r.article",
+        "articles_fts": "SELECT a.id, f.title, f.text, f.title_f, f.text_f FROM articles_fts f"
+        " JOIN articles a ON a.rowid = f.rowid",
+        "meta": "SELECT key, value FROM meta",
+        "duplicates": "SELECT g.canonical, g.credits, d.pos, d.article FROM duplicates d"
+        " JOIN duplicate_groups g ON g.id = d.grp",
+        "duplicate_groups": "SELECT canonical, credits FROM duplicate_groups",
+    }
+    for t in DERIVED_TABLES:
+        queries.setdefault(t, f"SELECT * FROM {t}")  # constant table names
+    out: dict[str, list[tuple[object, ...]]] = {}
+    for t, sql in queries.items():
+        out[t] = sorted((tuple(r) for r in conn.execute(sql)), key=repr)
+    return out
+
+
+def sources(conn: sqlite3.Connection) -> Sequence[str]:
+    return [
+        r[0] for r in conn.execute("SELECT DISTINCT source FROM articles WHERE source IS NOT NULL ORDER BY 1")
+    ]
