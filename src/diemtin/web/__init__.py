@@ -1,0 +1,273 @@
+"""The web UI over a store: server-rendered pages (Jinja2) and a JSON API under /api (FastAPI).
+
+Every asset is served from this package (no CDN); every piece of article text is escaped by Jinja2's
+autoescaping, and a Content-Security-Policy that allows only this site's own scripts backs that up.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from .. import search as _search
+from .. import store
+
+HERE = Path(__file__).resolve().parent
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+
+class Db:
+    """One read-only connection per worker thread (sqlite3 connections must not be shared)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.local = threading.local()
+
+    def conn(self) -> sqlite3.Connection:
+        c: sqlite3.Connection | None = getattr(self.local, "conn", None)
+        if c is None:
+            c = store.connect(self.path, readonly=True)
+            self.local.conn = c
+        return c
+
+
+def _timeline_svg_points(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """Positions for the story's SVG timeline: one dot per event, left to right in date order."""
+    n = len(events)
+    width = max(640, 160 * n)
+    step = (width - 120) / max(1, n - 1)
+    points = [{"x": 60 + (i * step if n > 1 else (width - 120) / 2), **e} for i, e in enumerate(events)]
+    return {"width": width, "height": 150, "points": points}
+
+
+def create_app(db_path: str | Path) -> FastAPI:
+    """The FastAPI application serving the store at ``db_path`` (opened read-only)."""
+    db = Db(Path(db_path))
+    db.conn()  # fail now, with a clear message, if the store is missing or not a store
+    app = FastAPI(
+        title="diemtin",
+        description="Vietnamese news digest: events, stories, summaries and search.",
+        openapi_url="/api/openapi.json",
+        docs_url=None,  # Swagger UI and ReDoc load from a CDN: no /docs, the schema is at /api/openapi.json
+        redoc_url=None,
+    )
+    env = Environment(
+        loader=PackageLoader("diemtin.web", "templates"), autoescape=select_autoescape(default=True)
+    )
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Any) -> Response:
+        response: Response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+        return HTMLResponse(env.get_template(name).render(**ctx), status_code=status)
+
+    # ---------------------------------------------------------------- data (shared by pages and API)
+
+    def story_list() -> list[dict[str, Any]]:
+        c = db.conn()
+        rows = c.execute(
+            "SELECT s.id, s.title, count(se.event) AS n, min(e.date) AS first, max(e.date) AS last"
+            " FROM stories s LEFT JOIN story_events se ON se.story = s.id"
+            " LEFT JOIN events e ON e.id = se.event GROUP BY s.id ORDER BY s.pos"
+        ).fetchall()
+        return [dict(r) for r in rows]
+
+    def latest_events(limit: int = 20) -> list[dict[str, Any]]:
+        rows = db.conn().execute(
+            "SELECT id, title, date, sources FROM events ORDER BY date IS NULL, date DESC, pos LIMIT ?",
+            (limit,),
+        )
+        return [{**dict(r), "sources": store._json_list(r["sources"])} for r in rows]
+
+    def article_brief(ids: list[str]) -> dict[str, dict[str, Any]]:
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = db.conn().execute(
+            f"SELECT id, title, source, published, url FROM articles WHERE id IN ({marks})", ids
+        )
+        return {r["id"]: dict(r) for r in rows}
+
+    def story_data(story_id: str) -> dict[str, Any]:
+        s = store.load_story(db.conn(), story_id)
+        if s is None:
+            raise HTTPException(404, f"no story {story_id!r}")
+        evs = []
+        for eid in s.events:
+            e = store.load_event(db.conn(), eid)
+            if e is not None:
+                evs.append({"id": e.id, "title": e.title, "date": e.date, "sources": e.sources})
+        evs.sort(key=lambda e: (e["date"] is None, e["date"] or ""))
+        return {"id": s.id, "title": s.title, "events": evs}
+
+    def event_data(event_id: str) -> dict[str, Any]:
+        e = store.load_event(db.conn(), event_id)
+        if e is None:
+            raise HTTPException(404, f"no event {event_id!r}")
+        arts = article_brief(e.articles + [s.article for s in e.summary])
+        story = db.conn().execute("SELECT story FROM story_events WHERE event = ?", (event_id,)).fetchone()
+        return {
+            "id": e.id,
+            "title": e.title,
+            "date": e.date,
+            "date_range": list(e.date_range),
+            "date_evidence": e.date_evidence,
+            "sources": e.sources,
+            "story": story[0] if story else None,
+            "summary": [{"text": s.text, "article": s.article} for s in e.summary],
+            "articles": [arts[a] for a in e.articles if a in arts],
+            "also_published_by": [
+                {"article": arts.get(c, {"id": c}), "copies": [arts.get(x, {"id": x}) for x in copies]}
+                for c, copies in e.also_published_by.items()
+            ],
+        }
+
+    def article_data(article_id: str) -> dict[str, Any]:
+        c = db.conn()
+        a = store.get_article(c, article_id)
+        if a is None:
+            raise HTTPException(404, f"no article {article_id!r}")
+        events = [
+            dict(r)
+            for r in c.execute(
+                "SELECT e.id, e.title FROM event_articles ea JOIN events e ON e.id = ea.event"
+                " WHERE ea.article = ?",
+                (article_id,),
+            )
+        ]
+        return {
+            "id": a.id,
+            "title": a.title,
+            "source": a.source,
+            "published": a.published,
+            "url": a.url,
+            "path": a.path,
+            "paragraphs": a.paragraphs,
+            "credits": a.credits,
+            "removed": [{"text": r.text, "reason": r.reason} for r in a.removed],
+            "events": events,
+        }
+
+    def run_search(
+        q: str, date_from: str | None, date_to: str | None, source: str | None, page_no: int
+    ) -> _search.Results:
+        try:
+            res = _search.search(
+                db.conn(), q, date_from=date_from, date_to=date_to, source=source, limit=20,
+                offset=(page_no - 1) * 20,
+            )  # fmt: skip
+        except _search.QueryError as exc:
+            return _search.Results(q, 0, message=str(exc))
+        return res
+
+    # ---------------------------------------------------------------- pages
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home() -> HTMLResponse:
+        return page("home.html.j2", stories=story_list(), events=latest_events())
+
+    @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
+    def story_page(story_id: str) -> HTMLResponse:
+        s = story_data(story_id)
+        return page("story.html.j2", story=s, svg=_timeline_svg_points(s["events"]))
+
+    @app.get("/event/{event_id}", response_class=HTMLResponse, include_in_schema=False)
+    def event_page(event_id: str) -> HTMLResponse:
+        return page("event.html.j2", event=event_data(event_id))
+
+    @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
+    def article_page(article_id: str) -> HTMLResponse:
+        return page("article.html.j2", article=article_data(article_id))
+
+    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
+    def search_page(
+        q: str = "",
+        date_from: str | None = Query(None, alias="from"),
+        date_to: str | None = Query(None, alias="to"),
+        source: str | None = None,
+        page_no: int = Query(1, alias="page", ge=1, le=1000),
+    ) -> HTMLResponse:
+        res = run_search(q, date_from, date_to, source or None, page_no)
+        return page(
+            "search.html.j2", q=q, res=res, date_from=date_from or "", date_to=date_to or "",
+            source=source or "", sources=store.sources(db.conn()), page_no=page_no,
+        )  # fmt: skip
+
+    @app.exception_handler(HTTPException)
+    async def not_found(request: Request, exc: HTTPException) -> Response:
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+        return page("error.html.j2", status=exc.status_code, message=str(exc.detail))
+
+    # ---------------------------------------------------------------- JSON API
+
+    @app.get("/api/stories", tags=["api"])
+    def api_stories() -> list[dict[str, Any]]:
+        """Every story with its number of events and date span."""
+        return story_list()
+
+    @app.get("/api/stories/{story_id}", tags=["api"])
+    def api_story(story_id: str) -> dict[str, Any]:
+        """One story and its events in date order."""
+        return story_data(story_id)
+
+    @app.get("/api/events", tags=["api"])
+    def api_events(limit: int = Query(20, ge=1, le=500)) -> list[dict[str, Any]]:
+        """The latest events (by date)."""
+        return latest_events(limit)
+
+    @app.get("/api/events/{event_id}", tags=["api"])
+    def api_event(event_id: str) -> dict[str, Any]:
+        """One event: date, summary (each sentence with its source article), articles, copies."""
+        return event_data(event_id)
+
+    @app.get("/api/articles/{article_id}", tags=["api"])
+    def api_article(article_id: str) -> dict[str, Any]:
+        """One clean article with the lines removed from it and why."""
+        return article_data(article_id)
+
+    @app.get("/api/search", tags=["api"])
+    def api_search(
+        q: str = "",
+        date_from: str | None = Query(None, alias="from"),
+        date_to: str | None = Query(None, alias="to"),
+        source: str | None = None,
+        page_no: int = Query(1, alias="page", ge=1, le=1000),
+    ) -> dict[str, Any]:
+        """Accent-insensitive search; snippet_html is escaped text with matches in <mark>."""
+        res = run_search(q, date_from, date_to, source or None, page_no)
+        return {
+            "query": res.query,
+            "total": res.total,
+            "message": res.message,
+            "hits": [
+                {
+                    "id": h.id,
+                    "title": h.title,
+                    "source": h.source,
+                    "published": h.published,
+                    "score": h.score,
+                    "exact": h.exact,
+                    "snippet_html": h.snippet_html,
+                }
+                for h in res.hits
+            ],
+        }
+
+    return app
