@@ -71,6 +71,19 @@ def test_clean_sentence_trims_datelines_and_glued_bylines() -> None:
     assert clean_sentence(kept)[0] == kept
 
 
+def test_picture_captions_and_gallery_lines_are_never_chosen() -> None:
+    body = (
+        "Tổng thống Nga Vladimir Putin (phải) tiếp Thủ tướng Ấn Độ Manmohan Singh tại Điện Kremlin hôm qua. "
+        "Hai nhà lãnh đạo đã nhấn mạnh sự nồng ấm trong quan hệ hai nước trên mọi lĩnh vực hợp tác kinh tế. "
+        "Dưới đây là những hình ảnh của hai nhà lãnh đạo tại cuộc hội đàm ở thủ đô Moscow của nước Nga. "
+        "Hai bên đã ký kết nhiều văn kiện hợp tác quan trọng về năng lượng, quốc phòng và hạt nhân dân sự."
+    )
+    units = candidates([_article("p", body, title="Nga và Ấn Độ hội đàm")]).units
+    assert [u.caption for u in units] == [True, False, True, False]
+    texts = [s.text for s in summarize([_article("p", body, title="Nga và Ấn Độ hội đàm")], length=200)]
+    assert len(texts) == 2 and not any("(phải)" in t or "Dưới đây" in t for t in texts)
+
+
 def test_is_dangling() -> None:
     for s in ("Tuy nhiên, lượng khí không nhiều.", "Ông cũng cho biết thêm.", "Trong khi đó, giá vàng giảm.",
               "Theo đó, hôm nay đoàn sẽ di chuyển.", "Ông cho biết sẽ từ chức."):  # fmt: skip

@@ -30,14 +30,25 @@ _STARTERS = frozenset(
 _DATELINE = re.compile(r"^(?:\([^()]{2,30}\)|[A-ZĐ][A-ZĐ.+]{1,15})\s*[-–—]\s+")  # case-sensitive
 
 # Related-article links and calls to action that crawls leave in bodies.
-_BOILERPLATE = re.compile(r"^(?:>>|»|Xem thêm|Xem tiếp|Tin liên quan|Video:|Mời (?:bạn|quý)|Click|Bấm)", re.I)
+_BOILERPLATE = re.compile(
+    r"^(?:>>|»|Xem thêm|Xem tiếp|Tin liên quan|Video:|Mời (?:bạn|quý)|Click|Bấm|"
+    r"Dưới đây là|Sau đây là|Cùng xem)",
+    re.I,
+)
+# Photo captions name positions in the picture: "Tổng thống Putin (phải) tiếp ...", "(bìa trái)",
+# "(áo trắng)".
+_PICTURE_POSITION = re.compile(
+    r"\((?:bìa |ngoài cùng bên |thứ \w+ từ |đứng |ngồi |hàng )?(?:phải|trái|giữa)(?: sang| qua)?[^)]{0,12}\)|"
+    r"\(áo [^)]{1,15}\)",
+    re.I,
+)
 
 # Sentences that lean on the one before: discourse connectives and bare pronouns. Such a sentence is
 # only used when its predecessor in the same article is in the summary too.
 _DANGLING = re.compile(
     r"^[\"“]?(?:tuy nhiên|trong khi đó|ngoài ra|bên cạnh đó|đồng thời|theo đó|do đó|vì vậy|vì thế|"
     r"như vậy|điều này|việc này|vụ việc này|cũng theo|cũng trong|cũng tại|thêm vào đó|trước đó|sau đó|"
-    r"mặt khác|tuy vậy|dù vậy|song|nhưng|còn|cùng với đó|cụ thể|đây là|đó là|không chỉ vậy|hơn nữa|"
+    r"mặt khác|tuy vậy|dù vậy|song|nhưng|còn|và|cùng với đó|cụ thể|đây là|đó là|không chỉ vậy|hơn nữa|"
     r"bởi vậy|tương tự|riêng|trong đó|ngay sau đó|cùng ngày|cũng|ngoài|lúc đó|khi đó|ông này|bà này|"
     r"người này|nhân vật này)\b",
     re.IGNORECASE,
@@ -149,19 +160,23 @@ def strip_caption(text: str) -> tuple[str, bool]:
 # "Vụ nổ tạo ra chiếc hố phát ra khói Sau khi tiến hành khảo sát, ..." (split_sentences cannot see it).
 _GLUED_STARTERS = frozenset(
     """Theo Trong Tại Ngày Sau Trước Hôm Sáng Chiều Tối Các Những Khi Đây Cũng Phút Tuy Ngoài Bên Hiện
-    Còn""".split()  # noqa: SIM905
+    Còn Một Đến""".split()  # noqa: SIM905
 )
 
 
 def _unpunctuated_heading(text: str) -> int:
-    """Offset of a sentence glued after an unpunctuated caption/heading in the first 30 words, or 0."""
+    """Offset of a sentence glued after an unpunctuated caption/heading in the first 40 words, or 0.
+
+    Mid-sentence capitals are names in Vietnamese; a sentence-starting word capitalised after a lower-case
+    word and followed by a lower-case word ("khói Sau khi") is a sentence start, not a name ("Một Thế
+    Giới" is a name: the next word is capitalised). "Theo dõi" is a verb that organisations' names use.
+    """
     toks = list(re.finditer(r"\S+", text))
-    for k in range(3, min(len(toks) - 1, 30)):
+    for k in range(3, min(len(toks) - 1, 40)):
         w, prev, nxt = toks[k].group(0), toks[k - 1].group(0), toks[k + 1].group(0)
-        if w in _GLUED_STARTERS and prev[-1:].islower() and nxt[:1].islower() and nxt != "dõi":
-            head = text[: toks[k].start()]
-            if not any(c in head for c in ',;:"“”()'):
-                return toks[k].start()
+        glued = w in _GLUED_STARTERS and (prev[-1:].islower() or prev[-1:] == ")") and nxt[:1].islower()
+        if glued and nxt != "dõi" and not any(c in text[: toks[k].start()] for c in '"“”'):
+            return toks[k].start()
     return 0
 
 
@@ -208,7 +223,8 @@ def article_units(article: Article, doc: int) -> list[Unit]:
                     tokens=toks,
                     is_sapo=is_sapo,
                     dangling=is_dangling(text),
-                    caption=_BOILERPLATE.match(text) is not None,  # never a summary sentence
+                    caption=_BOILERPLATE.match(text) is not None
+                    or _PICTURE_POSITION.search(text) is not None,
                     ends_cleanly=text.rstrip('"”’)»]* ')[-1:] in ".!?…",
                 )
             )
