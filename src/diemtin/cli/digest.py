@@ -22,17 +22,39 @@ def report_skipped(skipped: list[api.Skipped]) -> None:
 
 
 @app.command(
-    epilog="Example: diemtin digest ../shared/seeds -o digest-out",
+    epilog="Example: diemtin digest ../shared/seeds -o digest-out   (or: diemtin digest --db news.db)",
 )
 def digest(
-    paths: Annotated[list[str], typer.Argument(help="Files, folders (read recursively) or - for stdin.")],
+    paths: Annotated[
+        list[str] | None, typer.Argument(help="Files, folders (read recursively) or - for stdin.")
+    ] = None,
     out_dir: Annotated[Path, typer.Option("--out", "-o", help="Folder for digest.json/.md/.html.")] = Path(
         "digest-out"
     ),
     length: Annotated[int, typer.Option(help="Syllables per event summary.")] = 80,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    db: Annotated[
+        Path | None,
+        typer.Option("--db", help="Read the digest from this store (diemtin ingest) instead of PATHs."),
+    ] = None,
 ) -> None:
     """Digest news articles into dated events, stories, summaries and a timeline (JSON, Markdown, HTML)."""
+    if db is not None:
+        if paths:
+            err.print("[red]error:[/] give PATHs or --db, not both (add files with diemtin ingest)")
+            raise typer.Exit(2)
+        from .. import store
+
+        try:
+            result = store.read_digest(db)
+        except store.StoreError as exc:
+            err.print(f"[red]error:[/] {exc}", highlight=False)
+            raise typer.Exit(1) from exc
+        _write(result, out_dir)
+        return
+    if not paths:
+        err.print("[red]error:[/] give at least one PATH (or --db FILE)")
+        raise typer.Exit(2)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -54,6 +76,10 @@ def digest(
     if not result.articles:
         err.print("[red]error:[/] no article could be read from the given inputs", highlight=False)
         raise typer.Exit(1)
+    _write(result, out_dir)
+
+
+def _write(result: api.Digest, out_dir: Path) -> None:
     files = api.write_reports(result, out_dir)
     err.print(
         f"{len(result.articles)} articles → {len(result.events)} events in {len(result.stories)} stories",

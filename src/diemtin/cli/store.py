@@ -1,0 +1,126 @@
+"""`diemtin ingest`, `diemtin search` and `diemtin serve`: the SQLite store, its search and its web UI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .. import search as _search
+from .. import store
+from ..pipeline import Options
+from .app import app, err, out
+from .digest import report_skipped
+
+DbOption = Annotated[Path, typer.Option("--db", help="The SQLite store file.")]
+
+
+@app.command(
+    epilog="Example: diemtin ingest ../shared/seeds --db news.db",
+)
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Files or folders (read recursively).")],
+    db: DbOption = Path("diemtin.db"),
+    length: Annotated[int, typer.Option(help="Syllables per event summary.")] = 80,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-file lines.")] = False,
+) -> None:
+    """Add new or changed files to a store (each in its own transaction), then update events and stories."""
+
+    def on_file(path: str, status: str) -> None:
+        if not quiet and status != "unchanged":
+            err.print(f"{status:9} {path}", highlight=False)
+
+    try:
+        result = store.ingest(db, paths, Options(summary_length=length), on_file=on_file)
+    except store.StoreError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from exc
+    report_skipped(result.skipped)
+    err.print(
+        f"{len(result.added)} added, {len(result.updated)} updated, {len(result.unchanged)} unchanged;"
+        f" store: {result.articles} articles, {result.events} events, {result.stories} stories",
+        highlight=False,
+    )
+    if result.articles == 0:
+        err.print("[red]error:[/] no article could be read from the given inputs", highlight=False)
+        raise typer.Exit(1)
+
+
+@app.command(
+    epilog='Example: diemtin search "dien dam Putin" --db news.db --from 2021 --source vov.vn',
+)
+def search(
+    query: Annotated[str, typer.Argument(help='Words (with or without diacritics), "phrases", prefix*.')],
+    db: DbOption = Path("diemtin.db"),
+    date_from: Annotated[
+        str | None, typer.Option("--from", help="Published on or after (YYYY, YYYY-MM, YYYY-MM-DD).")
+    ] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Published on or before.")] = None,
+    source: Annotated[str | None, typer.Option(help="Only this outlet (case-insensitive).")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=100, help="Number of results.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
+) -> None:
+    """Accent-insensitive full-text search of a store, best matches first (BM25)."""
+    try:
+        conn = store.connect(db, readonly=True)
+        res = _search.search(conn, query, date_from=date_from, date_to=date_to, source=source, limit=limit)
+    except (store.StoreError, _search.QueryError) as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from exc
+    if as_json:
+        hits = [
+            {"id": h.id, "title": h.title, "source": h.source, "published": h.published, "score": h.score,
+             "exact": h.exact, "snippet_html": h.snippet_html}
+            for h in res.hits
+        ]  # fmt: skip
+        print(json.dumps({"query": query, "total": res.total, "message": res.message, "hits": hits},
+                         ensure_ascii=False))  # fmt: skip
+        return
+    if res.message:
+        err.print(res.message, highlight=False)
+        return
+    err.print(f"{res.total} result(s)", highlight=False)
+    for h in res.hits:
+        snip = h.snippet_html.replace("<mark>", "[bold yellow]").replace("</mark>", "[/]")
+        snip = _unescape_for_rich(snip)
+        out.print(f"[bold]{_esc(h.title)}[/]  [dim]{h.id} · {_esc(h.source or '')} {h.published or ''}[/]")
+        out.print(f"  {snip}\n", highlight=False)
+
+
+def _esc(text: str) -> str:
+    from rich.markup import escape
+
+    return escape(text)
+
+
+def _unescape_for_rich(snippet: str) -> str:
+    """HTML snippet (escaped text + rich tags) -> rich markup with the text escaped for rich instead."""
+    import html
+    import re
+
+    parts = re.split(r"(\[bold yellow\]|\[/\])", snippet)
+    return "".join(p if p in ("[bold yellow]", "[/]") else _esc(html.unescape(p)) for p in parts)
+
+
+@app.command(
+    epilog="Example: diemtin serve --db news.db --port 8000   (then open http://127.0.0.1:8000/)",
+)
+def serve(
+    db: DbOption = Path("diemtin.db"),
+    host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
+) -> None:
+    """Serve the web UI and the JSON API (/api, schema at /api/openapi.json) over a store."""
+    import uvicorn
+
+    from ..web import create_app
+
+    try:
+        web_app = create_app(db)
+    except store.StoreError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(1) from exc
+    err.print(f"serving {db} on http://{host}:{port}/", highlight=False)
+    uvicorn.run(web_app, host=host, port=port, log_level="warning")
