@@ -40,7 +40,10 @@ PROPERTIES: dict[str, tuple[Callable[..., None], tuple[st.SearchStrategy[Any], .
     "roundtrip": (P.check_round_trip, (P.VIET_TEXT,)),
 }
 if not P.SEARCH_MISSING:
-    PROPERTIES["search"] = (P.check_search, (P.ANY_TEXT,))
+    PROPERTIES["search"] = (
+        P.check_search,
+        (P.QUERIES, P.FILTER_DATES, P.FILTER_DATES, P.SOURCES, st.integers(-5, 200)),
+    )
 
 BATCH = 200  # examples per Hypothesis run; runs repeat until the property's time is up
 

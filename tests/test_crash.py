@@ -215,3 +215,37 @@ def test_killed_store_says_derived_tables_are_stale(tmp_path: Path) -> None:
     assert dirty == "1" and events == 0
     result = store.ingest(db, [str(folder)])
     assert result.derived and result.events > 0
+
+
+def _has_ingest_command() -> bool:
+    import typer.main
+
+    from diemtin.cli import app
+
+    return "ingest" in typer.main.get_group(app).commands
+
+
+@pytest.mark.skipif(not _has_ingest_command(), reason="the `diemtin ingest` command does not exist yet")
+def test_cli_ingest_killed_then_rerun(tmp_path: Path) -> None:
+    """`diemtin ingest PATH --db DB` in a real process, SIGKILLed as soon as it has started writing the
+    store, then run again: the store equals one built by a single uninterrupted `store.ingest`."""
+    import subprocess
+    import sys
+    import time
+
+    folder = tmp_path / "in"
+    _corpus(folder, 6)
+    reference = tmp_path / "reference.db"
+    store.ingest(reference, [str(folder)])
+    db = tmp_path / "cli.db"
+    cmd = [sys.executable, "-m", "diemtin", "ingest", str(folder), "--db", str(db)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while proc.poll() is None and not Path(f"{db}-wal").exists() and time.monotonic() < deadline:
+        time.sleep(0.001)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    _integrity(db)
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert again.returncode == 0, again.stderr
+    assert _dump(db) == _dump(reference)

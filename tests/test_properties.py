@@ -7,11 +7,15 @@ strategies for a fixed time and many more examples.
 
 from __future__ import annotations
 
+import atexit
+import functools
 import importlib.util
 import re
+import shutil
+import tempfile
 import unicodedata
 from datetime import date
-from typing import Any
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +28,8 @@ from diemtin.encoding import DecodeError, decode_bytes
 from diemtin.ingest import IngestError, parse_bytes
 from diemtin.models import RawDocument, Skipped
 from diemtin.text import normalize, split_sentences
+
+from .helpers import CALL_2021, FLOOD_2020, write_articles
 
 # --------------------------------------------------------------------------------------------------
 # Strategies: arbitrary Unicode, and text that looks like crawled Vietnamese news (with dates, portal
@@ -320,18 +326,59 @@ def test_legacy_round_trip(text: str) -> None:
 SEARCH_MISSING = importlib.util.find_spec("diemtin.search") is None
 
 
-def check_search(query: str) -> None:
-    """Any query string is answered (possibly with nothing), never an exception."""
-    from diemtin import search
+@functools.lru_cache(maxsize=1)
+def _search_db() -> Path:
+    """A small store to search (built once per process, removed at exit)."""
+    from diemtin import store
 
-    fn: Any = getattr(search, "search", None)
-    if fn is None:
-        pytest.skip("diemtin.search has no search() function to fuzz")
-    fn(query) if fn.__code__.co_argcount == 1 else fn([], query)
+    folder = Path(tempfile.mkdtemp(prefix="diemtin-fuzz-"))
+    atexit.register(shutil.rmtree, folder, True)
+    write_articles(folder / "in", call=CALL_2021, flood=FLOOD_2020)
+    store.ingest(folder / "s.db", [str(folder / "in")])
+    return folder / "s.db"
+
+
+_DATE_OK = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+QUERIES = st.one_of(
+    ANY_TEXT,
+    # FTS5 syntax and SQL-ish pieces between real words.
+    st.lists(
+        st.sampled_from([*"\"*()^:-+{}.,' ", "NEAR", "OR", "AND", "NOT", "điện", "dam", "Putin", "--", ";"]),
+        max_size=20,
+    ).map("".join),
+)
+FILTER_DATES = st.one_of(
+    st.none(), st.sampled_from(["2021", "2021-04", "2020-10-20", ""]), st.text(max_size=10)
+)
+SOURCES = st.one_of(st.none(), st.text(max_size=10), st.just("VOV.VN"))
+
+
+def check_search(
+    query: str, date_from: str | None, date_to: str | None, source: str | None, limit: int
+) -> None:
+    """Any query is answered (possibly with nothing): never an exception, except QueryError for a
+    malformed date filter; hits within the limit; snippets escaped (only <mark> as markup)."""
+    from diemtin import search, store
+
+    conn = store.connect(_search_db(), readonly=True)
+    try:
+        bad_date = any(d and not _DATE_OK.match(d) for d in (date_from, date_to))
+        try:
+            res = search.search(conn, query, date_from=date_from, date_to=date_to, source=source, limit=limit)
+        except search.QueryError:
+            assert bad_date, "QueryError for a well-formed query"
+            return
+        assert 0 <= len(res.hits) <= min(max(limit, 1), 100) and res.total >= len(res.hits)
+        for hit in res.hits:
+            assert "<" not in re.sub(r"</?mark>", "", hit.snippet_html), hit.snippet_html
+    finally:
+        conn.close()
 
 
 @pytest.mark.skipif(SEARCH_MISSING, reason="diemtin.search does not exist yet (issue: search stage)")
 @PROPS
-@given(ANY_TEXT)
-def test_search_queries(query: str) -> None:
-    check_search(query)
+@given(QUERIES, FILTER_DATES, FILTER_DATES, SOURCES, st.integers(-5, 200))
+def test_search_queries(
+    query: str, date_from: str | None, date_to: str | None, source: str | None, limit: int
+) -> None:
+    check_search(query, date_from, date_to, source, limit)
