@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from . import digest as _digest  # noqa: F401  (registers commands)
 from . import evaluate as _evaluate  # noqa: F401  (registers commands)
+from . import scale as _scale  # noqa: F401
 from . import store as _store  # noqa: F401
 from .app import app
 
