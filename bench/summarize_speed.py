@@ -39,7 +39,7 @@ def timings(fn: ev.Summarizer, clusters: list[list[Article]], repeat: int) -> li
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--clusters", type=int, default=60)
-    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
     clusters = [c for c in ev.load(VMDS) if 3 <= len(c.documents) <= 5][: args.clusters]
     data = [arts for _, arts in ev.iter_cluster_articles(clusters)]

@@ -160,11 +160,25 @@ def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
         if u.is_sapo:
             has_sapo[u.doc] = 1.0
     log_docs = math.log(n_docs) if n_docs else 0.0
+    # Support from the other articles, vectorised: the own article's column is masked out.
+    other = np.ones((n, n_docs), dtype=bool)
+    other[np.arange(n), doc_of] = False
+    n_other = other.sum(axis=1)
+    has_other = n_other > 0
+    denom = np.maximum(n_other, 1)
+    support_mean = np.where(other, per_doc_best, 0.0).sum(axis=1) / denom
+    support_max = np.where(other, per_doc_best, -1.0).max(axis=1, initial=-1.0).clip(min=0.0)
+    support_frac = (other & (per_doc_best > 0.25)).sum(axis=1) / denom
+    # Which articles each bigram occurs in, as a bit mask (cheaper than one set lookup per article).
+    bigram_docs: dict[tuple[str, str], int] = {}
+    for d, bgs in enumerate(doc_bigrams):
+        for b in bgs:
+            bigram_docs[b] = bigram_docs.get(b, 0) | (1 << d)
     for i, u in enumerate(units):
-        others = [d for d in range(n_docs) if d != u.doc]
         bg = _bigrams(u.tokens)
         nb = len(bg) or 1
-        in_other = sum(1 for b in bg if any(b in doc_bigrams[d] for d in others))
+        own = ~(1 << u.doc)
+        in_other = sum(1 for b in bg if bigram_docs.get(b, 0) & own)
         words = u.text.split()
         caps = sum(1 for w in words[1:] if w[:1].isupper())
         digits = sum(1 for tok in u.tokens if any(c.isdigit() for c in tok))
@@ -181,9 +195,9 @@ def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
             title_sims[i, u.doc],
             title_sims[i].max() if n_docs else 0.0,
             sapo_sims[i],
-            per_doc_best[i, others].mean() if others else 0.0,
-            per_doc_best[i, others].max() if others else 0.0,
-            float(np.mean(per_doc_best[i, others] > 0.25)) if others else 0.0,
+            support_mean[i] if has_other[i] else 0.0,
+            support_max[i] if has_other[i] else 0.0,
+            support_frac[i] if has_other[i] else 0.0,
             in_other / nb,
             sum(1 for b in bg if b in title_bigrams) / nb,
             digits / len(u.tokens),

@@ -6,6 +6,7 @@ removed photo caption, so a summary stays traceable to its source.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -171,8 +172,8 @@ def _unpunctuated_heading(text: str) -> int:
     word and followed by a lower-case word ("khói Sau khi") is a sentence start, not a name ("Một Thế
     Giới" is a name: the next word is capitalised). "Theo dõi" is a verb that organisations' names use.
     """
-    toks = list(re.finditer(r"\S+", text))
-    for k in range(3, min(len(toks) - 1, 40)):
+    toks = list(itertools.islice(re.finditer(r"\S+", text), 41))
+    for k in range(3, len(toks) - 1):
         w, prev, nxt = toks[k].group(0), toks[k - 1].group(0), toks[k + 1].group(0)
         glued = w in _GLUED_STARTERS and (prev[-1:].islower() or prev[-1:] == ")") and nxt[:1].islower()
         if glued and nxt != "dõi" and not any(c in text[: toks[k].start()] for c in '"“”'):
