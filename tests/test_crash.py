@@ -227,11 +227,10 @@ def _has_ingest_command() -> bool:
 
 @pytest.mark.skipif(not _has_ingest_command(), reason="the `diemtin ingest` command does not exist yet")
 def test_cli_ingest_killed_then_rerun(tmp_path: Path) -> None:
-    """`diemtin ingest PATH --db DB` in a real process, SIGKILLed as soon as it has started writing the
-    store, then run again: the store equals one built by a single uninterrupted `store.ingest`."""
+    """`diemtin ingest PATH --db DB` in a real process, SIGKILLed right after it reports its first stored
+    file, then run again: the store equals one built by a single uninterrupted `store.ingest`."""
     import subprocess
     import sys
-    import time
 
     folder = tmp_path / "in"
     _corpus(folder, 6)
@@ -239,13 +238,15 @@ def test_cli_ingest_killed_then_rerun(tmp_path: Path) -> None:
     store.ingest(reference, [str(folder)])
     db = tmp_path / "cli.db"
     cmd = [sys.executable, "-m", "diemtin", "ingest", str(folder), "--db", str(db)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while proc.poll() is None and not Path(f"{db}-wal").exists() and time.monotonic() < deadline:
-        time.sleep(0.001)
+    env = {**os.environ, "COLUMNS": "400"}
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
+    assert proc.stderr is not None
+    first = proc.stderr.readline()  # "added     /.../a00.txt": that file's transaction has committed
     proc.send_signal(signal.SIGKILL)
     proc.wait()
+    assert first.startswith("added"), first
+    assert proc.returncode == -signal.SIGKILL
     _integrity(db)
-    again = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    again = subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env)
     assert again.returncode == 0, again.stderr
     assert _dump(db) == _dump(reference)
