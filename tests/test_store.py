@@ -1,0 +1,236 @@
+"""The SQLite store: migrations, incremental and idempotent ingest, crash safety, digest round trip."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from diemtin import store
+from diemtin.cli import app
+
+from .helpers import CALL_2021, FLOOD_2020, write_articles
+
+ROOT = Path(__file__).resolve().parents[1]
+
+STORM = """Bão số 9 đổ bộ vào Quảng Ngãi
+
+Ngày 28/10/2020, bão số 9 (Molave) đổ bộ vào địa phận các tỉnh Quảng Nam, Quảng Ngãi với sức gió mạnh cấp 12.
+
+Hàng nghìn ngôi nhà bị tốc mái, nhiều tuyến đường bị chia cắt do cây đổ và sạt lở.
+
+Theo TTXVN
+"""
+
+
+def corpus(folder: Path) -> list[Path]:
+    return write_articles(folder, call=CALL_2021, flood=FLOOD_2020, storm=STORM)
+
+
+def snapshot(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    conn = store.connect(db, readonly=True)
+    try:
+        return store.dump(conn)
+    finally:
+        conn.close()
+
+
+def test_new_store_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    conn = store.connect(db)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION == len(store.MIGRATIONS)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"articles", "removed", "duplicates", "events", "stories", "summaries", "inputs"} <= tables
+    conn.close()
+    # Opening again applies nothing and keeps the data.
+    conn = store.connect(db)
+    assert store.migrate(conn) == store.SCHEMA_VERSION
+    conn.close()
+
+
+def test_newer_schema_and_foreign_files_are_refused_with_the_path(tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    sqlite3.connect(db).execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")
+    with pytest.raises(store.StoreError, match="newer"):
+        store.connect(db)
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(store.StoreError, match=r"junk\.db"):
+        store.connect(junk)
+    with pytest.raises(store.StoreError, match=r"missing\.db"):
+        store.connect(tmp_path / "missing.db", readonly=True)
+
+
+def test_ingest_twice_adds_nothing(tmp_path: Path) -> None:
+    corpus(tmp_path / "in")
+    db = tmp_path / "s.db"
+    first = store.ingest(db, [str(tmp_path / "in")])
+    assert len(first.added) == 3 and first.articles == 3 and first.derived
+    assert first.events >= 2  # a phone call and a flood are not one event
+    before = snapshot(db)
+    second = store.ingest(db, [str(tmp_path / "in")])
+    assert second.added == [] and second.updated == [] and len(second.unchanged) == 3
+    assert not second.derived
+    assert snapshot(db) == before
+
+
+def test_changed_file_replaces_its_article(tmp_path: Path) -> None:
+    paths = corpus(tmp_path / "in")
+    db = tmp_path / "s.db"
+    store.ingest(db, [str(tmp_path / "in")])
+    conn = store.connect(db, readonly=True)
+    old_ids = {r[0] for r in conn.execute("SELECT id FROM articles")}
+    conn.close()
+    flood = next(p for p in paths if p.stem == "flood")
+    flood.write_text(FLOOD_2020.replace("hàng chục người", "ít nhất 30 người"), encoding="utf-8")
+    result = store.ingest(db, [str(tmp_path / "in")])
+    assert result.updated == [str(flood.absolute())] and result.articles == 3 and result.derived
+    conn = store.connect(db, readonly=True)
+    texts = [r[0] for r in conn.execute("SELECT text FROM articles")]
+    new_ids = {r[0] for r in conn.execute("SELECT id FROM articles")}
+    events_articles = {r[0] for r in conn.execute("SELECT article FROM event_articles")}
+    conn.close()
+    assert any("ít nhất 30 người" in t for t in texts)
+    assert not any("hàng chục người" in t for t in texts)
+    assert len(old_ids - new_ids) == 1 and len(new_ids) == 3
+    # Derived tables follow: no event still points at the replaced article.
+    assert events_articles <= new_ids
+
+
+def test_order_of_ingest_does_not_change_the_store(tmp_path: Path) -> None:
+    paths = corpus(tmp_path / "in")
+    a, b = tmp_path / "a.db", tmp_path / "b.db"
+    store.ingest(a, [str(p) for p in paths])
+    for p in reversed(paths):
+        store.ingest(b, [str(p)])
+    assert snapshot(a) == snapshot(b)
+
+
+def test_record_ids_are_kept_and_json_records_stored(tmp_path: Path) -> None:
+    recs = [
+        {
+            "id": "vov-1",
+            "title": "Hà Nội mưa lớn",
+            "text": "Chiều 5/6/2023, Hà Nội có mưa lớn.",
+            "source": "VOV",
+        },
+        {"title": "Đà Nẵng đón khách", "text": "Đà Nẵng đón hơn 1 triệu lượt khách trong tháng 6/2023."},
+    ]
+    f = tmp_path / "in.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs), encoding="utf-8")
+    db = tmp_path / "s.db"
+    store.ingest(db, [str(f)])
+    conn = store.connect(db, readonly=True)
+    ids = [r[0] for r in conn.execute("SELECT id FROM articles ORDER BY ord")]
+    conn.close()
+    assert ids[0] == "vov-1"
+    assert len(ids[1]) == 16 and ids[1] != "vov-1"  # content hash
+
+
+def test_interrupted_derivation_is_finished_by_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    corpus(tmp_path / "in")
+    clean_db, db = tmp_path / "clean.db", tmp_path / "s.db"
+    store.ingest(clean_db, [str(tmp_path / "in")])
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(store.pipeline, "build_digest", boom)
+    with pytest.raises(KeyboardInterrupt):
+        store.ingest(db, [str(tmp_path / "in")])
+    monkeypatch.undo()
+    conn = store.connect(db, readonly=True)
+    assert store.is_dirty(conn)
+    assert conn.execute("SELECT count(*) FROM events").fetchone()[0] == 0
+    conn.close()
+    result = store.ingest(db, [str(tmp_path / "in")])
+    assert result.derived and result.added == []
+    assert snapshot(db) == snapshot(clean_db)
+
+
+def test_sigkill_at_random_points_then_rerun_equals_a_clean_run(tmp_path: Path) -> None:
+    # Enough files that a kill lands mid-run; every run must end equal to one uninterrupted run.
+    inputs = tmp_path / "in"
+    bodies = [CALL_2021, FLOOD_2020, STORM]
+    for i in range(24):
+        text = bodies[i % 3].replace("Ngày", f"Bản tin số {i}. Ngày", 1)
+        (inputs / f"{i:02}").mkdir(parents=True, exist_ok=True)
+        (inputs / f"{i:02}" / "a.txt").write_text(text, encoding="utf-8")
+    cmd = [sys.executable, "-m", "diemtin", "ingest", str(inputs), "--db", str(tmp_path / "k.db"), "-q"]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    t0 = time.perf_counter()
+    timing = subprocess.run(
+        [*cmd[:-2], str(tmp_path / "t.db"), "-q"], env=env, capture_output=True, timeout=120
+    )
+    assert timing.returncode == 0, timing.stderr
+    full = time.perf_counter() - t0
+    # The uninterrupted run is the reference (run as a subprocess too, so both use the same code).
+    expected = snapshot(tmp_path / "t.db")
+    rng = random.Random(5)
+    killed = 0
+    for _ in range(3):
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # Anywhere from start-up to the end of a full run: mid-file, mid-derivation, between commits.
+        time.sleep(rng.uniform(0.1, 0.9) * full)
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            killed += 1
+        proc.wait(timeout=60)
+        conn = sqlite3.connect(tmp_path / "k.db")
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        conn.close()
+    done = subprocess.run(cmd, env=env, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert snapshot(tmp_path / "k.db") == expected
+    assert killed >= 1
+
+
+def test_stored_digest_round_trips(tmp_path: Path) -> None:
+    corpus(tmp_path / "in")
+    db = tmp_path / "s.db"
+    store.ingest(db, [str(tmp_path / "in")])
+    conn = store.connect(db)
+    fresh = store.refresh_derived(conn)
+    loaded = store.load_digest(conn)
+    conn.close()
+    assert loaded.to_dict() == fresh.to_dict()
+
+
+def test_cli_ingest_and_digest_from_store(tmp_path: Path) -> None:
+    corpus(tmp_path / "in")
+    db = tmp_path / "s.db"
+    runner = CliRunner()
+    r = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    assert "3 added" in r.output
+    r = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", str(db)])
+    assert "0 added, 0 updated, 3 unchanged" in r.output
+    out = tmp_path / "out"
+    r = runner.invoke(app, ["digest", "--db", str(db), "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    assert len(data["articles"]) == 3 and data["events"]
+    r = runner.invoke(app, ["digest", "--db", str(tmp_path / "none.db"), "-o", str(out)])
+    assert r.exit_code == 1 and "none.db" in r.output
+
+
+def test_ingest_reports_unreadable_inputs(tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    result = store.ingest(db, [str(bad), str(tmp_path / "missing.txt")])
+    reasons = " ".join(s.reason for s in result.skipped)
+    assert "missing.txt" in reasons and "bad.txt" in reasons
+    assert result.articles == 0
