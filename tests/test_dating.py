@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from diemtin.api import read_articles
-from diemtin.dating import date_event, extract_dates, infer_reference, parse_reference
+from diemtin.dating import _knowledge, date_event, extract_dates, infer_reference, parse_reference
 from diemtin.models import Article, RemovedLine, TemporalExpression
 
 from .conftest import FIXTURES
@@ -362,6 +362,158 @@ def test_no_dates_no_event_date() -> None:
 
 
 # --------------------------------------------------------------------------------------------------
+# World knowledge: office terms and era terms bound the year (src/diemtin/data/eras.json)
+
+
+def event(text: str, published: str | None = None) -> TemporalExpression:
+    ev = date_event([article(text, published)])
+    assert ev is not None
+    return ev
+
+
+def test_role_and_name_bound_a_yearless_day() -> None:
+    ev = event(
+        "Ngày 13/4, Tổng thống Mỹ Joe Biden đã điện đàm với người đồng cấp Pháp về tình hình Trung Đông."
+    )
+    assert triple(ev) == (None, "2021-04-13", "2024-04-13")
+    assert (
+        "13/4" in ev.evidence and "'Tổng thống Mỹ Joe Biden' (nhiệm kỳ 2021-01-20–2025-01-20)" in ev.evidence
+    )
+
+
+def test_two_roles_intersect() -> None:
+    # Biden (2021-01-20..2025-01-20) and Kishida (2021-10-04..2024-10-01): 13/4/2021 is ruled out.
+    ev = event(
+        "Ngày 13/4, Thủ tướng Nhật Bản Fumio Kishida hội đàm với Tổng thống Mỹ Joe Biden tại Nhà Trắng về an ninh."
+    )
+    assert triple(ev) == (None, "2022-04-13", "2024-04-13")
+    assert "Kishida" in ev.evidence
+
+
+def test_vietnamese_leaders_bound_the_year() -> None:
+    ev = event(
+        "Chiều 6/7, Thủ tướng Phạm Minh Chính chủ trì hội nghị trực tuyến với các địa phương về giải ngân vốn."
+    )
+    assert ev.earliest == "2021-07-06" and ev.value is None
+    ev = event(
+        "Sáng 6/7, Chủ tịch nước Võ Văn Thưởng tiếp Đại sứ Nhật Bản đến chào từ biệt nhân dịp kết thúc nhiệm kỳ."
+    )
+    assert triple(ev) == ("2023-07-06",) * 3  # one 6/7 in his term (2/3/2023-21/3/2024): a value
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ngày 5/6, cựu Tổng thống Mỹ Barack Obama phát biểu tại một trường đại học ở Chicago về biến đổi khí hậu.",
+        "Ngày 5/6, nguyên Thủ tướng Nguyễn Tấn Dũng dự lễ khánh thành nhà tình nghĩa tại quê nhà ở Kiên Giang.",
+        "Ngày 5/6, Phó Tổng thống Joe Biden thăm Ukraine và gặp lãnh đạo nước này tại thủ đô Kiev.",
+        "Ngày 5/6, ông Biden nói rằng ông Putin đã gặp Tổng thống Mỹ khi đó là Barack Obama hai lần.",
+        "Ngày 5/6, một bài báo nhắc lại rằng Tổng thống Mỹ Barack Obama khi đó đã từ chối lời mời tới Moskva.",
+        "Ngày 5/6, dưới thời Tổng thống Donald Trump, nhiều thỏa thuận thương mại bị xem xét lại.",
+        "Ngày 5/6, ông Putin nói với báo giới rằng ông sẵn sàng đối thoại với mọi đối tác phương Tây.",
+    ],
+)
+def test_former_past_or_bare_names_say_nothing(text: str) -> None:
+    ev = event(text)
+    assert (ev.earliest, ev.latest) == (None, None)
+    assert "5/6" in ev.evidence and "năm không rõ" in ev.evidence
+
+
+def test_a_role_in_a_sentence_with_its_own_year_is_history() -> None:
+    ev = event(
+        "Ngày 5/6, hai nước kỷ niệm quan hệ đối tác.\nNăm 2009, Tổng thống Mỹ Barack Obama từng thăm Moskva lần đầu."
+    )
+    assert "Obama" not in ev.evidence
+
+
+def test_two_terms_are_a_union_bounded_by_today() -> None:
+    ref = infer_reference(
+        "Tổng thống Mỹ Donald Trump phát biểu tại Nhà Trắng về thuế quan.", today=date(2026, 6, 1)
+    )
+    assert ref.windows == ((date(2017, 1, 20), date(2021, 1, 20)), (date(2025, 1, 20), date(2026, 6, 1)))
+    assert ref.years == (2017, 2018, 2019, 2020, 2021, 2025, 2026)
+    # "ngày 30/3" with Trump and Covid-19: 2020 in the first term, or a 30/3 of the second term.
+    ev = event(
+        "Ngày 30/3, Tổng thống Mỹ Donald Trump điện đàm với Tổng thống Nga về dịch Covid-19 và giá dầu."
+    )
+    assert ev.value is None and ev.earliest == "2020-03-30" and ev.latest and ev.latest >= "2025-03-30"
+    assert "2021" not in ev.evidence.split("có thể vào năm")[1].split("(")[0]
+
+
+def test_elect_period() -> None:
+    text = "Ngày 14/11, Tổng thống Nga điện đàm với Tổng thống Mỹ đắc cử Donald Trump, chúc mừng chiến thắng."
+    ev = event(text)
+    assert triple(ev) == (None, "2016-11-14", "2024-11-14")  # one of the two elect periods
+    assert "đắc cử" in ev.evidence
+    ev = event("Ngày 14/12, Tổng thống Mỹ đắc cử Joe Biden công bố đề cử các thành viên nội các mới.")
+    assert triple(ev) == ("2020-12-14",) * 3
+
+
+def test_era_terms() -> None:
+    ref = infer_reference(
+        "OpenAI vừa ra mắt phiên bản mới của ChatGPT với nhiều tính năng.", today=date(2024, 6, 1)
+    )
+    assert (ref.lo, ref.hi, ref.years) == (date(2022, 11, 30), date(2024, 6, 1), (2022, 2023, 2024))
+    t = one("Ngày 2/3, OpenAI nâng cấp ChatGPT cho người dùng trả phí.", expr="2/3")
+    assert t.earliest == "2023-03-02" and "ChatGPT" in t.evidence
+    # Omicron (named 26/11/2021) with Biden: 2022-2024.
+    ev = event(
+        "Ngày 10/1, Tổng thống Mỹ Joe Biden kêu gọi người dân tiêm mũi tăng cường để phòng biến thể Omicron."
+    )
+    assert triple(ev) == (None, "2022-01-10", "2025-01-10")  # 10/1/2025 is before 20/1
+
+
+def test_knowledge_meets_a_full_date() -> None:
+    ev = event(
+        "Ngày 30/3, Tổng thống Mỹ Donald Trump điện đàm với Tổng thống Nga về giá dầu.\n"
+        "Trước đó, ngày 11/3/2020, WHO tuyên bố dịch bệnh là đại dịch toàn cầu."
+    )
+    assert (
+        triple(ev) == ("2020-03-30",) * 3
+    )  # 2020 or 2021 from the full date, and Trump's term ends 20/1/2021
+
+
+def test_conflicting_evidence_is_left_out_not_fatal() -> None:
+    ev = event(
+        "Ngày 13/4, Tổng thống Mỹ Joe Biden gặp Thủ tướng Anh David Cameron tại London để bàn về thương mại."
+    )
+    assert (ev.earliest, ev.latest) == ("2021-04-13", "2024-04-13")  # the first evidence stands
+    assert "mâu thuẫn" in ev.evidence and "Cameron" in ev.evidence
+    # The text's own dates win over a knowledge match that contradicts them.
+    ev = event(
+        "Ngày 13/4, Tổng thống Mỹ Joe Biden gửi thông điệp tới hội nghị.\n"
+        "Hội nghị lần trước diễn ra ngày 20/5/2012 tại Hà Nội với sự tham gia của nhiều nước."
+    )
+    assert ev.earliest is not None and ev.earliest.startswith("2012") and "mâu thuẫn" in ev.evidence
+
+
+def test_knowledge_is_not_used_against_a_publication_date() -> None:
+    ev = event("Ngày 13/4, Tổng thống Mỹ Donald Trump gửi thông điệp tới hội nghị.", "2021-04-14")
+    assert ev.value == "2021-04-13"  # the publication date is exact: no term is consulted
+
+
+def test_knowledge_table_is_well_formed() -> None:
+    kn = _knowledge()
+    assert kn is _knowledge()  # parsed once
+    persons = {h.person for h in kn.holders}
+    assert {
+        "Joe Biden",
+        "Donald Trump",
+        "Vladimir Putin",
+        "Tập Cận Bình",
+        "Tô Lâm",
+        "António Guterres",
+    } <= persons
+    for h in kn.holders:
+        assert h.roles and h.names and h.terms, h.person
+        for a, b in h.terms + h.elect:
+            assert b is None or a <= b, h.person
+    trump = next(h for h in kn.holders if h.person == "Donald Trump")
+    assert len(trump.terms) == 2 and trump.terms[1][1] is None
+    assert {e.start for e in kn.eras if "ChatGPT" in e.terms} == {date(2022, 11, 30)}
+
+
+# --------------------------------------------------------------------------------------------------
 # The seeds (real crawled pages; clean may or may not have removed the boilerplate yet)
 
 
@@ -382,15 +534,26 @@ def test_seeds_with_year_evidence_get_their_year(seed_dates: dict[str, TemporalE
     assert "năm ngoái" in last.evidence
 
 
-def test_seeds_without_year_evidence_stay_honest(seed_dates: dict[str, TemporalExpression | None]) -> None:
-    for key, day in (("000", "30/3"), ("002", "13/4")):
-        t = seed_dates[key]
-        assert t is not None and t.value is None, key
-        assert day in t.text and day in t.evidence
-        assert (t.earliest, t.latest) == (None, None)
-    third = seed_dates["001"]  # no date in its lead: after the second call (3/4), before July ("tháng 7 tới")
-    assert third is not None and third.value is None
-    assert "3/4" in third.evidence and "tháng 7" in third.evidence
+def test_seeds_without_a_year_get_an_honest_range_from_office_terms(
+    seed_dates: dict[str, TemporalExpression | None],
+) -> None:
+    # 002: "Ngày 13/4" + "Tổng thống Mỹ Joe Biden": any 13/4 of Biden's term.
+    biden = seed_dates["002"]
+    assert biden is not None and biden.value is None and "13/4" in biden.text
+    assert (biden.earliest, biden.latest) == ("2021-04-13", "2024-04-13")
+    assert "Joe Biden" in biden.evidence and "2021-01-20" in biden.evidence
+    # 000: "ngày 30/3" + "Tổng thống Mỹ Trump" + "Covid-19": 2020 (first term) or a year of the second.
+    covid = seed_dates["000"]
+    assert covid is not None and covid.value is None and covid.earliest == "2020-03-30"
+    assert covid.latest and covid.latest[5:] == "03-30" and covid.latest >= "2025-03-30"
+    assert "Covid-19" in covid.evidence and "Trump" in covid.evidence
+    # 001: no date in its lead: after the second call (3/4), before July ("tháng 7 tới"), in a Trump term.
+    third = seed_dates["001"]
+    assert third is not None and third.value is None and third.earliest == "2017-04-03"
+    assert "3/4" in third.evidence and "tháng 7" in third.evidence and "Trump" in third.evidence
+    # In time order by earliest bound: 003 (2016) → 001 → 000 → 002 → 004 (2022).
+    order = sorted(seed_dates, key=lambda k: (seed_dates[k] or biden).earliest or "9999")
+    assert order == ["003", "001", "000", "002", "004"]
 
 
 def test_seeds_same_dates_once_boilerplate_is_removed(

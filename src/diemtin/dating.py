@@ -16,10 +16,13 @@ documented in docs/dating.md.
 from __future__ import annotations
 
 import calendar
+import functools
+import json
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from importlib import resources
 
 from .models import Article, TemporalExpression
 from .text import normalize, split_sentences
@@ -37,13 +40,15 @@ class Reference:
 
     ``years`` are the candidate publication years; a year-less "ngày 30/3" is read in each of them
     (Vietnamese news omits the year of dates in the year of publication), so one candidate year gives
-    a precise date and several give an honest range.
+    a precise date and several give an honest range. ``windows`` (from the knowledge table: office terms,
+    era terms) are the periods the text's date lies in, when known finer than whole years.
     """
 
     lo: date | None = None
     hi: date | None = None
     years: tuple[int, ...] = ()
     why: str = ""
+    windows: tuple[tuple[date, date], ...] = ()
 
     @property
     def exact(self) -> date | None:
@@ -575,6 +580,9 @@ def _resolve(men: _Mention, ref: Reference) -> _Resolved:
             last = _safe_date(first.year, mo, d2)
             return _Resolved(first, last, f"year from {rwhy} (nearest such day)")
         years = list(ref.years)
+        if ref.windows:  # only the years whose day falls in a known period (e.g. a term of office)
+            fit = [y for y in years if (xd := _safe_date(y, mo, d1)) and _in_windows(xd, ref.windows)]
+            years = fit or years
         if men.weekday is not None:  # "thứ Hai (13/4)": only years where 13/4 is a Monday
             fit = [y for y in years if (xd := _safe_date(y, mo, d1)) and xd.weekday() == men.weekday]
             if fit:
@@ -583,7 +591,9 @@ def _resolve(men: _Mention, ref: Reference) -> _Resolved:
             years, lambda y: (a, b) if (a := _safe_date(y, mo, d1)) and (b := _safe_date(y, mo, d2)) else None
         )
         if span is None:
-            return _Resolved(None, None, "the year is not stated and cannot be inferred from the text")
+            return _Resolved(
+                None, None, "năm không rõ: the year is not stated and cannot be inferred from the text"
+            )
         why = f"year not stated; {rwhy}" if len(years) > 1 else f"year from {rwhy}"
         return _Resolved(span[0], span[1], why)
     if k in ("month", "monthyear"):
@@ -729,7 +739,20 @@ def _current_years(sentence: str, mens: Sequence[_Mention]) -> list[int]:
     ]
 
 
-def infer_reference(text: str, related: Sequence[date] = ()) -> Reference:
+def infer_reference(
+    text: str, related: Sequence[date] = (), context: str = "", today: date | None = None
+) -> Reference:
+    """Candidate years and periods of the text's own date, from its own evidence (no publication date).
+
+    The text's dates (``_infer_from_dates``) are narrowed by the knowledge table: office holders named
+    with their role and era terms found in ``context`` (e.g. the title) and ``text`` (docs/dating.md).
+    ``today`` closes terms still running (default: the current date).
+    """
+    ref = _infer_from_dates(text, related)
+    return _apply_knowledge(ref, (context + "\n" + text) if context else text, today)
+
+
+def _infer_from_dates(text: str, related: Sequence[date] = ()) -> Reference:
     """Candidate years of the text's own date, from its evidence only (no publication date known).
 
     Rules (each a general property of news text, see docs/dating.md):
@@ -796,6 +819,235 @@ def infer_reference(text: str, related: Sequence[date] = ()) -> Reference:
     if related and max(related).year == years[0] and len(years) == 1:
         lo = max(related)
     return Reference(lo, date(years[-1], 12, 31), years, "the text's own date (" + "; ".join(why) + ")")
+
+
+# --------------------------------------------------------------------------------------------------
+# World knowledge: office terms and era terms (src/diemtin/data/eras.json, see docs/dating.md)
+#
+# A text that calls someone by a role and name ("Tổng thống Mỹ Joe Biden") is written while that person
+# holds the office; one that says "Covid-19" is written after the word existed. Each such match bounds
+# the text's own date to a union of periods; the article's constraints are intersected.
+
+_Period = tuple[date, date | None]  # end None: still in office
+
+
+@dataclass(frozen=True, slots=True)
+class _Holder:
+    office: str
+    person: str
+    roles: frozenset[str]  # casefolded role strings of the office
+    names: frozenset[str]  # casefolded name variants
+    terms: tuple[_Period, ...]
+    elect: tuple[_Period, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Era:
+    terms: tuple[str, ...]
+    start: date
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Knowledge:
+    holders: tuple[_Holder, ...]
+    eras: tuple[_Era, ...]
+    role_re: re.Pattern[str]
+    era_re: re.Pattern[str]
+
+
+def _words_re(s: str, elect: bool = False) -> str:
+    """A phrase as a regex: any run of spaces between words, "D. Trump" = "D.Trump"; with ``elect``, an
+    optional "(vừa) đắc cử" after any word ("Tổng thống đắc cử Mỹ", "Tổng thống Mỹ đắc cử")."""
+    sep = r"(?:\s+(?:vừa\s+|mới\s+)?đắc\s+cử)?\s+" if elect else r"\s+"
+    words = [re.escape(w).replace(r"\.", r"\.\s*") for w in s.split()]
+    return sep.join(words) + (r"(?:\s+(?:vừa\s+|mới\s+)?đắc\s+cử)?" if elect else "")
+
+
+def _by_len(xs: set[str]) -> list[str]:
+    """Longest first, then alphabetical: regex alternation takes the first that matches."""
+    return sorted(xs, key=lambda x: (-len(x), x))
+
+
+def _key(s: str) -> str:
+    return re.sub(r"[\s.]+", " ", normalize(s).casefold()).strip()
+
+
+def _period(p: Sequence[str | None], where: str) -> _Period:
+    if len(p) != 2 or not p[0]:
+        raise ValueError(f"{where}: a period is [start, end|null], got {p!r}")
+    a, b = date.fromisoformat(p[0]), date.fromisoformat(p[1]) if p[1] else None
+    if b is not None and b < a:
+        raise ValueError(f"{where}: period ends before it starts: {p!r}")
+    return a, b
+
+
+@functools.lru_cache(maxsize=1)
+def _knowledge() -> _Knowledge:
+    """The shipped knowledge table, parsed once (immutable, so the cache is safe on any worker)."""
+    ref = resources.files("diemtin").joinpath("data/eras.json")
+    where = "diemtin/data/eras.json"
+    try:
+        raw = json.loads(ref.read_text(encoding="utf-8"))
+        holders: list[_Holder] = []
+        roles: set[str] = set()
+        names: set[str] = set()
+        for off in raw["offices"]:
+            oroles = [normalize(r) for r in off["roles"]]
+            roles.update(oroles)
+            for h in off["holders"]:
+                hn = [normalize(n) for n in h["names"]]
+                names.update(hn)
+                w = f"{where}: {off['office']} / {h['person']}"
+                holders.append(
+                    _Holder(
+                        off["office"],
+                        h["person"],
+                        frozenset(_key(r) for r in oroles),
+                        frozenset(_key(n) for n in hn),
+                        tuple(_period(p, w) for p in h["terms"]),
+                        tuple(_period(p, w) for p in h.get("elect", [])),
+                    )
+                )
+        eras = tuple(
+            _Era(tuple(normalize(t) for t in e["terms"]), date.fromisoformat(e["start"]), e.get("note", ""))
+            for e in raw["eras"]
+        )
+    except (OSError, KeyError, TypeError, ValueError) as exc:
+        raise ValueError(f"{where}: bad knowledge table ({exc})") from exc
+    role_alt = "|".join(_words_re(r, elect=True) for r in _by_len(roles))
+    name_alt = "|".join(_words_re(n) for n in _by_len(names))
+    # ROLE [đắc cử] [,] [ông|bà] NAME, not glued to a longer word on either side.
+    role_re = re.compile(
+        r"(?<![\w])(?P<role>"
+        + role_alt
+        + r")\s*,?\s*(?:(?:ông|bà|ngài)\s+)?(?P<name>"
+        + name_alt
+        + r")(?![\w-])",
+        re.I,
+    )
+    terms = _by_len({t for e in eras for t in e.terms})
+    era_re = re.compile(r"(?<![\w-])(?:" + "|".join(_words_re(t) for t in terms) + r")(?![\w])", re.I)
+    return _Knowledge(tuple(holders), eras, role_re, era_re)
+
+
+# Before the role: a former / late / vice / would-be holder, or an administration spoken of ("dưới thời
+# Tổng thống X", "chính quyền Tổng thống X") — none says the text is written during the term.
+_NOT_NOW_BEFORE = re.compile(
+    r"\b(cựu|nguyên|cố|phó|quyền|ứng cử viên|ứng viên|thời|chính quyền|nội các|người tiền nhiệm|"
+    r"tiền nhiệm|kế nhiệm)\s*$",
+    re.I,
+)
+# After the name: "Tổng thống Mỹ Barack Obama khi đó", "(lúc bấy giờ)".
+_NOT_NOW_AFTER = re.compile(
+    r"^\s*[,(]?\s*(khi đó|lúc đó|lúc bấy giờ|khi ấy|lúc ấy|thời đó|thời điểm đó|thời điểm ấy|hồi đó|"
+    r"vào thời điểm đó|trước đây|trước đó)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Constraint:
+    """One piece of evidence: the text is written within the union of ``periods``."""
+
+    text: str
+    periods: tuple[tuple[date, date], ...]
+    label: str  # "nhiệm kỳ 2021-01-20–2025-01-20", "sau 2020-02-11 (names given by WHO ...)"
+
+
+def _closed(periods: Sequence[_Period], today: date) -> tuple[tuple[date, date], ...]:
+    return tuple((a, b or today) for a, b in periods if a <= (b or today))
+
+
+def _fmt_periods(periods: Sequence[tuple[date, date]], today: date) -> str:
+    return ", ".join(f"{a.isoformat()}–{b.isoformat() if b != today else 'nay'}" for a, b in periods)
+
+
+def _knowledge_constraints(text: str, today: date) -> list[_Constraint]:
+    """Role+name and era-term evidence in ``text``, in text order (``today`` closes ongoing terms)."""
+    kn = _knowledge()
+    text = normalize(text)
+    out: list[_Constraint] = []
+    for s in split_sentences(text):
+        years = [m.year for m in _scan(s) if m.year]
+        for m in kn.role_re.finditer(s):
+            if _NOT_NOW_BEFORE.search(s[: m.start()]) or _NOT_NOW_AFTER.match(s[m.end() :]):
+                continue
+            role, name = _key(m.group("role")), _key(m.group("name"))
+            elect = "đắc cử" in role
+            base = _key(re.sub(r"\s*(?:vừa\s+|mới\s+)?đắc\s+cử", "", m.group("role"), flags=re.I))
+            hits = [h for h in kn.holders if base in h.roles and name in h.names]
+            periods: list[_Period] = []
+            for h in hits:
+                periods.extend(h.elect if elect and h.elect else h.terms)
+            closed = tuple(sorted(set(_closed(periods, today))))
+            if not closed:
+                continue
+            # A sentence dated by its own year ("Năm 2009, Tổng thống Mỹ Barack Obama ...", "Ngày 13/4/2021,
+            # ...") names the office as of that year, not as of writing; its date is evidence enough.
+            if years:
+                continue
+            kind = "giai đoạn đắc cử" if elect else "nhiệm kỳ"
+            out.append(_Constraint(m.group(0).strip(), closed, f"{kind} {_fmt_periods(closed, today)}"))
+        for m in kn.era_re.finditer(s):
+            t = _key(m.group(0))
+            era = next(e for e in kn.eras if t in {_key(x) for x in e.terms})
+            if era.start <= today:
+                label = f"sau {era.start.isoformat()}" + (f": {era.note}" if era.note else "")
+                out.append(_Constraint(m.group(0).strip(), ((era.start, today),), label))
+    return out
+
+
+def _intersect(
+    a: Sequence[tuple[date, date]], b: Sequence[tuple[date, date]]
+) -> tuple[tuple[date, date], ...]:
+    out = [(max(x[0], y[0]), min(x[1], y[1])) for x in a for y in b]
+    return tuple(sorted(p for p in out if p[0] <= p[1]))
+
+
+def _apply_knowledge(ref: Reference, text: str, today: date | None = None) -> Reference:
+    """Narrow a non-exact reference with the knowledge table's evidence in ``text``.
+
+    Constraints are intersected in text order; one that contradicts those before it (or the text's own
+    dates) is left out and said so, rather than failing or inventing a date.
+    """
+    if ref.exact is not None:
+        return ref
+    today = today or date.today()
+    cons = _knowledge_constraints(text, today)
+    if not cons:
+        return ref
+    hi = ref.hi or today
+    windows: tuple[tuple[date, date], ...] = ref.windows or (((ref.lo or date.min), hi),)
+    if ref.years and not ref.windows:
+        windows = _intersect(windows, tuple((date(y, 1, 1), date(y, 12, 31)) for y in ref.years))
+    start = windows
+    used: list[_Constraint] = []
+    skipped: list[str] = []
+    for c in cons:
+        if any(u.periods == c.periods for u in used):
+            continue  # the same person or era named again
+        narrowed = _intersect(windows, c.periods)
+        if narrowed:
+            windows = narrowed
+            used.append(c)
+        else:
+            skipped.append(f"'{c.text}' ({c.label}) mâu thuẫn, bỏ qua")
+    if windows == start:  # nothing narrowed: the text's own dates already say as much
+        return replace(ref, why="; ".join(x for x in (ref.why, *skipped) if x))
+    # Name only the evidence that matters: a constraint the others already imply is left out of the why.
+    needed = [
+        c
+        for c in used
+        if functools.reduce(_intersect, (u.periods for u in used if u is not c), start) != windows
+    ]
+    why = "; ".join(x for x in (ref.why, *(f"'{c.text}' ({c.label})" for c in needed), *skipped) if x)
+    years = tuple(sorted({y for a, b in windows for y in range(a.year, b.year + 1)}))
+    return Reference(windows[0][0], windows[-1][1], years, why, windows)
+
+
+def _in_windows(x: date, windows: Sequence[tuple[date, date]]) -> bool:
+    return any(a <= x <= b for a, b in windows)
 
 
 def _short(s: str, n: int = 60) -> str:
@@ -976,9 +1228,61 @@ def _published_reference(published: str | None) -> Reference | None:
         return Reference(d, d, (d.year,), f"publication date {d.isoformat()}")
 
 
-def _article_event(article: Article) -> TemporalExpression | None:
+def _article_event(article: Article, today: date | None = None) -> TemporalExpression | None:
     body, related = _split_body(article)
-    ref = _published_reference(article.published) or infer_reference(body, related)
+    pub = _published_reference(article.published)
+    title = normalize(article.title or "")
+    if pub is not None:
+        ref = _apply_knowledge(pub, title + "\n" + body, today)
+    else:
+        ref = infer_reference(body, related, context=title, today=today)
+    if not ref.windows or ref.exact is not None or len(ref.years) < 2:
+        return _event_in(body, ref)
+    return _event_over_years(body, ref)
+
+
+def _event_over_years(body: str, ref: Reference) -> TemporalExpression | None:
+    """The event read in each candidate year of the knowledge periods, then the union of the readings.
+
+    Reading year by year keeps related cues together ("after 3/4, before July" holds within one year);
+    a year whose reading falls outside the periods (13/4 after a term ended on 20/1) is dropped.
+    """
+    found: list[tuple[int, TemporalExpression]] = []
+    for y in ref.years:
+        sub = _intersect(ref.windows, ((date(y, 1, 1), date(y, 12, 31)),))
+        if not sub:
+            continue
+        t = _event_in(body, Reference(sub[0][0], sub[-1][1], (y,), ref.why, sub))
+        if t is None or t.earliest is None or t.latest is None:
+            continue
+        lo, hi = date.fromisoformat(t.earliest), date.fromisoformat(t.latest)
+        clipped = _intersect(sub, ((lo, hi),))
+        if clipped:
+            found.append(
+                (y, replace(t, earliest=clipped[0][0].isoformat(), latest=clipped[-1][1].isoformat()))
+            )
+    if not found:
+        return _event_in(body, replace(ref, windows=()))
+    if len(found) == 1:
+        t = found[0][1]
+        return replace(
+            t, value=_value_for(date.fromisoformat(t.earliest or ""), date.fromisoformat(t.latest or ""))
+        )
+    first, last = found[0][1], found[-1][1]
+    lo, hi = date.fromisoformat(first.earliest or ""), date.fromisoformat(last.latest or "")
+    years = ", ".join(str(y) for y, _ in found)
+    evidence = (
+        f"{first.text}; năm không nêu — {ref.why}; có thể vào năm {years} "
+        f"(sớm nhất {lo.isoformat()}, muộn nhất {hi.isoformat()}); "
+        + first.evidence.replace(f" [{ref.why}]", "").replace(ref.why, "the periods above")
+    )
+    return replace(
+        first, value=_value_for(lo, hi), earliest=lo.isoformat(), latest=hi.isoformat(), evidence=evidence
+    )
+
+
+def _event_in(body: str, ref: Reference) -> TemporalExpression | None:
+    """The event date of one article body read against ``ref``."""
     dated = _dated_mentions(body, ref)
     day_kinds = ("full", "daymonth", "dayrange", "relday", "weekday")
     # The lead: the first two sentences that read like prose (a short caption line is skipped), less
@@ -1070,7 +1374,7 @@ def _bounds_from_background(
     if lo is None and hi is None:
         if anchor is None:
             return None
-        parts.append("the year is not stated and cannot be inferred from the article")
+        parts.append("năm không rõ: the year is not stated and cannot be inferred from the article")
     elif ref.why:
         parts.append(f"no later than the article itself [{ref.why}]")
     return TemporalExpression(
