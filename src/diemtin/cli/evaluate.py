@@ -11,11 +11,17 @@ import typer
 from .. import evaluate as ev
 from .app import app, err, out
 
-eval_app = typer.Typer(help="Measure diemtin against reference corpora.", no_args_is_help=True)
+eval_app = typer.Typer(
+    help="Measure diemtin against reference corpora.",
+    no_args_is_help=True,
+    epilog="Example: diemtin eval summaries ../shared/data/vmds-dev --length 184",
+)
 app.add_typer(eval_app, name="eval")
 
 
-@eval_app.command("summaries")
+@eval_app.command(
+    "summaries", epilog="Example: diemtin eval summaries ../shared/data/abmusu-train.jsonl --limit 20"
+)
 def summaries(
     data: Annotated[
         Path, typer.Argument(help="A VietnameseMDS folder (cluster_N/) or an AbMuSu .jsonl file.")
