@@ -1,0 +1,175 @@
+"""The web UI and JSON API over a store (FastAPI's in-process test client; the browser test is separate)."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from markupsafe import escape
+
+from diemtin import store
+from diemtin.web import create_app
+
+from .helpers import CALL_2021, FLOOD_2020
+
+# Untrusted article text: each payload would leave a trace (window.__pwned, the title, a dialog) if it ran.
+PAYLOAD_TITLE = "Tin nóng <script>window.__pwned = 1; document.title = 'PWNED'</script>"
+PAYLOAD_TEXT = (
+    "Ngày 2/5/2023, tại Hà Nội đã diễn ra hội thảo về an ninh mạng.\n"
+    "Chuyên gia cảnh báo <img src=x onerror=\"window.__pwned=2;alert('xss')\"> các mã độc mới.\n"
+    '<a href="javascript:window.__pwned=3">Bấm vào đây</a> để xem thêm <svg onload="window.__pwned=4"></svg>.\n'
+    "</p></main><script>window.__pwned=5</script>"
+)
+
+
+def build_store(folder: Path) -> Path:
+    """A small store: two real-looking articles, a syndicated copy, and a crafted hostile article."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "call.txt").write_text(CALL_2021, encoding="utf-8")
+    (folder / "flood.txt").write_text(FLOOD_2020, encoding="utf-8")
+    (folder / "flood-copy.txt").write_text(
+        FLOOD_2020.replace("Theo TTXVN", "Theo Báo Tin tức"), encoding="utf-8"
+    )
+    rec = {
+        "id": "hostile",
+        "title": PAYLOAD_TITLE,
+        "text": PAYLOAD_TEXT,
+        "url": "javascript:window.__pwned=6",
+        "source": "<b>evil</b>",
+        "published": "2023-05-02",
+    }
+    (folder / "hostile.jsonl").write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
+    db = folder / "web.db"
+    store.ingest(db, [str(folder)])
+    return db
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    db = build_store(tmp_path_factory.mktemp("web"))
+    with TestClient(create_app(db)) as c:
+        yield c
+
+
+def first_id(client: TestClient, kind: str) -> str:
+    if kind == "story":
+        return str(client.get("/api/stories").json()[0]["id"])
+    return str(client.get("/api/events").json()[0]["id"])
+
+
+def all_pages(client: TestClient) -> list[str]:
+    events = client.get("/api/events?limit=50").json()
+    stories = client.get("/api/stories").json()
+    conn_ids = [a["id"] for e in events for a in client.get(f"/api/events/{e['id']}").json()["articles"]]
+    return (
+        ["/", "/search?q=dien+dam", "/search?q=script", "/search?q=pwned", "/search?q=onerror"]
+        + [f"/story/{s['id']}" for s in stories]
+        + [f"/event/{e['id']}" for e in events]
+        + [f"/article/{a}" for a in conn_ids]
+    )
+
+
+def test_pages_render_vietnamese_utf8(client: TestClient) -> None:
+    for url in all_pages(client):
+        r = client.get(url)
+        assert r.status_code == 200, url
+        assert r.headers["content-type"].startswith("text/html; charset=utf-8")
+        assert '<html lang="vi">' in r.text and '<meta charset="utf-8">' in r.text
+    home = client.get("/").text
+    assert "Ông Biden điện đàm với ông Putin" in home or "điện đàm" in home
+
+
+def test_no_external_assets_and_no_cdn_docs(client: TestClient) -> None:
+    for url in all_pages(client):
+        html = client.get(url).text
+        for ref in re.findall(r'(?:src|href)="([^"]*)"', html):
+            assert not re.match(r"(https?:)?//", ref), (url, ref)
+    assert client.get("/docs").status_code == 404
+    assert client.get("/redoc").status_code == 404
+    spec = client.get("/api/openapi.json").json()
+    assert "/api/search" in spec["paths"] and "/api/events/{event_id}" in spec["paths"]
+    assert client.get("/static/style.css").status_code == 200
+    assert client.get("/static/app.js").status_code == 200
+
+
+def test_untrusted_text_is_escaped_everywhere(client: TestClient) -> None:
+    # JSON carries the text as data (application/json, never rendered): only HTML pages are checked.
+    assert client.get("/api/articles/hostile").headers["content-type"] == "application/json"
+    for url in [*all_pages(client), "/article/hostile"]:
+        html = client.get(url).text
+        assert "<script>window" not in html, url
+        assert "<img src=x" not in html and "<svg onload" not in html, url
+        assert 'href="javascript:' not in html, url
+        assert "<b>evil</b>" not in html, url
+    page = client.get("/article/hostile").text
+    assert "&lt;script&gt;window.__pwned = 1" in page
+    assert "&lt;img src=x onerror=" in page
+    assert "script-src 'self'" in client.get("/").headers["content-security-policy"]
+
+
+def test_event_page_links_summary_sentences_to_sources(client: TestClient) -> None:
+    ev = client.get(f"/api/events/{first_id(client, 'event')}").json()
+    html = client.get(f"/event/{ev['id']}").text
+    for s in ev["summary"]:
+        assert f'href="/article/{s["article"]}"' in html
+    for a in ev["articles"]:
+        assert f'href="/article/{a["id"]}"' in html
+
+
+def test_syndicated_copy_is_shown_as_also_published(client: TestClient) -> None:
+    events = client.get("/api/events?limit=50").json()
+    details = [client.get(f"/api/events/{e['id']}").json() for e in events]
+    with_copies = [d for d in details if d["also_published_by"]]
+    if not with_copies:
+        pytest.skip("the dedup stage did not fold the copy (placeholder stage)")
+    html = client.get(f"/event/{with_copies[0]['id']}").text
+    assert "Cũng được đăng bởi" in html
+
+
+def test_story_page_has_an_svg_timeline_linking_events(client: TestClient) -> None:
+    story = client.get(f"/api/stories/{first_id(client, 'story')}").json()
+    html = client.get(f"/story/{story['id']}").text
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    for e in story["events"]:
+        assert f'href="/event/{e["id"]}"' in svg
+    assert svg.count("<circle") == len(story["events"])
+
+
+def test_article_page_shows_removed_lines_on_demand(client: TestClient) -> None:
+    events = client.get("/api/events?limit=50").json()
+    arts = [a["id"] for e in events for a in client.get(f"/api/events/{e['id']}").json()["articles"]]
+    data = [client.get(f"/api/articles/{a}").json() for a in arts]
+    html = client.get(f"/article/{data[0]['id']}").text
+    assert "<details" in html and f"({len(data[0]['removed'])} dòng)" in html
+    for p in data[0]["paragraphs"]:
+        assert str(escape(p))[:30] in html
+
+
+def test_search_page_and_api(client: TestClient) -> None:
+    html = client.get("/search", params={"q": "dien dam"}).text
+    assert "<mark>điện</mark>" in html or "<mark>Điện</mark>" in html
+    for q in ['"', "NEAR(", "'; DROP TABLE articles; --", "", "*"]:
+        r = client.get("/search", params={"q": q})
+        assert r.status_code == 200 and 'class="message"' in r.text, q
+        api = client.get("/api/search", params={"q": q})
+        assert api.status_code == 200 and api.json()["message"], q
+    r = client.get("/search", params={"q": "dam", "from": "not a date"})
+    assert r.status_code == 200 and "YYYY" in r.text
+    hits = client.get("/api/search", params={"q": "lu", "source": "TTXVN"}).json()["hits"]
+    assert all(h["source"] == "TTXVN" for h in hits)
+
+
+def test_unknown_ids_are_404_pages(client: TestClient) -> None:
+    for url in ("/event/nope", "/story/nope", "/article/<script>"):
+        r = client.get(url)
+        assert r.status_code == 404 and '<html lang="vi">' in r.text and "<script>" not in r.text
+    assert client.get("/api/events/nope").json() == {"detail": "no event 'nope'"}
+
+
+def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(store.StoreError, match="nothing"):
+        create_app(tmp_path / "nothing.db")
