@@ -1,0 +1,148 @@
+"""The web UI in a real browser: Debian's headless Chromium driven by Playwright, uvicorn on loopback."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from diemtin.web import create_app
+
+from .test_web import build_store
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="/usr/bin/chromium missing (apt-get install chromium)"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    db = build_store(tmp_path_factory.mktemp("browser"))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def page(base_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as pw:
+        context = pw.chromium.launch_persistent_context(
+            str(tmp_path_factory.mktemp("profile")),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=ARGS,
+            locale="vi-VN",
+        )
+        pg = context.new_page()
+        dialogs: list[str] = []
+        pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+        pg.dialogs = dialogs  # type: ignore[attr-defined]
+        yield pg
+        context.close()
+
+
+def not_pwned(pg: Any) -> None:
+    """None of the crafted payloads ran: no global set, title untouched, no dialog opened."""
+    assert pg.evaluate("() => window.__pwned === undefined")
+    assert pg.title() != "PWNED"  # the payload would set exactly this; the page title quotes it as text
+    assert pg.dialogs == []
+
+
+def test_click_through_home_story_event_article(page: Any, base_url: str, tmp_path: Path) -> None:
+    page.goto(base_url + "/")
+    assert page.locator("html").get_attribute("lang") == "vi"
+    assert "điểm tin" in page.locator("a.brand").inner_text()
+    page.locator("ul.stories a").first.click()
+    page.wait_for_url("**/story/**")
+    assert page.locator("figure.timeline svg circle").count() >= 1
+    page.screenshot(path=str(tmp_path / "story.png"), full_page=True)
+    page.locator("figure.timeline svg a").first.click()  # the SVG timeline's links work
+    page.wait_for_url("**/event/**")
+    assert page.locator("h1").inner_text()
+    page.locator("ul.articles a").first.click()
+    page.wait_for_url("**/article/**")
+    details = page.locator("details.removed")
+    assert not details.evaluate("d => d.open")
+    details.locator("summary").click()
+    assert details.evaluate("d => d.open")
+    page.screenshot(path=str(tmp_path / "article.png"), full_page=True)
+    assert (tmp_path / "article.png").stat().st_size > 5000
+    not_pwned(page)
+
+
+def test_search_without_diacritics_highlights_accented_words(
+    page: Any, base_url: str, tmp_path: Path
+) -> None:
+    page.goto(base_url + "/")
+    box = page.locator("header form.search input[name=q]")
+    box.fill("dien dam")
+    box.press("Enter")
+    page.wait_for_url("**/search?**")
+    marks = page.locator("ol.hits mark").all_inner_texts()
+    assert {m.lower() for m in marks} >= {"điện", "đàm"}
+    page.screenshot(path=str(tmp_path / "search.png"), full_page=True)
+    # Hostile queries give a message, not an error page.
+    page.goto(base_url + "/search?q=" + "NEAR(%22%20*%20%27%3B%20DROP%20TABLE%20articles")
+    assert page.locator("p.message").count() == 1
+    not_pwned(page)
+
+
+def test_hostile_article_does_not_execute(page: Any, base_url: str) -> None:
+    for url in ("/article/hostile", "/search?q=pwned", "/search?q=onerror", "/"):
+        page.goto(base_url + url)
+        page.wait_for_load_state("load")
+        not_pwned(page)
+    page.goto(base_url + "/article/hostile")
+    # The payload is shown as text, and the javascript: link is not a link.
+    assert "<script>" in page.locator("h1").inner_text()
+    assert page.locator('a[href^="javascript:"]').count() == 0
+    page.locator("div.body").click()
+    not_pwned(page)
+
+
+def test_every_page_loads_only_local_resources(page: Any, base_url: str) -> None:
+    requested: list[str] = []
+
+    def record(request: Any) -> None:
+        requested.append(request.url)
+
+    page.on("request", record)
+    for url in ("/", "/search?q=lu", "/article/hostile"):
+        page.goto(base_url + url)
+    page.remove_listener("request", record)
+    assert requested and all(u.startswith(base_url) for u in requested), requested
