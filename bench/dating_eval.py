@@ -9,6 +9,11 @@ were labelled after the rules were written, before running them. The expression 
 the extracted mention that overlaps it most. Prints value accuracy (the floor asserted in
 tests/test_dating.py is 0.95), full accuracy (value and range), and the misses with -v.
 
+--knowledge withholds each VietnameseMDS dev article's TIME and checks the knowledge table (office terms,
+era terms) against it: how many texts it bounds, and how often TIME lies inside the periods it infers
+(a wrong term date or a role read out of context would put it outside); also how many event dates
+then get a range and whether that range is consistent with TIME (earliest <= TIME, latest >= TIME - 31 days).
+
 --events also runs ``date_event`` over every VietnameseMDS dev article (body + sapo, TIME as the
 publication date) and prints how the event dates sit against publication: a sanity check on unlabelled
 data (most news reports something from the last few days), not an accuracy.
@@ -20,11 +25,11 @@ import json
 import re
 import sys
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from diemtin.dating import date_event, extract_dates
+from diemtin.dating import date_event, extract_dates, infer_reference
 from diemtin.models import Article, TemporalExpression
 from diemtin.text import normalize
 
@@ -116,6 +121,44 @@ def events_vs_publication() -> Counter[str]:
     return out
 
 
+def _vmds_articles(with_time: bool = True) -> list[tuple[date, Article]]:
+    out = []
+    for body in sorted(VMDS.glob("cluster_*/*.body.txt")):
+        info = body.with_name(body.name.replace(".body.txt", ".info.txt")).read_text(encoding="utf-8")
+        t = re.search(r"TIME: (\d+)/(\d+)/(\d+)", info)
+        sapo = re.search(r"SUMMARY: (.*)", info)
+        title = re.search(r"TITLE: (.*)", info)
+        if not t:
+            continue
+        pub = date(int(t.group(3)), int(t.group(2)), int(t.group(1)))
+        lead = normalize(sapo.group(1).replace("_", " ")) if sapo else None
+        text = normalize(body.read_text(encoding="utf-8"))
+        head = normalize(title.group(1).replace("_", " ")) if title else ""
+        published = pub.isoformat() if with_time else None
+        out.append((pub, Article(body.stem, str(body), head, text, published=published, lead=lead)))
+    return out
+
+
+def knowledge_vs_publication() -> Counter[str]:
+    """The knowledge table checked against withheld publication dates (VMDS dev)."""
+    out: Counter[str] = Counter()
+    for pub, art in _vmds_articles(with_time=False):
+        out["articles"] += 1
+        ref = infer_reference(art.text, context=art.title + "\n" + (art.lead or ""))
+        if ref.windows:
+            out["text bounded by knowledge"] += 1
+            inside = any(a <= pub <= b for a, b in ref.windows)
+            out["  TIME inside the periods" if inside else "  TIME OUTSIDE the periods"] += 1
+        ev = date_event([art])
+        if ev is None or ev.earliest is None or ev.latest is None:
+            out["event: no range"] += 1
+            continue
+        out["event: range or date"] += 1
+        ok = date.fromisoformat(ev.earliest) <= pub and date.fromisoformat(ev.latest) >= pub - timedelta(31)
+        out["  consistent with TIME" if ok else "  INCONSISTENT with TIME"] += 1
+    return out
+
+
 def main(argv: list[str]) -> None:
     args = [a for a in argv if not a.startswith("-")]
     path = Path(args[0]) if args else DEFAULT
@@ -132,6 +175,9 @@ def main(argv: list[str]) -> None:
     if "--events" in argv and VMDS.is_dir():
         for k, v in events_vs_publication().items():
             print(f"events: {k}: {v}")
+    if "--knowledge" in argv and VMDS.is_dir():
+        for k, v in knowledge_vs_publication().items():
+            print(f"knowledge: {k}: {v}")
     if "-v" in argv:
         for m in res["misses"]:
             print(f"  MISS {m['expression']!r} [{m['form']}] want {m['want']} got {m['got']}")

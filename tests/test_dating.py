@@ -479,12 +479,17 @@ def test_conflicting_evidence_is_left_out_not_fatal() -> None:
     )
     assert (ev.earliest, ev.latest) == ("2021-04-13", "2024-04-13")  # the first evidence stands
     assert "mâu thuẫn" in ev.evidence and "Cameron" in ev.evidence
-    # The text's own dates win over a knowledge match that contradicts them.
+    # A publication month is a hard bound: a term that contradicts it is left out, and said so.
+    ev = event("Ngày 13/4, Tổng thống Mỹ Joe Biden gửi thông điệp tới hội nghị tại Hà Nội.", "2012-04")
+    assert ev.value == "2012-04-13" and "mâu thuẫn" in ev.evidence
+    # The text's latest full date bounds it from below; "at most a year later" is only a habit of news,
+    # so a term of office after it wins over that habit (a 2010 date quoted in a 2013 text).
     ev = event(
-        "Ngày 13/4, Tổng thống Mỹ Joe Biden gửi thông điệp tới hội nghị.\n"
-        "Hội nghị lần trước diễn ra ngày 20/5/2012 tại Hà Nội với sự tham gia của nhiều nước."
+        "Ngày 19/10, Chủ tịch nước Trung Quốc Tập Cận Bình tiếp Tổng thống Pháp François Hollande tại Bắc Kinh.\n"
+        "Hai nước đã ký hiệp định đối tác ngày 20/5/2010 tại Paris với nhiều cam kết."
     )
-    assert ev.earliest is not None and ev.earliest.startswith("2012") and "mâu thuẫn" in ev.evidence
+    assert triple(ev) == (None, "2013-10-19", "2016-10-19")  # Xi since 14/3/2013, Hollande until 14/5/2017
+    assert "Hollande" in ev.evidence and "2010" in ev.evidence
 
 
 def test_knowledge_is_not_used_against_a_publication_date() -> None:

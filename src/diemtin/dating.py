@@ -749,7 +749,7 @@ def infer_reference(
     ``today`` closes terms still running (default: the current date).
     """
     ref = _infer_from_dates(text, related)
-    return _apply_knowledge(ref, (context + "\n" + text) if context else text, today)
+    return _apply_knowledge(ref, (context + "\n" + text) if context else text, today, soft_upper=True)
 
 
 def _infer_from_dates(text: str, related: Sequence[date] = ()) -> Reference:
@@ -1005,11 +1005,34 @@ def _intersect(
     return tuple(sorted(p for p in out if p[0] <= p[1]))
 
 
-def _apply_knowledge(ref: Reference, text: str, today: date | None = None) -> Reference:
+def _narrow(
+    start: tuple[tuple[date, date], ...], cons: Sequence[_Constraint]
+) -> tuple[tuple[tuple[date, date], ...], list[_Constraint], list[_Constraint]]:
+    """Intersect ``start`` with the constraints in order; those that would empty it are set aside."""
+    windows = start
+    used: list[_Constraint] = []
+    skipped: list[_Constraint] = []
+    for c in cons:
+        if any(u.periods == c.periods for u in used + skipped):
+            continue  # the same person or era named again
+        narrowed = _intersect(windows, c.periods)
+        if narrowed:
+            windows = narrowed
+            used.append(c)
+        else:
+            skipped.append(c)
+    return windows, used, skipped
+
+
+def _apply_knowledge(
+    ref: Reference, text: str, today: date | None = None, soft_upper: bool = False
+) -> Reference:
     """Narrow a non-exact reference with the knowledge table's evidence in ``text``.
 
     Constraints are intersected in text order; one that contradicts those before it (or the text's own
-    dates) is left out and said so, rather than failing or inventing a date.
+    dates) is left out and said so, rather than failing or inventing a date. With ``soft_upper`` (a
+    reference inferred from the text's dates, whose upper bound "at most a year after its latest full
+    date" is a habit of news, not a fact), a term that contradicts only that upper bound wins over it.
     """
     if ref.exact is not None:
         return ref
@@ -1018,30 +1041,27 @@ def _apply_knowledge(ref: Reference, text: str, today: date | None = None) -> Re
     if not cons:
         return ref
     hi = ref.hi or today
-    windows: tuple[tuple[date, date], ...] = ref.windows or (((ref.lo or date.min), hi),)
+    start: tuple[tuple[date, date], ...] = ref.windows or (((ref.lo or date.min), hi),)
     if ref.years and not ref.windows:
-        windows = _intersect(windows, tuple((date(y, 1, 1), date(y, 12, 31)) for y in ref.years))
-    start = windows
-    used: list[_Constraint] = []
-    skipped: list[str] = []
-    for c in cons:
-        if any(u.periods == c.periods for u in used):
-            continue  # the same person or era named again
-        narrowed = _intersect(windows, c.periods)
-        if narrowed:
-            windows = narrowed
-            used.append(c)
-        else:
-            skipped.append(f"'{c.text}' ({c.label}) mâu thuẫn, bỏ qua")
+        start = _intersect(start, tuple((date(y, 1, 1), date(y, 12, 31)) for y in ref.years))
+    windows, used, skipped = _narrow(start, cons)
+    base_why = ref.why
+    if skipped and soft_upper and ref.lo is not None:
+        relaxed = ((ref.lo, max(today, ref.lo)),)
+        w2, u2, s2 = _narrow(relaxed, cons)
+        if len(s2) < len(skipped):
+            start, windows, used, skipped = relaxed, w2, u2, s2
+            base_why = f"after {ref.lo.isoformat()} (the text's dates; their one-year reading gives way to)"
+    notes = [f"'{c.text}' ({c.label}) mâu thuẫn, bỏ qua" for c in skipped]
     if windows == start:  # nothing narrowed: the text's own dates already say as much
-        return replace(ref, why="; ".join(x for x in (ref.why, *skipped) if x))
+        return replace(ref, why="; ".join(x for x in (ref.why, *notes) if x))
     # Name only the evidence that matters: a constraint the others already imply is left out of the why.
     needed = [
         c
         for c in used
         if functools.reduce(_intersect, (u.periods for u in used if u is not c), start) != windows
     ]
-    why = "; ".join(x for x in (ref.why, *(f"'{c.text}' ({c.label})" for c in needed), *skipped) if x)
+    why = "; ".join(x for x in (base_why, *(f"'{c.text}' ({c.label})" for c in needed), *notes) if x)
     years = tuple(sorted({y for a, b in windows for y in range(a.year, b.year + 1)}))
     return Reference(windows[0][0], windows[-1][1], years, why, windows)
 
