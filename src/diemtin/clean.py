@@ -305,6 +305,8 @@ def _header(line: str) -> str | None:
     if not m:
         return None
     h = m.group("h").casefold()
+    if h in _COMMENT_HEADERS and any(c.isdigit() for c in line):
+        return None  # "Bình luận (12)" is a button of the share bar, not the comment section
     return "comments" if h in _COMMENT_HEADERS else "tags" if h in _TAG_HEADERS else "block"
 
 
@@ -346,7 +348,7 @@ def decide_lines(doc: RawDocument, repeated: frozenset[str] = frozenset()) -> li
     def teaser_like(i: int) -> bool:
         return dateline(lines[i]) is not None
 
-    def resumes(pos: int, need: int) -> bool:
+    def resumes(pos: int, need: int, subheading: bool) -> bool:
         """True when non-blank position ``pos`` starts a run of ``need`` article sentences (the block or
         the tail ended), maybe under one subheading."""
         run = 0
@@ -354,7 +356,14 @@ def decide_lines(doc: RawDocument, repeated: frozenset[str] = frozenset()) -> li
         for n, j in enumerate(idx[pos:]):
             ln = lines[j]
             k = _key(ln)
-            if n == 0 and _is_headline(ln) and not _is_prose(ln) and counts[k] == 1 and not shape_reason(ln):
+            if (
+                subheading
+                and n == 0
+                and _is_headline(ln)
+                and not _is_prose(ln)
+                and counts[k] == 1
+                and not shape_reason(ln)
+            ):
                 continue  # a subheading opening the next section
             if (
                 not _is_prose(ln, _RESUME_MIN_WORDS)
@@ -386,9 +395,10 @@ def decide_lines(doc: RawDocument, repeated: frozenset[str] = frozenset()) -> li
             prev_in_block = reason[i]
             seen_keys.add(k)
             continue
-        if state in ("block", "tags", "tail"):
+        # A link block's first line is a headline, so only the tail may resume under a subheading.
+        if state in ("block", "tags", "comments", "tail"):
             need = _RESUME_RUN_TAIL if state == "tail" else _RESUME_RUN
-            if resumes(pos, need):
+            if resumes(pos, need, subheading=state == "tail"):
                 state = "body"
         if state == "inline":
             if _is_headline(ln) and not _is_prose(ln):
@@ -589,7 +599,7 @@ def repeated_lines(docs: Sequence[RawDocument]) -> list[frozenset[str]]:
         for n in members:
             for k in keys[n]:
                 holders[k].append(n)
-        limit = max(2, len(members) // 5)
+        limit = max(3, len(members) // 5)
         for k, hs in holders.items():
             if (
                 len(hs) > 1
