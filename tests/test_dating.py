@@ -575,3 +575,37 @@ def test_seeds_same_dates_once_boilerplate_is_removed(
         assert (got and (got.value, got.earliest, got.latest)) == (
             want and (want.value, want.earliest, want.latest)
         )
+
+
+_KNOWLEDGE_SENTENCES = [
+    "Tổng thống Mỹ Joe Biden phát biểu tại Nhà Trắng.",
+    "Tổng thống Mỹ đắc cử Donald Trump gặp các cố vấn.",
+    "Tổng thống Mỹ Donald Trump ký sắc lệnh mới.",
+    "cựu Tổng thống Mỹ Barack Obama kêu gọi đoàn kết.",
+    "Thủ tướng Anh David Cameron trả lời chất vấn.",
+    "Thủ tướng Nhật Bản Fumio Kishida công bố gói kích thích.",
+    "Số ca mắc Covid-19 tăng nhanh.",
+    "Biến thể Omicron lan rộng.",
+    "Người dùng ChatGPT tăng mạnh.",
+    "Trước đó, ngày 7/12/2021, hai bên đã họp trực tuyến.",
+    "Hội nghị năm 2015 đã thông qua tuyên bố chung.",
+]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(_KNOWLEDGE_SENTENCES), max_size=5),
+    st.sampled_from(["Ngày 13/4", "Sáng 30/3", "Hôm 29/2", "Ngày 14/11"]),
+)
+def test_any_mix_of_knowledge_keeps_the_invariants(extra: list[str], day: str) -> None:
+    ev = date_event(
+        [article(f"{day}, hai nhà lãnh đạo đã điện đàm về nhiều vấn đề quan trọng. " + " ".join(extra))]
+    )
+    assert ev is not None and day.split()[-1] in ev.evidence
+    assert (ev.earliest is None) == (ev.latest is None)
+    if ev.earliest and ev.latest:
+        assert ev.earliest <= ev.latest
+        assert ev.value is None or (ev.earliest.startswith(ev.value) and ev.latest.startswith(ev.value))
+        assert (ev.value is not None and len(ev.value) == 10) == (ev.earliest == ev.latest)
+    else:
+        assert ev.value is None
