@@ -519,9 +519,10 @@ def _source_and_credits(doc: RawDocument, decisions: Sequence[LineDecision]) -> 
 def clean_document(doc: RawDocument, repeated: frozenset[str] = frozenset()) -> Article:
     """Clean one document. ``repeated`` holds lines seen across many documents of the batch.
 
-    ``repeated`` holds comparison keys (spacing collapsed, casefolded), as ``repeated_lines`` builds them.
+    ``repeated`` holds lines (compared with spacing collapsed and case folded), as ``repeated_lines``
+    builds them for ``clean_documents``.
     """
-    decisions = decide_lines(doc, repeated)
+    decisions = decide_lines(doc, frozenset(_key(x) for x in repeated))
     source, credits = _source_and_credits(doc, decisions)
     removed = list(doc.removed) + [
         RemovedLine(d.text, d.reason) for d in decisions if d.reason not in (None, "blank")
