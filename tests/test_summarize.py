@@ -137,16 +137,20 @@ def test_summary_orders_articles_by_publication_time() -> None:
     assert ids == sorted(ids, key=lambda i: 0 if i == "b" else 1)
 
 
-def test_sapo_paragraph_is_context_not_summary() -> None:
+def test_sapo_is_context_in_an_event_and_leads_a_single_article() -> None:
     sapo = "Giá xăng RON95 giảm hơn 1.000 đồng mỗi lít từ 15 giờ chiều nay theo quyết định của liên bộ tài chính."
     body = "\n".join(
         f"Đoạn {i}: các cửa hàng xăng dầu tại Hà Nội đã điều chỉnh giá bán lẻ theo thông báo của liên bộ lần thứ {i}."
         for i in range(1, 6)
     )
     art = _article("x", sapo + "\n" + body, title="Giá xăng giảm mạnh")
-    cand = candidates([art])
+    other = _article("y", BODY_B)
+    cand = candidates([art, other])
     assert [u.is_sapo for u in cand.units][:2] == [True, False]
-    assert all(sapo not in s.text for s in summarize([art], length=100))
+    # In a multi-article event the sapo restates the body: never chosen (measured on AbMuSu).
+    assert all(sapo not in s.text for s in summarize([art, other], length=100))
+    # Alone, the article's sapo is the author's summary and comes first.
+    assert summarize([art], length=60)[0].text == sapo
 
 
 def test_empty_and_tiny_inputs() -> None:

@@ -64,6 +64,7 @@ class Cluster:
     features: FloatArray  # (n_units, len(FEATURES))
     sims: FloatArray  # (n_units, n_units) TF-IDF cosine
     doc_rank: list[int]  # rank of each article by centrality (0 = most central)
+    sapo_eligible: bool = False  # may sapo sentences be chosen (only for a single article)
 
 
 def _bigrams(tokens: Sequence[str]) -> set[tuple[str, str]]:
