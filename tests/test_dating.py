@@ -609,3 +609,14 @@ def test_any_mix_of_knowledge_keeps_the_invariants(extra: list[str], day: str) -
         assert (ev.value is not None and len(ev.value) == 10) == (ev.earliest == ev.latest)
     else:
         assert ev.value is None
+
+
+def test_a_bare_role_shared_by_two_offices_gives_the_union() -> None:
+    # "Chủ tịch" is said of both the State President and the National Assembly chair: Nguyễn Phú Trọng was
+    # the chair in 2006-2011 and the President in 2018-2021.
+    ref = infer_reference("Chủ tịch Nguyễn Phú Trọng tiếp đoàn đại biểu cử tri.", today=date(2026, 1, 1))
+    assert ref.windows == ((date(2006, 6, 26), date(2011, 7, 23)), (date(2018, 10, 23), date(2021, 4, 5)))
+    ref = infer_reference(
+        "Chủ tịch Quốc hội Nguyễn Phú Trọng tiếp đoàn đại biểu cử tri.", today=date(2026, 1, 1)
+    )
+    assert ref.windows == ((date(2006, 6, 26), date(2011, 7, 23)),)
