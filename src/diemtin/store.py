@@ -129,13 +129,24 @@ class StoreError(ValueError):
     """A store file that cannot be used; the message names it and says why."""
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table folding one character at a time, filled on first sight of a character
+    (a lazily built table: translate() is ~50x faster than folding each character in Python)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        f = fold_diacritics(ch)
+        # Keep one character per character, so offsets in the folded text are offsets in the original.
+        self[code] = out = f if len(f) == 1 else ch
+        return out
+
+
+_FOLD = _FoldTable()
+
+
 def fold_aligned(text: str) -> str:
     """``fold_diacritics`` character by character, so offsets in the result are offsets in ``text``."""
-    out = []
-    for ch in text:
-        f = fold_diacritics(ch)
-        out.append(f if len(f) == 1 else ch)
-    return "".join(out)
+    return text.translate(_FOLD)
 
 
 def connect(db: str | Path, readonly: bool = False) -> sqlite3.Connection:

@@ -1,0 +1,208 @@
+"""Load benchmark of the web UI and API on loopback: a store of 10,000+ articles, 50 concurrent clients.
+
+Articles are made by recombining real sentences of ../shared/data/vmds-dev (fixed seed, so every run
+builds the same store); the server is ``diemtin serve`` in a subprocess on 127.0.0.1. The request loop
+is bounded in count (--requests) and time (--max-seconds) and stops by itself.
+
+    .venv/bin/python bench/load.py                       # 10,000 articles, 50 clients, 5,000 requests
+    .venv/bin/python bench/load.py --articles 2000 --requests 1000   # quicker
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from diemtin import store
+from diemtin.text import fold_diacritics, split_sentences
+
+ROOT = Path(__file__).resolve().parents[1]
+VMDS = ROOT.parent / "shared" / "data" / "vmds-dev"
+OUTLETS = ["VOV.VN", "TTXVN", "Tuổi Trẻ", "Thanh Niên", "VnExpress", "Dân trí", "Nhân Dân", "VietnamPlus"]
+
+
+def real_sentences() -> list[str]:
+    sents: list[str] = []
+    for body in sorted(VMDS.glob("cluster_*/*.body.txt")):
+        for s in split_sentences(body.read_text(encoding="utf-8")):
+            if 8 <= len(s.split()) <= 60:
+                sents.append(s)
+    if not sents:
+        sys.exit(f"no sentences found under {VMDS} (the benchmark needs ../shared/data/vmds-dev)")
+    return sents
+
+
+def make_corpus(path: Path, n: int, seed: int) -> list[str]:
+    """Write ``n`` JSONL articles of recombined real sentences; returns the sentences (for queries)."""
+    rng = random.Random(seed)
+    sents = real_sentences()
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(n):
+            body = rng.sample(sents, rng.randint(4, 12))
+            words = body[0].split()
+            title = " ".join(words[: rng.randint(8, 14)]).rstrip(",.;:")
+            day = f"{rng.randint(2016, 2023)}-{rng.randint(1, 12):02}-{rng.randint(1, 28):02}"
+            rec = {"id": f"a{i:05}", "title": title, "text": "\n".join(body), "source": rng.choice(OUTLETS),
+                   "published": day}  # fmt: skip
+            f.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return sents
+
+
+def queries(sents: list[str], rng: random.Random, k: int = 300) -> list[str]:
+    """Realistic queries: 1-3 consecutive syllables of real sentences, half of them typed without accents."""
+    out = []
+    for _ in range(k):
+        words = [w.strip(',.;:()"“”') for w in rng.choice(sents).split()]
+        words = [w for w in words if w]
+        start = rng.randrange(max(1, len(words) - 3))
+        q = " ".join(words[start : start + rng.randint(1, 3)])
+        out.append(fold_diacritics(q).lower() if rng.random() < 0.5 else q)
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def run_load(
+    base: str, urls: list[tuple[str, str]], clients: int, max_seconds: float
+) -> dict[str, object]:
+    """``clients`` workers take URLs from a shared list until it is empty or time is up."""
+    lat: dict[str, list[float]] = {}
+    errors: list[str] = []
+    it = iter(urls)
+    deadline = time.monotonic() + max_seconds
+
+    async def worker(client: httpx.AsyncClient) -> None:
+        for kind, url in it:
+            if time.monotonic() > deadline:
+                return
+            t0 = time.perf_counter()
+            try:
+                r = await client.get(url)
+                ok = r.status_code == 200
+            except httpx.HTTPError as exc:
+                ok, r = False, None
+                errors.append(f"{url}: {exc!r}")
+            dt = (time.perf_counter() - t0) * 1000
+            if not ok and r is not None:
+                errors.append(f"{url}: HTTP {r.status_code}")
+            lat.setdefault(kind, []).append(dt)
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    t0 = time.perf_counter()
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=30) as client:
+        await asyncio.gather(*(worker(client) for _ in range(clients)))
+    wall = time.perf_counter() - t0
+    return {"wall": wall, "lat": lat, "errors": errors}
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--articles", type=int, default=10_000)
+    ap.add_argument("--clients", type=int, default=50)
+    ap.add_argument("--requests", type=int, default=5_000)
+    ap.add_argument("--max-seconds", type=float, default=300.0, help="stop the request loop after this")
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--db", type=Path, help="reuse/keep the store here (default: a temporary folder)")
+    args = ap.parse_args()
+
+    tmp = tempfile.TemporaryDirectory(prefix="diemtin-load-")
+    db = args.db or Path(tmp.name) / "load.db"
+    rng = random.Random(args.seed)
+    # Next to a kept store, so that a second run finds the same input unchanged and reuses the store.
+    corpus = (db.parent if args.db else Path(tmp.name)) / f"load-corpus-{args.articles}-{args.seed}.jsonl"
+    t0 = time.perf_counter()
+    sents = make_corpus(corpus, args.articles, args.seed)
+    result = store.ingest(db, [str(corpus)])
+    print(f"store: {result.articles} articles, {result.events} events, {result.stories} stories "
+          f"(built in {time.perf_counter() - t0:.1f} s) → {db}")  # fmt: skip
+
+    conn = store.connect(db, readonly=True)
+    art_ids = [r[0] for r in conn.execute("SELECT id FROM articles")]
+    ev_ids = [r[0] for r in conn.execute("SELECT id FROM events")] or ["none"]
+    st_ids = [r[0] for r in conn.execute("SELECT id FROM stories")] or ["none"]
+    conn.close()
+    qs = queries(sents, rng)
+    urls: list[tuple[str, str]] = []
+    for _ in range(args.requests):
+        x = rng.random()
+        if x < 0.5:
+            urls.append(("search", "/search?" + httpx.QueryParams({"q": rng.choice(qs)}).__str__()))
+        elif x < 0.6:
+            urls.append(("api_search", "/api/search?" + httpx.QueryParams({"q": rng.choice(qs)}).__str__()))
+        elif x < 0.8:
+            urls.append(("article", f"/article/{rng.choice(art_ids)}"))
+        elif x < 0.9:
+            urls.append(("event", f"/event/{rng.choice(ev_ids)}"))
+        elif x < 0.95:
+            urls.append(("story", f"/story/{rng.choice(st_ids)}"))
+        else:
+            urls.append(("home", "/"))
+
+    port = free_port()
+    cmd = [
+        sys.executable,
+        "-m",
+        "diemtin",
+        "serve",
+        "--db",
+        str(db),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if httpx.get(base + "/api/openapi.json", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.1)
+        else:
+            sys.exit("server did not start")
+        out = asyncio.run(run_load(base, urls, args.clients, args.max_seconds))
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    lat: dict[str, list[float]] = out["lat"]  # type: ignore[assignment]
+    errors: list[str] = out["errors"]  # type: ignore[assignment]
+    wall: float = out["wall"]  # type: ignore[assignment]
+    done = sum(len(v) for v in lat.values())
+    rate = done / wall
+    print(f"{done} requests, {args.clients} clients, {wall:.1f} s → {rate:.0f} req/s, {len(errors)} errors")
+    print(f"{'kind':11} {'n':>5} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
+    for kind in sorted(lat):
+        xs = lat[kind]
+        print(f"{kind:11} {len(xs):5} {pct(xs, 50):8.1f} {pct(xs, 99):8.1f} {statistics.fmean(xs):8.1f}")
+    every = [x for xs in lat.values() for x in xs]
+    p50, p99, mean = pct(every, 50), pct(every, 99), statistics.fmean(every)
+    print(f"{'all':11} {len(every):5} {p50:8.1f} {p99:8.1f} {mean:8.1f}")
+    for e in errors[:5]:
+        print("error:", e)
+    tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
