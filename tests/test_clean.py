@@ -118,11 +118,14 @@ def test_subheadings_and_lists_inside_the_body_stay() -> None:
     assert clean_document(doc(*lines)).text.split("\n") == lines
 
 
-def test_prose_that_mentions_video_or_starts_with_theo_is_not_a_caption_or_credit() -> None:
+def test_prose_that_looks_like_a_widget_caption_or_credit_stays() -> None:
     lines = [
         BODY1,
         "Theo ông Nguyễn Văn Hùng, giám đốc sở, tỉnh cần thêm 300 tỷ đồng để gia cố đê.",
         "Ông Hùng nói trong video: “Chúng tôi không thể chờ đến khi bão vào mới hành động”.",
+        "Người dân có thể tải ứng dụng Quảng Nam Smart để nhận cảnh báo bão lũ sớm nhất.",
+        "Theo dõi tình hình tại hiện trường, phóng viên ghi nhận nước đã rút ở nhiều nơi.",
+        "Thông tin sơ tán được cập nhật liên tục trên fanpage của UBND tỉnh.",
         BODY3,
     ]
     assert clean_document(doc(*lines)).text.split("\n") == lines

@@ -107,15 +107,19 @@ _FOLLOW = re.compile(
     r"^\W*mời (?:quý |các )?(?:độc giả|bạn đọc|bạn|quý vị|khán giả)\b.{0,80}"
     r"\b(?:theo dõi|đón đọc|đón xem|xem)\b"
     r"|^\W*(?:hãy |bấm |nhấn |click )?(?:theo dõi|follow|like|đăng ký kênh|bấm theo dõi)\b.{0,60}"
-    r"\b(?:trên|tại|qua|kênh|fanpage|google news|facebook|zalo|youtube|tiktok)\b"
-    r"|\b(?:google news|fanpage|kênh youtube|kênh tiktok|zalo oa)\b.{0,40}$",
+    r"\b(?:trên|qua|kênh|fanpage|google news|facebook|zalo|youtube|tiktok)\b",
     re.IGNORECASE,
 )
+# Prompts open with the imperative; "Người dân có thể tải ứng dụng VNeID ..." is a sentence of the body.
 _NEWSLETTER = re.compile(
-    r"(?:đăng ký|đăng kí)\s+(?:nhận\s+)?(?:bản tin|newsletter|email|tin)"
-    r"|nhận (?:bản tin|tin (?:mới|nóng|tức))|tải (?:ứng dụng|app)\b|cài đặt ứng dụng",
+    r"^\W*(?:hãy |mời (?:bạn |quý )?(?:đọc giả |độc giả |bạn đọc )?|bấm |nhấn |click )?"
+    r"(?:(?:đăng ký|đăng kí)\s+(?:nhận\s+)?(?:bản tin|newsletter|email|tin)"
+    r"|nhận (?:bản tin|tin (?:mới|nóng|tức))"
+    r"|tải (?:ngay )?(?:ứng dụng|app)\b|cài đặt ứng dụng)",
     re.IGNORECASE,
 )
+# A prompt is a short call to action; a long sentence that happens to match is article text.
+_PROMPT_MAX_WORDS = 25
 
 # Photo/video captions: a short line ending in a photo credit ("... Ảnh: RT", "Ảnh: AFP/ TTXVN",
 # "(Ảnh: Tuổi Trẻ)", "Video: Hoàng Anh", "(Ảnh minh họa)"). The keyword must start the line or follow
@@ -288,9 +292,10 @@ def shape_reason(line: str) -> str | None:
         return "comment"
     if _SHARE.match(s):
         return "share"
-    if _words(s) <= 25 and _FOLLOW.search(s):
+    prompt = _words(s) <= _PROMPT_MAX_WORDS and not (_is_prose(s) and _words(s) > 12)
+    if prompt and _FOLLOW.search(s):
         return "follow-us"
-    if _words(s) <= 25 and _NEWSLETTER.search(s):
+    if prompt and _NEWSLETTER.search(s):
         return "newsletter"
     if credit_source(s):
         return "credit"
