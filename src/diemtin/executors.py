@@ -7,11 +7,12 @@ each batch's cleaned articles in a run folder so that an interrupted run picks u
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib
 import os
 import pickle
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -100,6 +101,15 @@ def close_executor(executor: pipeline.Executor) -> None:
     closer = getattr(executor, "close", None)
     if callable(closer):
         closer()
+
+
+@contextlib.contextmanager
+def closing(executor: pipeline.Executor) -> Iterator[pipeline.Executor]:
+    """``with closing(make_executor(...)) as ex:``: the executor is released however the block ends."""
+    try:
+        yield executor
+    finally:
+        close_executor(executor)
 
 
 # ---------------------------------------------------------------------------------------------------
