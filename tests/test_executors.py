@@ -143,3 +143,11 @@ def test_make_executor_names() -> None:
         make_executor("spark", None)
     with pytest.raises(ValueError, match="--scheduler needs --executor dask"):
         make_executor("inprocess", "tcp://127.0.0.1:8786")
+
+
+def test_closing_releases_the_local_cluster() -> None:
+    pytest.importorskip("distributed")
+    ex = DaskExecutor(n_workers=1, threads_per_worker=1, processes=False)
+    with executors.closing(ex) as running:
+        assert running.map(len, ["Hà Nội", "Huế", ""]) == [6, 3, 0]
+    assert ex.client.status == "closed"
