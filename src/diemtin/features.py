@@ -8,8 +8,10 @@ needs to know whether two articles report the *same* day, people and year, not t
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from . import dating
 from . import text as vtext
@@ -172,13 +174,34 @@ def lead_day(article: Article) -> tuple[int, int] | None:
     return (d, mo) if 1 <= d <= 31 and 1 <= mo <= 12 else None
 
 
-def event_year(article: Article) -> int | None:
-    """The year of the happening the article reports, when dating pins it to one year (else None).
-
-    Uses the dating stage's own choice of the article's event date (its evidence rules), and only its
-    year: day-level event dates of one happening differ between outlets more often than years do.
-    """
+def event_date(article: Article) -> tuple[tuple[date, date] | None, tuple[int, int] | None]:
+    """What dating says of the happening the article reports: the days it can fall in (its date or
+    honest range), and the day/month written in the expression it chose ("ngày 30/3"), if any."""
     when = dating.date_event([article])
-    if when is None or not when.earliest or not when.latest or when.earliest[:4] != when.latest[:4]:
+    if when is None:
+        return None, None
+    lo = _first_day(when.earliest or when.value)
+    hi = _last_day(when.latest or when.value)
+    days = reported_days_in_order(when.text)
+    return ((lo, hi) if lo and hi and lo <= hi else None), (days[0] if days else None)
+
+
+def _first_day(value: str | None) -> date | None:
+    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value or "")
+    if not m:
         return None
-    return int(when.earliest[:4])
+    try:
+        return date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
+    except ValueError:
+        return None
+
+
+def _last_day(value: str | None) -> date | None:
+    m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", value or "")
+    if not m:
+        return None
+    y, mo = int(m.group(1)), int(m.group(2) or 12)
+    try:
+        return date(y, mo, int(m.group(3) or calendar.monthrange(y, mo)[1]))
+    except ValueError:
+        return None
