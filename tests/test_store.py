@@ -58,6 +58,20 @@ def test_new_store_is_migrated_and_in_wal_mode(tmp_path: Path) -> None:
     conn.close()
 
 
+def test_old_store_is_migrated_forward_keeping_its_data(tmp_path: Path) -> None:
+    corpus(tmp_path / "in")
+    db = tmp_path / "old.db"
+    # A store as the first release wrote it: only migration 1, then data.
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.executescript(f"BEGIN; {store.MIGRATIONS[0]} PRAGMA user_version = 1; COMMIT;")
+    conn.close()
+    store.ingest(db, [str(tmp_path / "in")])
+    conn = store.connect(db, readonly=True)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == store.SCHEMA_VERSION
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 3
+    conn.close()
+
+
 def test_newer_schema_and_foreign_files_are_refused_with_the_path(tmp_path: Path) -> None:
     db = tmp_path / "new.db"
     sqlite3.connect(db).execute(f"PRAGMA user_version = {store.SCHEMA_VERSION + 1}")

@@ -125,10 +125,10 @@ def search(
     if exact_q:
         exact_sql = "(f.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :exact))"
         params["exact"] = exact_q
-    # bm25 weights per column (title, text, title_f, text_f): a title match counts 3x a body match.
+    # f.rank is BM25 weighted per column (store migration 2): a title match counts 3x a body match.
     base = f"FROM articles_fts f JOIN articles a ON a.rowid = f.rowid WHERE {' AND '.join(where)}"
     sql = (
-        f"SELECT a.id, a.title, a.source, a.published, a.text, bm25(articles_fts, 0, 0, 3.0, 1.0) AS score,"
+        f"SELECT a.id, a.title, a.source, a.published, a.text, f.rank AS score,"
         f" {exact_sql} AS exact {base} ORDER BY exact DESC, score LIMIT :limit OFFSET :offset"
     )
     try:

@@ -118,6 +118,11 @@ MIGRATIONS: list[str] = [
     CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     INSERT INTO meta VALUES ('derived_dirty', '0');
     """,
+    # 2: BM25 as the FTS5 table's rank (weights title, text, title_f, text_f): ORDER BY rank is ranked
+    # inside FTS5, about a third faster than calling bm25() per row from SQL.
+    """
+    INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(0.0, 0.0, 3.0, 1.0)');
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
