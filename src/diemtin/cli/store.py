@@ -123,4 +123,6 @@ def serve(
         err.print(f"[red]error:[/] {exc}", highlight=False)
         raise typer.Exit(1) from exc
     err.print(f"serving {db} on http://{host}:{port}/", highlight=False)
-    uvicorn.run(web_app, host=host, port=port, log_level="warning")
+    # Keep-alive longer than uvicorn's 5 s: under load a client reusing a connection the server just
+    # closed sees a dropped request.
+    uvicorn.run(web_app, host=host, port=port, log_level="warning", timeout_keep_alive=30)
