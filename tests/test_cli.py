@@ -90,3 +90,37 @@ def test_digest_reads_stdin(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads((tmp_path / "o" / "digest.json").read_text(encoding="utf-8"))
     assert data["articles"][0]["path"] == "-"
+
+
+def test_skipped_file_name_is_never_wrapped(tmp_path: Path) -> None:
+    deep = tmp_path / ("a-rather-long-folder-name-as-ci-checkouts-have" * 2) / "in"
+    write_articles(deep, call=CALL_2021)
+    (deep / "broken.txt").write_bytes(b"\x00\x01\x02binary\x00" * 40)
+    result = runner.invoke(app, ["digest", str(deep), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert str(deep / "broken.txt") in result.output
+
+
+def test_digest_unknown_executor_is_a_usage_error(tmp_path: Path) -> None:
+    write_articles(tmp_path / "in", call=CALL_2021)
+    result = runner.invoke(app, ["digest", str(tmp_path / "in"), "--executor", "spark", "-q"])
+    assert result.exit_code == 2
+    assert "unknown executor" in result.output
+
+
+def test_digest_run_dir_resumes_to_the_same_digest(tmp_path: Path) -> None:
+    write_articles(tmp_path / "in", call=CALL_2021, flood=FLOOD_2020)
+    args = ["digest", str(tmp_path / "in"), "--run-dir", str(tmp_path / "run"), "--batch-size", "1", "-q"]
+    first = runner.invoke(app, [*args, "-o", str(tmp_path / "a")])
+    assert first.exit_code == 0, first.output
+    assert any((tmp_path / "run").iterdir())  # checkpoints were written
+    second = runner.invoke(app, [*args, "-o", str(tmp_path / "b")])
+    assert second.exit_code == 0, second.output
+    a = json.loads((tmp_path / "a" / "digest.json").read_text(encoding="utf-8"))
+    b = json.loads((tmp_path / "b" / "digest.json").read_text(encoding="utf-8"))
+    assert [x["id"] for x in a["articles"]] == [x["id"] for x in b["articles"]]
+    assert [e["title"] for e in a["events"]] == [e["title"] for e in b["events"]]
+    plain = runner.invoke(app, ["digest", str(tmp_path / "in"), "-q", "-o", str(tmp_path / "c")])
+    assert plain.exit_code == 0, plain.output
+    c = json.loads((tmp_path / "c" / "digest.json").read_text(encoding="utf-8"))
+    assert sorted(x["id"] for x in c["articles"]) == sorted(x["id"] for x in a["articles"])

@@ -14,5 +14,5 @@ app = typer.Typer(
 )
 
 # Messages and progress go to stderr so that stdout stays clean for piping (--json, summaries).
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # never break a file name across lines
 out = Console(soft_wrap=True)

@@ -37,6 +37,15 @@ def digest(
         Path | None,
         typer.Option("--db", help="Read the digest from this store (diemtin ingest) instead of PATHs."),
     ] = None,
+    executor: Annotated[str, typer.Option("--executor", help="inprocess (default) or dask.")] = "inprocess",
+    scheduler: Annotated[
+        str | None, typer.Option("--scheduler", help="Dask scheduler address (default: a LocalCluster).")
+    ] = None,
+    run_dir: Annotated[
+        Path | None,
+        typer.Option("--run-dir", help="Read+clean in batches, checkpointed here; a rerun resumes."),
+    ] = None,
+    batch_size: Annotated[int, typer.Option(help="Files per batch with --run-dir.")] = 500,
 ) -> None:
     """Digest news articles into dated events, stories, summaries and a timeline (JSON, Markdown, HTML)."""
     if db is not None:
@@ -55,15 +64,25 @@ def digest(
     if not paths:
         err.print("[red]error:[/] give at least one PATH (or --db FILE)")
         raise typer.Exit(2)
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=quiet,
-        transient=True,
-    ) as bar:
+    from .. import executors
+
+    try:
+        ex = executors.make_executor(executor, scheduler)
+    except (ValueError, RuntimeError) as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+    with (
+        executors.closing(ex),
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            disable=quiet,
+            transient=True,
+        ) as bar,
+    ):
         tasks: dict[str, object] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -71,7 +90,11 @@ def digest(
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
 
-        result = api.digest(paths, Options(summary_length=length, progress=progress))
+        opts = Options(summary_length=length, progress=progress, executor=ex)
+        if run_dir is not None:
+            result = executors.run_batched(paths, opts, batch_size=batch_size, run_dir=run_dir)
+        else:
+            result = api.digest(paths, opts)
     report_skipped(result.skipped)
     if not result.articles:
         err.print("[red]error:[/] no article could be read from the given inputs", highlight=False)
