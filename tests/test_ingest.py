@@ -148,3 +148,36 @@ def test_warc_html_responses(tmp_path: Path) -> None:
     assert docs[0].url == "https://tuoitre.vn/a.htm"
     assert docs[0].title == "Miền Trung khắc phục hậu quả mưa lũ"
     assert docs[0].source == "Tuổi Trẻ"
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("2021-12-08", "2021-12-08"),
+        ("2021-12-08T10:00:00+07:00", "2021-12-08T10:00:00+07:00"),
+        ("08/12/2021", "2021-12-08"),
+        ("8-12-2021 10:05", "2021-12-08T10:05:00"),
+        ("2021/12/08", "2021-12-08"),
+        ("31/02/2021", None),
+        ("hôm qua", None),
+        (20211208, "2021-12-08"),  # ISO basic format
+        (1638950400, "2021-12-08T08:00:00+00:00"),  # Unix seconds
+        (1638950400000, "2021-12-08T08:00:00+00:00"),  # Unix milliseconds
+        (True, None),
+        (["2021-12-08"], None),
+    ],
+)
+def test_json_published_becomes_iso_or_nothing(tmp_path: Path, given: object, expected: str | None) -> None:
+    rec = {"id": "a", "title": "Tiêu đề", "text": "Nội dung bài viết đủ dài.", "published": given}
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    [doc] = [d for d in read_file(path) if isinstance(d, RawDocument)]
+    assert doc.published == expected
+
+
+def test_json_id_and_source_must_be_scalars(tmp_path: Path) -> None:
+    rec = {"id": ["x"], "source": {"name": "VOV"}, "url": 5, "text": "Tiêu đề\nNội dung."}
+    path = tmp_path / "odd.jsonl"
+    path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
+    [doc] = [d for d in read_file(path) if isinstance(d, RawDocument)]
+    assert doc.id is None and doc.source is None and doc.url == "5"

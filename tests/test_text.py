@@ -51,3 +51,18 @@ def test_capitalized_phrases_finds_names() -> None:
     phrases = capitalized_phrases("Tổng thống Nga Vladimir Putin và Nhà Trắng đã điện đàm.")
     assert "Nga Vladimir Putin" in phrases
     assert "Nhà Trắng" in phrases
+
+
+def test_normalize_leaves_foreign_words_alone() -> None:
+    # Only Vietnamese syllables get the traditional tone placement; a French quote stays as written.
+    assert (
+        normalize("Ông nói: « Où est la paix? » rồi hoà giải") == "Ông nói: « Où est la paix? » rồi hòa giải"
+    )
+    assert normalize("aún") == "aún"
+
+
+def test_split_sentences_at_a_glued_agency_end_mark() -> None:
+    assert split_sentences("Hai bên đã điện đàm./.Ông Putin nói thêm.") == [
+        "Hai bên đã điện đàm./.",
+        "Ông Putin nói thêm.",
+    ]

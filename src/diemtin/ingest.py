@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import stat
 import sys
 from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -259,7 +261,7 @@ def parse_html(html: str, name: str, url: str | None = None) -> RawDocument | No
         title=title,
         url=meta.get("url") or url,
         source=meta.get("sitename") or meta.get("hostname"),
-        published=meta.get("date"),
+        published=normalize_published(meta.get("date")),
         format="html",
     )
 
@@ -349,14 +351,16 @@ def parse_json(text: str, name: str) -> Iterator[RawDocument | Skipped]:
                 lines.pop(0)
             title = lines.pop(0) if lines else ""
         rid = rec.get("id")
+        if not isinstance(rid, (str, int)) or isinstance(rid, bool):
+            rid = None  # a list or object is not an id; the content hash stands in
         yield RawDocument(
             path=where,
             lines=lines,
             title=normalize(title).strip(),
             id=str(rid) if rid not in (None, "") else None,
-            url=_str_or_none(rec.get("url")),
-            source=_str_or_none(rec.get("source")),
-            published=_str_or_none(rec.get("published")),
+            url=_scalar_str(rec.get("url")),
+            source=_scalar_str(rec.get("source")),
+            published=normalize_published(rec.get("published")),
             format="json",
         )
 
@@ -372,11 +376,49 @@ def _jsonl_records(text: str, name: str) -> Iterator[tuple[str, Any]]:
             yield where, Skipped(where, f"{where}: broken JSON line ({exc.msg})")
 
 
-def _str_or_none(value: Any) -> str | None:
-    if value is None:
+def _scalar_str(value: Any) -> str | None:
+    """A JSON string or number as text; null, lists and objects are not metadata values."""
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         return None
     s = str(value).strip()
     return s or None
+
+
+# Crawlers write dates as ISO (2021-12-08T10:00:00+07:00), as Vietnamese portals print them
+# (08/12/2021 10:00, 8-12-2021) or with slashes year first (2021/12/08).
+_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ ,T]+(\d{1,2})[:h](\d{2}))?")
+_YMD = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
+
+
+def normalize_published(value: Any) -> str | None:
+    """The publication date in ISO 8601 (``2021-12-08`` or ``2021-12-08T10:00:00``), whatever form the
+    input used, or None when it is missing or not a date: every later stage compares ISO strings."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and 1e9 <= value < 1e14:
+        # a Unix timestamp, in seconds or (above 1e11) milliseconds, as many crawlers store it
+        seconds = value / 1000 if value >= 1e11 else value
+        return datetime.fromtimestamp(seconds, tz=UTC).isoformat()
+    text = _scalar_str(value)
+    if text is None:
+        return None
+    try:
+        d = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        pass
+    else:
+        if len(text) <= 10:
+            return d.date().isoformat()
+        return d.isoformat()
+    try:
+        if m := _DMY.fullmatch(text):
+            day, month, year = int(m[1]), int(m[2]), int(m[3])
+            if m[4]:
+                return datetime(year, month, day, int(m[4]), int(m[5])).isoformat()
+            return date(year, month, day).isoformat()
+        if m := _YMD.fullmatch(text):
+            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:  # 31/02/2021 and the like
+        return None
+    return None
 
 
 def _read_warc(path: Path) -> Iterator[RawDocument | Skipped]:

@@ -10,6 +10,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
+from .legacy import is_syllable
+
 # --------------------------------------------------------------------------------------------------
 # Unicode normalisation
 
@@ -61,7 +63,10 @@ def _place_tone(word: str) -> str:
     Vietnamese has two tone-placement conventions for open syllables with oa/oe/uy ("hoà" vs "hòa");
     crawled text mixes them, which splits one word into two for search and dedup. We choose the
     traditional placement (the one most Vietnamese news sites use) and apply it everywhere.
+    Words that are not Vietnamese syllables (French "où", Spanish "aún") are left as written.
     """
+    if not is_syllable(word):
+        return word
     nfd = unicodedata.normalize("NFD", word)
     tone = ""
     clusters: list[str] = []
@@ -157,7 +162,9 @@ _ABBREVIATIONS = frozenset(
     ]
 )
 _SENT_END = re.compile(
-    r"""([.!?…]+|\./\.)(["”’»)\]]*)(\s+)"""  # end punctuation, closing quotes, space
+    # end punctuation, closing quotes, space; the agencies' "./." end mark needs no space after it
+    # (crawlers glue the next paragraph on: "...điện đàm./.Ông Putin")
+    r"""(?:([.!?…]+)(["”’»)\]]*)(\s+)|(\./\.)(["”’»)\]]*)(\s*))"""
     r"""(?=["“‘«(\[]?[\-–—]?\s*[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ0-9\w])"""  # then something that can start a sentence
 )
 _UPPER_START = re.compile(r"""^["“‘«(\[]?[\-–—]?\s*[0-9A-ZĐÀ-Ỹ]""")
