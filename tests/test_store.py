@@ -194,10 +194,14 @@ def test_sigkill_at_random_points_then_rerun_equals_a_clean_run(tmp_path: Path) 
     expected = snapshot(tmp_path / "t.db")
     rng = random.Random(5)
     killed = 0
-    for _ in range(3):
+    # Up to three kills; a run that ends before its kill (the machine got faster since the timing
+    # run, e.g. when other tests finish) just counts as another completed run.
+    for _ in range(8):
+        if killed == 3:
+            break
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        # Anywhere from start-up to the end of a full run: mid-file, mid-derivation, between commits.
-        time.sleep(rng.uniform(0.1, 0.9) * full)
+        # Anywhere from start-up to most of a full run: mid-file, mid-derivation, between commits.
+        time.sleep(rng.uniform(0.05, 0.7) * full)
         if proc.poll() is None:
             os.kill(proc.pid, signal.SIGKILL)
             killed += 1
