@@ -17,8 +17,10 @@ from __future__ import annotations
 
 import calendar
 import functools
+import hashlib
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -27,7 +29,7 @@ from importlib import resources
 from .models import Article, TemporalExpression
 from .text import normalize, split_sentences
 
-__all__ = ["Reference", "date_event", "extract_dates", "infer_reference", "parse_reference"]
+__all__ = ["Reference", "article_date", "date_event", "extract_dates", "infer_reference", "parse_reference"]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -183,12 +185,21 @@ class _Mention:
 
 
 _Handler = Callable[[re.Match[str]], "_Mention | None"]
-_RULES: list[tuple[re.Pattern[str], _Handler]] = []
+# (pattern, handler, needs): every match of the pattern contains one of ``needs`` (lower-cased; DIGIT: an
+# ASCII digit, which each numeric pattern's day or year requires). A sentence with none of them is not
+# searched with that rule: most sentences have no date, and running every unanchored pattern over all
+# of them was most of the dating time. The output is the same; only hopeless searches are skipped.
+_RULES: list[tuple[re.Pattern[str], _Handler, frozenset[str]]] = []
+DIGIT = "0-9"
+_ASCII_DIGIT = re.compile(r"[0-9]")
 
 
-def _rule(pattern: str) -> Callable[[_Handler], _Handler]:
+def _rule(pattern: str, *needs: str) -> Callable[[_Handler], _Handler]:
+    if not needs:
+        raise ValueError(f"rule {pattern!r}: name the strings every match contains")
+
     def deco(fn: _Handler) -> _Handler:
-        _RULES.append((re.compile(pattern, re.I), fn))
+        _RULES.append((re.compile(pattern, re.I), fn, frozenset(needs)))
         return fn
 
     return deco
@@ -207,7 +218,9 @@ def _weekday_of(word: str | None) -> int | None:
 _WD = r"(?:(thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật)\s*(?:,\s*|\(\s*)?(?:ngày\s+)?)?"
 
 
-@_rule(r"\b" + _Y + r"-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+@_rule(
+    r"\b" + _Y + r"-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?", DIGIT
+)
 def _iso_date(m: re.Match[str]) -> _Mention | None:
     y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
     if _safe_date(y, mo, d) is None:
@@ -219,7 +232,8 @@ def _iso_date(m: re.Match[str]) -> _Mention | None:
 # "30-3-2021", "ngày 13 tháng 4 năm 2021"), optionally with a weekday ("thứ Hai, 13/4/2021").
 @_rule(
     r"(?:\d{1,2}[:h]\d{2}'?\s*(?:[-|,]\s*)?)?" + _WD + _NB + _D + r"\s*([/.-])\s*" + _M + r"\s*\3\s*" + _Y
-    + r"(?:\s*[|,-]?\s*\d{1,2}:\d{2}(?:\s*[AP]M)?)?(?!\d)"
+    + r"(?:\s*[|,-]?\s*\d{1,2}:\d{2}(?:\s*[AP]M)?)?(?!\d)",
+    DIGIT,
 )  # fmt: skip
 def _full_numeric(m: re.Match[str]) -> _Mention | None:
     d, mo, y = int(m.group(2)), int(m.group(4)), int(m.group(5))
@@ -230,7 +244,7 @@ def _full_numeric(m: re.Match[str]) -> _Mention | None:
     )
 
 
-@_rule(_WD + r"\bngày\s+" + _D + r"\s+tháng\s+" + _M + r"(?:\s*(?:năm|,)\s*" + _Y + r")?\b")
+@_rule(_WD + r"\bngày\s+" + _D + r"\s+tháng\s+" + _M + r"(?:\s*(?:năm|,)\s*" + _Y + r")?\b", DIGIT)
 def _written(m: re.Match[str]) -> _Mention | None:
     d, mo, y = int(m.group(2)), int(m.group(3)), _i(m.group(4))
     if _safe_date(y or 2000, mo, d) is None:
@@ -244,7 +258,8 @@ def _written(m: re.Match[str]) -> _Mention | None:
 # Day ranges: "22-23/04", "ngày 7 và 8/7/2022", "từ 20 đến 26-10", "20-21 và 22/10/2013".
 @_rule(
     r"(?:\bngày\s+)?" + _NB + _D + r"(?:\s*(?:-|–)\s*\d{1,2}(?=\s*(?:và|,)))?\s*(-|–|và|đến|,)\s*(?:ngày\s+)?"
-    + _D + r"\s*([/.-])\s*" + _M + r"(?:\s*\4\s*" + _Y + r")?" + _NA + _NOT_UNIT
+    + _D + r"\s*([/.-])\s*" + _M + r"(?:\s*\4\s*" + _Y + r")?" + _NA + _NOT_UNIT,
+    DIGIT,
 )  # fmt: skip
 def _day_range(m: re.Match[str]) -> _Mention | None:
     d1, join, d2, sep, mo, y = (
@@ -265,7 +280,8 @@ def _day_range(m: re.Match[str]) -> _Mention | None:
 # Spans: "từ ngày 22/7 - 22/10/2022", "từ 1/10/2021 đến 30/6/2022": the start takes the end's year.
 @_rule(
     _NB + _D + r"\s*/\s*" + _M + r"(?:\s*/\s*" + _Y + r")?\s*(?:-|–|đến(?:\s+hết)?)\s*(?:ngày\s+)?"
-    + _D + r"\s*/\s*" + _M + r"\s*/\s*" + _Y + _NA
+    + _D + r"\s*/\s*" + _M + r"\s*/\s*" + _Y + _NA,
+    DIGIT,
 )  # fmt: skip
 def _span(m: re.Match[str]) -> _Mention | None:
     d1, m1, y1, d2, m2, y2 = (_i(g) for g in m.groups())
@@ -285,7 +301,8 @@ def _span(m: re.Match[str]) -> _Mention | None:
 # bare they are scores, ranges and decimals.
 @_rule(
     r"(?:\b(" + _DAY_MARK + r")\s*(?:\(\s*|,\s*)?(?:ngày\s+)?)?" + _NB + _D + r"\s*([/.-])\s*" + _M + _NA
-    + _NOT_UNIT
+    + _NOT_UNIT,
+    DIGIT,
 )  # fmt: skip
 def _day_month(m: re.Match[str]) -> _Mention | None:
     mark, d, sep, mo = m.group(1), int(m.group(2)), m.group(3), int(m.group(4))
@@ -310,7 +327,8 @@ def _day_month(m: re.Match[str]) -> _Mention | None:
     r"(?:\b(đầu|giữa|cuối|thượng tuần|trung tuần|hạ tuần)\s+)?\btháng\s+(" + _M[1:-1]
     + r"|mười một|mười hai|giêng|chạp|một|hai|ba|tư|bốn|năm|sáu|bảy|tám|chín|mười)\b"
     + r"(?:\s*(?:/|\.|-|năm)\s*" + _Y + r"\b)?"
-    + r"(\s+(?:tới|sau|này|trước|qua|vừa qua|năm\s+(?:nay|ngoái|trước|tới|sau)))?"
+    + r"(\s+(?:tới|sau|này|trước|qua|vừa qua|năm\s+(?:nay|ngoái|trước|tới|sau)))?",
+    "tháng",
 )  # fmt: skip
 def _month(m: re.Match[str]) -> _Mention | None:
     part, word, y, rel = m.group(1), m.group(2), _i(m.group(3)), (m.group(4) or "").strip().lower()
@@ -337,7 +355,8 @@ def _month(m: re.Match[str]) -> _Mention | None:
 # Relative month: "tháng này", "tháng trước", "đầu tháng tới", bare "đầu tháng" (of the reference month).
 @_rule(
     r"\b(?:(đầu|giữa|cuối)\s+)?tháng\s+(này|nay|trước|qua|vừa qua|tới|sau)\b"
-    r"|\b(đầu|giữa|cuối)\s+tháng\b(?!\s+\d)"
+    r"|\b(đầu|giữa|cuối)\s+tháng\b(?!\s+\d)",
+    "tháng",
 )
 def _rel_month(m: re.Match[str]) -> _Mention | None:
     part = (m.group(1) or m.group(3) or "").lower()
@@ -348,7 +367,7 @@ def _rel_month(m: re.Match[str]) -> _Mention | None:
 
 
 # Years: "năm 2017", "đầu năm 2021", "cuối năm ngoái", "năm nay", "năm tới", "quý I/2021", "3 năm trước".
-@_rule(r"(?:\b(\d{1,2}|sáu|chín)\s+tháng\s+(đầu|cuối)\s+|\b(đầu|giữa|cuối)\s+)?năm\s+" + _Y + r"\b")
+@_rule(r"(?:\b(\d{1,2}|sáu|chín)\s+tháng\s+(đầu|cuối)\s+|\b(đầu|giữa|cuối)\s+)?năm\s+" + _Y + r"\b", DIGIT)
 def _year(m: re.Match[str]) -> _Mention | None:
     n, side, part, y = m.group(1), m.group(2), m.group(3), int(m.group(4))
     men = _Mention("year", m.start(), m.end(), m.group(0), year=y)
@@ -362,7 +381,7 @@ def _year(m: re.Match[str]) -> _Mention | None:
     return men
 
 
-@_rule(r"(?<!\d\s)(?<!\d)\b(?:(đầu|giữa|cuối)\s+)?năm\s+(nay|ngoái|kia|tới|sau)\b")
+@_rule(r"(?<!\d\s)(?<!\d)\b(?:(đầu|giữa|cuối)\s+)?năm\s+(nay|ngoái|kia|tới|sau)\b", "năm")
 def _rel_year(m: re.Match[str]) -> _Mention | None:
     part = m.group(1)
     if not part and re.search(
@@ -374,7 +393,7 @@ def _rel_year(m: re.Match[str]) -> _Mention | None:
     return men
 
 
-@_rule(r"\bquý\s+(iv|iii|ii|i|[1-4])\s*(?:/|năm|-)\s*" + _Y + r"\b")
+@_rule(r"\bquý\s+(iv|iii|ii|i|[1-4])\s*(?:/|năm|-)\s*" + _Y + r"\b", DIGIT)
 def _quarter(m: re.Match[str]) -> _Mention | None:
     q = _ROMAN[m.group(1).lower()]
     men = _Mention("year", m.start(), m.end(), m.group(0), year=int(m.group(2)))
@@ -401,7 +420,11 @@ _NUM_WORDS = {
     r"\b(?:cách đây\s+(\d{1,3}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(ngày|tuần|tháng|năm)"
     r"|(\d{1,3}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(ngày|tuần|tháng|năm)\s+(trước|nữa))\b"
     # "3 ngày trước khi ...", "3 năm sau Đại hội": relative to another event, not to the text's date.
-    r"(?!\s+(?:khi|đó|lúc|ngày|hôm))"
+    r"(?!\s+(?:khi|đó|lúc|ngày|hôm))",
+    "ngày",
+    "tuần",
+    "tháng",
+    "năm",
 )
 def _ago(m: re.Match[str]) -> _Mention | None:
     num = m.group(1) or m.group(3)
@@ -415,7 +438,12 @@ def _ago(m: re.Match[str]) -> _Mention | None:
 @_rule(
     r"\b(?:(?:rạng sáng|sáng sớm|sáng|trưa|chiều|tối|đêm|khuya)\s+(nay|qua|mai|hôm qua|hôm nay)"
     r"|(ngày hôm nay|ngày hôm qua|ngày hôm kia|hôm nay|hôm qua|hôm kia|ngày mai|ngày kia|ngày mốt))\b"
-    r"(?!\s*(?:\(|,\s*)?(?:ngày\s+)?\d{1,2}\s*[/.-]\s*\d)"  # "hôm nay (22/10)": the date itself wins
+    r"(?!\s*(?:\(|,\s*)?(?:ngày\s+)?\d{1,2}\s*[/.-]\s*\d)",  # "hôm nay (22/10)": the date itself wins
+    "nay",
+    "qua",
+    "ma",
+    "hôm",
+    "ngày",
 )
 def _rel_day(m: re.Match[str]) -> _Mention | None:
     word = (m.group(1) or m.group(2)).lower()
@@ -423,7 +451,10 @@ def _rel_day(m: re.Match[str]) -> _Mention | None:
 
 
 # Weeks: "tuần trước", "tuần này", "tuần tới", "cuối tuần qua", "đầu tuần", bare "cuối tuần".
-@_rule(r"\b(?:(đầu|giữa|cuối)\s+)?tuần\s+(này|nay|trước|qua|vừa qua|tới|sau)\b|\b(đầu|giữa|cuối)\s+tuần\b")
+@_rule(
+    r"\b(?:(đầu|giữa|cuối)\s+)?tuần\s+(này|nay|trước|qua|vừa qua|tới|sau)\b|\b(đầu|giữa|cuối)\s+tuần\b",
+    "tuần",
+)
 def _week(m: re.Match[str]) -> _Mention | None:
     part = (m.group(1) or m.group(3) or "").lower()
     rel = m.group(2).lower() if m.group(2) else ""
@@ -442,7 +473,9 @@ def _week(m: re.Match[str]) -> _Mention | None:
 @_rule(
     r"(?:\b(hôm|vào|ngày|sáng|trưa|chiều|tối|đêm|từ|đến|tới|hồi|khuya|rạng sáng)\s+)?"
     r"\b(thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật)\b(?!\s*[/.-]?\s*\d)"
-    r"(?:\s+(tuần\s+(?:này|trước|qua|tới|sau)|tuần\s+vừa\s+qua|vừa qua|này|tới|trước|qua|đầu tuần))?"
+    r"(?:\s+(tuần\s+(?:này|trước|qua|tới|sau)|tuần\s+vừa\s+qua|vừa qua|này|tới|trước|qua|đầu tuần))?",
+    "thứ",
+    "nhật",
 )
 def _weekday(m: re.Match[str]) -> _Mention | None:
     mark, name, rel = m.group(1), m.group(2), (m.group(3) or "").lower()
@@ -466,9 +499,26 @@ def _weekday(m: re.Match[str]) -> _Mention | None:
 
 
 def _scan(text: str) -> list[_Mention]:
-    """All mentions, longest first where they overlap, in text order."""
+    """All mentions, longest first where they overlap, in text order (fresh copies: callers shift them)."""
+    return [replace(m, extra=dict(m.extra)) for m in _scan_cached(text)]
+
+
+_NEEDS = frozenset(n for _, _, needs in _RULES for n in needs if n != DIGIT)
+
+
+# One article's sentences are scanned by several steps (year inference, knowledge, the lead, the event
+# in each candidate year), and an event's articles again by grouping: the scan is memoised per sentence.
+# A pure function of its argument, so the cache is safe on any worker; bounded, so memory stays flat.
+@functools.lru_cache(maxsize=16384)
+def _scan_cached(text: str) -> tuple[_Mention, ...]:
+    low = text.lower()
+    present = {n for n in _NEEDS if n in low}
+    if _ASCII_DIGIT.search(text):
+        present.add(DIGIT)
     found: list[_Mention] = []
-    for pat, fn in _RULES:
+    for pat, fn, needs in _RULES:
+        if needs.isdisjoint(present):
+            continue
         for m in pat.finditer(text):
             men = fn(m)
             if men is not None and men.end > men.start:
@@ -491,7 +541,7 @@ def _scan(text: str) -> list[_Mention]:
         if lead and men.kind in ("daymonth", "full", "dayrange", "weekday"):
             men.start += lead.end()
             men.text = men.text[lead.end() :]
-    return taken
+    return tuple(taken)
 
 
 def _clause(text: str, start: int, end: int) -> str:
@@ -729,10 +779,16 @@ _HISTORY = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=16384)
+def _is_history(sentence: str) -> bool:
+    """A sentence about the past at large (memoised: every sentence is asked several times)."""
+    return _HISTORY.search(sentence) is not None
+
+
 def _current_years(sentence: str, mens: Sequence[_Mention]) -> list[int]:
     """Years of the sentence's explicit past dates that can speak for the text's own date."""
     ends = [int(m.extra["end"][:4]) for m in mens if m.kind == "span" and not m.future]
-    if _HISTORY.search(sentence):
+    if _is_history(sentence):
         return ends
     return ends + [
         m.year for m in mens if m.year and m.kind in ("full", "monthyear", "span") and not m.future
@@ -772,7 +828,7 @@ def _infer_from_dates(text: str, related: Sequence[date] = ()) -> Reference:
         mens = _scan(s)
         full_years.extend(_current_years(s, mens))
         for men in mens:
-            if men.kind in ("full", "monthyear") and men.year and not men.future and not _HISTORY.search(s):
+            if men.kind in ("full", "monthyear") and men.year and not men.future and not _is_history(s):
                 full_dates.append(date(men.year, men.month or 1, men.day or 1 if men.kind == "full" else 1))
             if men.kind != "year" or not men.year or men.part or not _YEAR_FUTURE.search(s):
                 continue
@@ -1248,6 +1304,38 @@ def _published_reference(published: str | None) -> Reference | None:
         return Reference(d, d, (d.year,), f"publication date {d.isoformat()}")
 
 
+def article_date(article: Article, today: date | None = None) -> TemporalExpression | None:
+    """The date of the happening one article reports (its lead date, or the bounds its background dates
+    give): ``date_event``'s per-article step.
+
+    Memoised by the article's content (title, text, lead, publication date, removed lines) and ``today``:
+    grouping dates every article and the event stage dates them again. The result is a fresh copy.
+    """
+    today = today or date.today()
+    h = hashlib.blake2b(digest_size=16)
+    for part in (article.title, article.text, article.lead or "", article.published or "", today.isoformat()):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    for r in article.removed:
+        h.update(f"{r.text}\x01{r.reason}\x00".encode("utf-8", "surrogatepass"))
+    key = h.digest()
+    if key in _ARTICLE_DATES:
+        _ARTICLE_DATES.move_to_end(key)
+        t = _ARTICLE_DATES[key]
+    else:
+        t = _article_event(article, today)
+        _ARTICLE_DATES[key] = t
+        if len(_ARTICLE_DATES) > _ARTICLE_DATES_MAX:
+            _ARTICLE_DATES.popitem(last=False)
+    return replace(t) if t is not None else None
+
+
+# Least recently used first. 16-byte keys and small results: 200k entries stay under ~100 MB, and a
+# whole 100k-article run fits, so grouping's pass and the event stage's pass share every result.
+_ARTICLE_DATES: OrderedDict[bytes, TemporalExpression | None] = OrderedDict()
+_ARTICLE_DATES_MAX = 200_000
+
+
 def _article_event(article: Article, today: date | None = None) -> TemporalExpression | None:
     body, related = _split_body(article)
     pub = _published_reference(article.published)
@@ -1421,7 +1509,7 @@ def date_event(articles: Sequence[Article]) -> TemporalExpression | None:
     most precise one wins, then the one most articles agree on, then the earlier-listed article, so
     that the result does not depend on chance.
     """
-    found = [(i, t) for i, art in enumerate(articles) if (t := _article_event(art)) is not None]
+    found = [(i, t) for i, art in enumerate(articles) if (t := article_date(art)) is not None]
     if not found:
         return None
     votes: dict[tuple[str | None, str | None, str | None], int] = {}

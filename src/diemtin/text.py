@@ -106,16 +106,25 @@ def _normalize_word(word: str) -> str:
     return _place_tone(word)
 
 
+_ODD_CHARS = re.compile("[" + "".join(map(chr, _INVISIBLE | _SPACES)) + "\r]")
+
+
 def normalize(text: str) -> str:
     """NFC, traditional tone placement, invisible characters removed, odd spaces made plain.
 
     Line breaks are kept (cleaning works line by line); runs of spaces collapse to one.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_INVISIBLE).translate(_SPACES)
+    # Each step is skipped when it would change nothing: stages normalise text that ingest already
+    # normalised, and per-character translate or a callback per word cost more than a check.
+    if _ODD_CHARS.search(text):
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = text.translate(_INVISIBLE).translate(_SPACES)
     text = unicodedata.normalize("NFC", text)
-    text = _WORD.sub(lambda m: _normalize_word(m.group(0)), text)
-    return _MULTI_SPACE.sub(" ", text)
+    # A word changes only through its tone mark, so ASCII words never do; look each distinct word up once.
+    changed = {w: n for w in set(_WORD.findall(text)) if not w.isascii() and (n := _normalize_word(w)) != w}
+    if changed:
+        text = _WORD.sub(lambda m: changed.get(m.group(0), m.group(0)), text)
+    return _MULTI_SPACE.sub(" ", text) if "  " in text else text
 
 
 def fold_diacritics(text: str) -> str:
@@ -176,6 +185,13 @@ def split_sentences(text: str) -> list[str]:
     A dot ends a sentence when followed by space and an upper-case letter, digit or opening quote,
     except after a single initial ("D. Trump", "V.Putin") or a known abbreviation ("TP. HCM").
     """
+    return list(_split_sentences(text))
+
+
+# Dating, grouping and summaries split the same article bodies several times; a pure function of its
+# argument, so a small bounded memo is safe on any worker.
+@lru_cache(maxsize=2048)
+def _split_sentences(text: str) -> tuple[str, ...]:
     out: list[str] = []
     for line in text.split("\n"):
         line = line.strip()
@@ -199,7 +215,7 @@ def split_sentences(text: str) -> list[str]:
         tail = line[start:].strip()
         if tail:
             out.append(tail)
-    return out
+    return tuple(out)
 
 
 # --------------------------------------------------------------------------------------------------
