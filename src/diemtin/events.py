@@ -34,7 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from . import features as feat
 from . import text as vtext
-from .models import Article, Event, Story
+from .models import Article, Event, Story, TemporalExpression
 
 # Weights of the bigram, name and title cosines, and the merge threshold: chosen on vmds-dev and
 # abmusu-train with full average-link clustering (docs/events.md has the sweep). Titles and names
@@ -59,6 +59,7 @@ EVENT_GAP_DAYS = 30
 # Clusters at least this alike are one happening whatever dating's day says. Set by hand above the
 # seeds' different-call pairs (0.10-0.15 with these features), not tuned on the benchmarks.
 DATE_TRUST = 0.15
+DATE_OVERRIDE = math.inf
 # Stories: events sharing names and some wording.
 # Set by hand on the seeds (five calls; each links to another at name Jaccard 0.18-0.86 and bigram
 # cosine 0.09-0.15) and checked on vmds-dev's 100 gold events: 80 stories, the largest 7 events (US
@@ -69,14 +70,8 @@ STORY_SIMILARITY = 0.08
 
 @dataclass(slots=True)
 class _Matrices:
-    ids: list[str]
     blocks: list[sparse.csr_matrix]  # L2-normalised rows: bigrams, names, titles
     weights: tuple[float, ...]
-
-
-def _bigrams(f: feat.ArticleFeatures) -> list[str]:
-    t = f.tokens
-    return [t[i] + " " + t[i + 1] for i in range(len(t) - 1)]
 
 
 def _title_terms(f: feat.ArticleFeatures) -> list[str]:
@@ -93,34 +88,87 @@ def _tfidf(docs: Sequence[list[str]], max_df: float | int = 1.0) -> sparse.csr_m
         return sparse.csr_matrix((len(docs), 1))
 
 
-def _matrices(fs: Sequence[feat.ArticleFeatures], full_names: Sequence[set[str]]) -> _Matrices:
+def _bigram_tfidf(token_lists: Sequence[Sequence[str]], max_df: float | int) -> sparse.csr_matrix:
+    """Sublinear, smoothed-IDF, L2-normalised TF-IDF of syllable bigrams, as scikit-learn's
+    ``TfidfVectorizer(sublinear_tf=True, max_df=...)`` computes it, but on integer codes.
+
+    Hand-written because the bigrams are the bulk of grouping's input (several hundred an article):
+    coding syllables once and pairing them with numpy avoids building and hashing a string per bigram
+    (about 4x faster at 10k articles)."""
+    n = len(token_lists)
+    vocab: dict[str, int] = {}
+    codes: list[np.ndarray] = []
+    rows: list[np.ndarray] = []
+    for i, toks in enumerate(token_lists):
+        if len(toks) < 2:
+            continue
+        ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in toks), dtype=np.int64, count=len(toks))
+        codes.append(ids[:-1] * (1 << 32) + ids[1:])
+        rows.append(np.full(len(toks) - 1, i, dtype=np.int64))
+    if not codes:
+        return sparse.csr_matrix((n, 1))
+    uniq, cols = np.unique(np.concatenate(codes), return_inverse=True)
+    counts = sparse.csr_matrix(
+        (np.ones(len(cols)), (np.concatenate(rows), cols.ravel())), shape=(n, len(uniq))
+    )
+    counts.sum_duplicates()
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    limit = max_df * n if isinstance(max_df, float) else max_df
+    keep = np.flatnonzero(df <= limit)
+    if len(keep) == 0:
+        return sparse.csr_matrix((n, 1))
+    m = sparse.csr_matrix(counts[:, keep])
+    idf = np.log((1 + n) / (1 + df[keep])) + 1.0
+    m.data = (1.0 + np.log(m.data)) * idf[m.indices]
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ m)
+
+
+def _matrices(fs: Sequence[feat.ArticleFeatures]) -> _Matrices:
     n = len(fs)
     cap: float | int = MAX_DF if MAX_DF * n >= MIN_DF_CAP else MIN_DF_CAP
     blocks = [
-        _tfidf([_bigrams(f) for f in fs], cap),
-        _tfidf([sorted(x) for x in full_names], cap),
+        _bigram_tfidf([f.tokens for f in fs], cap),
+        _tfidf([sorted(f.names) for f in fs], cap),
         _tfidf([_title_terms(f) for f in fs]),
     ]
-    return _Matrices([f.id for f in fs], blocks, (W_BIGRAM, W_NAMES, W_TITLE))
+    return _Matrices(blocks, (W_BIGRAM, W_NAMES, W_TITLE))
 
 
-def _candidates(m: _Matrices) -> dict[int, list[int]]:
-    """Blocking: for each article i, the articles j > i that share one of its distinctive keys."""
-    postings: dict[tuple[int, int], list[int]] = {}
-    for b, block in enumerate(m.blocks[:2]):
-        for i in range(block.shape[0]):
-            lo, hi = block.indptr[i], block.indptr[i + 1]
-            if lo == hi:
-                continue
-            idx, val = block.indices[lo:hi], block.data[lo:hi]
-            for k in idx[np.lexsort((idx, -val))[:TOP_KEYS]]:
-                postings.setdefault((b, int(k)), []).append(i)
-    partners: dict[int, set[int]] = {}
-    for members in postings.values():
-        if 1 < len(members) <= MAX_POSTING:
-            for x, i in enumerate(members):
-                partners.setdefault(i, set()).update(members[x + 1 :])
-    return {i: sorted(js) for i, js in sorted(partners.items())}
+def _top_keys(block: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
+    """Binary matrix of each row's ``k`` highest-weighted columns (ties: smaller column), vectorised."""
+    block = sparse.csr_matrix(block)
+    block.sort_indices()
+    row = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
+    order = np.lexsort((block.indices, -block.data, row))
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order)) - block.indptr[row[order]]
+    keep = rank < k
+    return sparse.csr_matrix((np.ones(int(keep.sum())), (row[keep], block.indices[keep])), shape=block.shape)
+
+
+def _candidates(m: _Matrices) -> tuple[np.ndarray, np.ndarray]:
+    """Blocking: pairs (i < j) of articles sharing one of their distinctive keys (top bigrams, names).
+
+    A key held by more than ``MAX_POSTING`` articles is not a block, so the pairs an article takes part
+    in are bounded by ``TOP_KEYS * MAX_POSTING`` whatever the batch size: one sparse product."""
+    keys = sparse.hstack([_top_keys(b, TOP_KEYS) for b in m.blocks[:2]], format="csc")
+    df = np.diff(keys.indptr)
+    keys = sparse.csr_matrix(keys[:, np.flatnonzero((df > 1) & (df <= MAX_POSTING))])
+    shared = sparse.triu(keys @ keys.T, k=1, format="coo")
+    order = np.lexsort((shared.col, shared.row))
+    return shared.row[order].astype(np.int64), shared.col[order].astype(np.int64)
+
+
+def _pair_similarities(x: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """Row dot products x[i[k]] · x[j[k]] for every pair, in chunks (memory stays bounded)."""
+    out = np.empty(len(i))
+    step = 20000
+    for s in range(0, len(i), step):
+        a, b = x[i[s : s + step]], x[j[s : s + step]]
+        out[s : s + step] = np.asarray(a.multiply(b).sum(axis=1)).ravel()
+    return out
 
 
 def _parse_published(value: str | None) -> datetime | None:
@@ -141,6 +189,7 @@ class _Cluster:
     published: list[datetime]
     event_spans: list[tuple[date, date]]  # the members' event dates or ranges (dating.date_event)
     weak_days: set[tuple[int, int]]  # days of dating's chosen expressions, for members with no lead day
+    dated: bool = False  # event_spans / weak_days filled in (dating runs only for articles that need it)
 
 
 def _add(a: dict[int, float], b: dict[int, float]) -> dict[int, float]:
@@ -165,92 +214,101 @@ def _days_conflict(a: set[tuple[int, int]], b: set[tuple[int, int]]) -> bool:
     return True
 
 
-def _conflict(a: _Cluster, b: _Cluster) -> bool:
-    """True when two clusters report different happenings (days, years or publication far apart)."""
-    if _days_conflict(a.first_days, b.first_days):
-        return True
+def _spans_conflict(a: _Cluster, b: _Cluster) -> bool:
     for lo1, hi1 in a.event_spans:
         for lo2, hi2 in b.event_spans:
             if (lo2 - hi1).days > EVENT_GAP_DAYS or (lo1 - hi2).days > EVENT_GAP_DAYS:
                 return True
+    return False
+
+
+def _conflict(a: _Cluster, b: _Cluster, similarity: float) -> bool:
+    """True when two clusters report different happenings (days, dates or publication far apart)."""
     if a.published and b.published:
         lo = min(min(a.published), min(b.published))
         hi = max(max(a.published), max(b.published))
         if (hi - lo).days > MAX_PUBLISHED_GAP_DAYS:
             return True
-    return False
+    if similarity >= DATE_OVERRIDE:
+        return False
+    if _days_conflict(a.first_days, b.first_days) or _spans_conflict(a, b):
+        return True
+    return similarity < DATE_TRUST and _days_conflict(a.first_days | a.weak_days, b.first_days | b.weak_days)
 
 
-def group_events(articles: Sequence[Article]) -> list[list[str]]:
-    """Article ids per event, deterministic whatever the input order."""
+def group_events(
+    articles: Sequence[Article], dates: Mapping[str, TemporalExpression | None] | None = None
+) -> list[list[str]]:
+    """Article ids per event, deterministic whatever the input order.
+
+    ``dates`` is dating's answer per article id (``dating.date_event([article])``) when the caller has
+    it already; otherwise dating runs here, only for articles that have a neighbour to merge with.
+    """
     arts = sorted(articles, key=lambda a: a.id)
     if not arts:
         return []
     fs = [feat.extract(a) for a in arts]
-    full_names = [feat.names(a.title + "\n" + a.text) for a in arts]
-    m = _matrices(fs, full_names)
+    m = _matrices(fs)
     # One row per article: the blocks side by side, each scaled by sqrt(weight), so that a dot product
-    # of two rows is the weighted sum of the three cosines. Cluster sums are plain dicts: a Python dot
-    # over a few hundred entries is far cheaper than a scipy call per pair.
-    combined = sparse.hstack(
-        [blk * math.sqrt(w) for blk, w in zip(m.blocks, m.weights, strict=True)], format="csr"
+    # of two rows is the weighted sum of the three cosines.
+    combined = sparse.csr_matrix(
+        sparse.hstack([blk * math.sqrt(w) for blk, w in zip(m.blocks, m.weights, strict=True)], format="csr")
     )
-    rows = [
-        dict(
-            zip(
-                combined.indices[combined.indptr[i] : combined.indptr[i + 1]].tolist(),
-                combined.data[combined.indptr[i] : combined.indptr[i + 1]].tolist(),
-                strict=True,
-            )
-        )
-        for i in range(len(arts))
-    ]
+    ci, cj = _candidates(m)
+    sims = _pair_similarities(combined, ci, cj)
+    # Only pairs at or above the threshold are kept as neighbours: with average link, a merged cluster's
+    # similarity to C is a weighted mean of its parts' similarities to C, so it can only reach the
+    # threshold if one part already did.
+    good = sims >= THRESHOLD
+    ci, cj, sims = ci[good].tolist(), cj[good].tolist(), sims[good].tolist()
+    neighbours: dict[int, set[int]] = {i: set() for i in range(len(arts))}
+    for i, j in zip(ci, cj, strict=True):
+        neighbours[i].add(j)
+        neighbours[j].add(i)
+    heap = [(-s, i, j) for i, j, s in zip(ci, cj, sims, strict=True)]
+    heapq.heapify(heap)
+    # Cluster sums are plain dicts: a Python dot over a few hundred entries is far cheaper than a scipy
+    # call per merge; only articles with a neighbour ever need one.
     clusters: dict[int, _Cluster] = {}
     for i, a in enumerate(arts):
         pub = _parse_published(a.published)
-        span, day = feat.event_date(a)
+        lead = fs[i].lead_day
+        sums: dict[int, float] = {}
+        if neighbours[i]:
+            lo, hi = combined.indptr[i], combined.indptr[i + 1]
+            sums = dict(zip(combined.indices[lo:hi].tolist(), combined.data[lo:hi].tolist(), strict=True))
+        clusters[i] = _Cluster([i], sums, {lead} if lead else set(), [pub] if pub else [], [], set())
+
+    def ensure_dated(c: _Cluster) -> None:
         # The day written in the first sentence ("ngày 30/3") always counts. Without one, the day of the
         # expression dating chose ("hôm 3/4") is a weak signal: it only separates clusters that are not
         # clearly alike (score below DATE_TRUST), because outlets of one event date it differently by
         # days (applied to every pair it cost vmds-dev B-cubed F1 0.950 -> 0.916, JSONL with dates).
-        lead = fs[i].lead_day
-        clusters[i] = _Cluster(
-            [i],
-            rows[i],
-            {lead} if lead else set(),
-            [pub] if pub else [],
-            [span] if span else [],
-            {day} if day and not lead else set(),
+        if c.dated:
+            return
+        (x,) = c.members
+        a = arts[x]
+        span, day = (
+            feat.date_signals(dates[a.id]) if dates is not None and a.id in dates else feat.event_date(a)
         )
-    del rows
-    # Only pairs at or above the threshold are kept as neighbours: with average link, a merged cluster's
-    # similarity to C is a weighted mean of its parts' similarities to C, so it can only reach the
-    # threshold if one part already did.
-    neighbours: dict[int, set[int]] = {i: set() for i in clusters}
-    heap: list[tuple[float, int, int]] = []
-    for i, js in _candidates(m).items():
-        sims = (combined[js] @ combined[i].T).toarray().ravel()
-        for j, s in zip(js, sims.tolist(), strict=True):
-            if s >= THRESHOLD:
-                neighbours[i].add(j)
-                neighbours[j].add(i)
-                heap.append((-s, i, j))
+        c.event_spans = [span] if span else []
+        c.weak_days = {day} if day and not fs[x].lead_day else set()
+        c.dated = True
 
     def score(x: _Cluster, y: _Cluster) -> float:
         small, large = (x.sums, y.sums) if len(x.sums) <= len(y.sums) else (y.sums, x.sums)
         total = sum(v * large.get(k, 0.0) for k, v in small.items())
         return total / (len(x.members) * len(y.members))
 
-    heapq.heapify(heap)
     next_id = len(arts)
     while heap:
         neg, i, j = heapq.heappop(heap)
         if i not in clusters or j not in clusters:
             continue  # stale entry: one side was merged already
         ca, cb = clusters[i], clusters[j]
-        if _conflict(ca, cb) or (
-            -neg < DATE_TRUST and _days_conflict(ca.first_days | ca.weak_days, cb.first_days | cb.weak_days)
-        ):
+        ensure_dated(ca)
+        ensure_dated(cb)
+        if _conflict(ca, cb, -neg):
             continue
         merged = _Cluster(
             ca.members + cb.members,
@@ -259,6 +317,7 @@ def group_events(articles: Sequence[Article]) -> list[list[str]]:
             ca.published + cb.published,
             ca.event_spans + cb.event_spans,
             ca.weak_days | cb.weak_days,
+            True,
         )
         del clusters[i], clusters[j]
         nb = (neighbours.pop(i) | neighbours.pop(j)) - {i, j}
@@ -273,7 +332,6 @@ def group_events(articles: Sequence[Article]) -> list[list[str]]:
                 neighbours[o].add(k)
                 neighbours[k].add(o)
                 heapq.heappush(heap, (-s, min(k, o), max(k, o)))
-        del neg
     groups = [sorted(arts[x].id for x in c.members) for c in clusters.values()]
     return sorted(groups, key=lambda g: g[0])
 
@@ -303,13 +361,13 @@ def group_stories(events: Sequence[Event], articles: Mapping[str, Article]) -> l
     names: list[set[str]] = [
         set().union(*(feat.name_syllables(feat.lead(a)) for a in arts)) for arts in texts
     ]
-    fs = [feat.extract(a) for arts in texts for a in arts]
+    toks = [vtext.syllables(a.title + "\n" + a.text) for arts in texts for a in arts]
     owner = [k for k, arts in enumerate(texts) for _ in arts]
     n = len(evs)
     sim = np.zeros((n, n))
-    if fs:
-        cap: float | int = MAX_DF * 4 if MAX_DF * 4 * len(fs) >= MIN_DF_CAP else MIN_DF_CAP
-        big = _tfidf([_bigrams(f) for f in fs], cap)
+    if toks:
+        cap: float | int = MAX_DF * 4 if MAX_DF * 4 * len(toks) >= MIN_DF_CAP else MIN_DF_CAP
+        big = _bigram_tfidf(toks, cap)
         agg = (
             sparse.csr_matrix((np.ones(len(owner)), (owner, range(len(owner)))), shape=(n, len(owner))) @ big
         )
