@@ -46,6 +46,8 @@ BASE_FEATURES = (
     "log_docs",  # log(number of articles)
     "log_offset",  # log(1 + syllables of the article's body before this sentence)
     "offset_decay",  # 1 / (1 + offset / 50): Lead's budget per article is a few dozen syllables
+    "trimmed",  # a trimmed variant (attribution or connective cut off)
+    "trim_share",  # share of the sentence's syllables that trimming cut
 )
 # News written with a standfirst puts the lead in the sapo, so the body's first sentences are details,
 # not the lead; position and centrality weigh differently there. Every base feature therefore also
@@ -93,13 +95,16 @@ def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
     """Feature matrix of ``units`` (candidates of ``articles``; sapo units included for context)."""
     n_docs = len(articles)
     titles = [syllables(a.title) for a in articles]
+    # Trimmed variants repeat their sentence's words: the cluster's statistics (idf, centroid, support,
+    # positions) come from the sentences as written, and a variant is only scored against them.
+    primary = np.array([u.trimmed == 0 for u in units], dtype=bool)
     vocab: dict[str, int] = {}
     df: dict[int, int] = {}
-    for toks in [u.tokens for u in units] + titles:
+    for toks in [u.tokens for u in units if u.trimmed == 0] + titles:
         for t in set(toks):
             j = vocab.setdefault(t, len(vocab))
             df[j] = df.get(j, 0) + 1
-    n_texts = len(units) + len(titles)
+    n_texts = int(primary.sum()) + len(titles)
     idf = np.array([math.log((1 + n_texts) / (1 + df[j])) + 1.0 for j in range(len(vocab))])
     x = _tfidf([u.tokens for u in units], vocab, idf)
     t = _tfidf(titles, vocab, idf)
@@ -107,7 +112,7 @@ def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
     sims = (x @ x.T).toarray() if n else np.zeros((0, 0))
 
     doc_of = np.array([u.doc for u in units], dtype=np.int64)
-    body = np.array([not u.is_sapo and not u.caption for u in units], dtype=bool)
+    body = np.array([not u.is_sapo and not u.caption for u in units], dtype=bool) & primary
     centroid = np.asarray(x[body].sum(axis=0)).ravel() if body.any() else np.zeros(len(vocab))
     cn = np.linalg.norm(centroid)
     centroid = centroid / cn if cn else centroid
@@ -125,7 +130,7 @@ def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
         doc_rank[d] = r
 
     title_sims = (x @ t.T).toarray() if n else np.zeros((0, n_docs))
-    sapo_rows = np.flatnonzero(~body & np.array([u.is_sapo for u in units], dtype=bool))
+    sapo_rows = np.flatnonzero(primary & np.array([u.is_sapo for u in units], dtype=bool))
     sapo_sims = sims[:, sapo_rows].max(axis=1) if sapo_rows.size else np.zeros(n)
 
     # Per-article best similarity of every unit (body sentences only).
@@ -137,13 +142,13 @@ def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
 
     doc_bigrams = [set[tuple[str, str]]() for _ in range(n_docs)]
     for u in units:
-        if not u.caption:
+        if not u.caption and u.trimmed == 0:
             doc_bigrams[u.doc] |= _bigrams(u.tokens)
     title_bigrams: set[tuple[str, str]] = set()
     for toks in titles:
         title_bigrams |= _bigrams(toks)
     for u in units:
-        if u.is_sapo:
+        if u.is_sapo and u.trimmed == 0:
             title_bigrams |= _bigrams(u.tokens)
 
     n_body = [0] * n_docs
@@ -151,7 +156,7 @@ def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
     body_syl = [0] * n_docs
     for i, u in enumerate(units):
         offset[i] = body_syl[u.doc]
-        if not u.is_sapo:
+        if not u.is_sapo and u.trimmed == 0:
             n_body[u.doc] += 1
             body_syl[u.doc] += len(u.tokens)
 
@@ -212,6 +217,8 @@ def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
             log_docs,
             math.log1p(offset[i]),
             1.0 / (1 + offset[i] / 50),
+            1.0 if u.trimmed else 0.0,
+            u.trimmed / (len(u.tokens) + u.trimmed),
         )
     sapo_doc = has_sapo[doc_of][:, None] if n else np.zeros((0, 1))
     return Cluster(units, np.hstack([feats, sapo_doc, feats * sapo_doc]), sims, doc_rank)

@@ -88,6 +88,93 @@ def _glue_point(text: str) -> int:
     return 0
 
 
+# --------------------------------------------------------------------------------------------------
+# Trimming: shorter variants of a sentence that say the same thing in fewer syllables, so that more
+# content fits the budget. Every rule removes a span at the start or the end of the sentence (never in
+# the middle, never inside a quotation), so the variant stays a contiguous, readable piece of its source
+# sentence; only its first letter may be capitalised and a full stop put back at the end.
+
+# News agencies, papers and channels: "hãng tin AFP", "tờ Nhân dân Nhật báo", "báo Yomiuri Shimbun".
+_MEDIA_NOUN = (
+    r"(?:[Hh]ãng tin|[Hh]ãng thông tấn|[Tt]hông tấn xã|[Hh]ãng|[Bb]áo|[Tt]ờ|[Tt]ạp chí|"
+    r"[Đđ]ài(?: truyền hình)?|[Kk]ênh(?: truyền hình)?|[Tt]rang(?: tin| mạng| web)?|[Mm]ạng|[Nn]hật báo|"
+    r"[Tt]ruyền thông|[Gg]iới truyền thông|[Nn]guồn tin|[Pp]hóng viên|PV)"
+)
+# Agencies named without a noun before them; ASCII capitalised names ("Reuters", "The Guardian",
+# "RIA-Novosti") are foreign outlets far more often than people when they follow "theo" at a comma.
+_AGENCY = (
+    r"(?:TTXVN|TTX|Tân Hoa [Xx]ã|Xinhua|Vietnam\+|VOV|VTV|VnExpress|Dân trí|Tuổi Trẻ|Thanh Niên|"
+    r"[A-Z][A-Za-z&.\-']*(?: [A-Z][A-Za-z&.\-']*){0,3})"
+)
+# A source phrase: a media noun and a short name ("hãng tin Yonhap của Hàn Quốc"), or an agency name.
+_SOURCE = (
+    rf"(?:{_MEDIA_NOUN}(?: [^\s,;:\"“”()]+| \([^()]{{1,25}}\)){{0,12}}|{_AGENCY}(?: \([^()]{{1,25}}\))?)"
+)
+# "Theo hãng tin AFP, ..." / "Hãng tin AFP cho biết, ..." / "Theo AFP đưa tin, ..."
+_LEADING_SOURCE = re.compile(
+    rf"^(?:Theo {_SOURCE}(?: (?:đưa tin|cho biết|cho hay))?|{_SOURCE} (?:đưa tin|cho biết|cho hay|loan tin))"
+    r"\s*(?:,|:| rằng)\s+"
+)
+# Reporting verbs that pass on information ("cho biết", "nói"); opinion verbs ("khẳng định", "cho
+# rằng", "nhấn mạnh") are kept, because without them a claim would read as the paper's own statement.
+_REPORT_VERB = r"(?:cho biết|cho hay|nói|thông báo|đưa tin|loan tin|xác nhận|tiết lộ|thông tin)"
+# "..., ông Carney nói." / "..., Bộ Quốc phòng Nga thông báo hôm 5/3." / "..., theo RIA Novosti."
+_TRAILING_ATTRIBUTION = re.compile(
+    rf",\s*(?:theo {_SOURCE}|(?:[^,;:\"“”()]{{2,80}}?) {_REPORT_VERB}(?: thêm)?"
+    r"(?: (?:với|trong|tại|trên|hôm|ngày|sáng|chiều|tối|trưa|hồi) [^,;:\"“”()]{1,50})?)"
+    r"\s*([.!?…]*)\s*$"
+)
+# Words that make an attribution clause say more than who spoke ("ông này không dám khẳng định").
+_NOT_ATTRIBUTION = re.compile(r"\b(?:không|chưa|chẳng|chả|rằng|nhưng|và|sẽ|đã|đang|cũng|vẫn|mới)\b", re.I)
+# First person: the statement needs its speaker.
+_FIRST_PERSON = re.compile(r"\b(?:tôi|chúng tôi|chúng ta|chúng mình|tao|tớ)\b", re.I)
+# Additive connectives that only join the sentence to the text before it; without them it stands on
+# its own. Contrast and consequence ("Tuy nhiên", "Do đó", "Theo đó") are not trimmed: the sentence
+# still leans on what came before and stays flagged dangling.
+_LEADING_CONNECTIVE = re.compile(
+    r"^(?:Ngoài ra|Bên cạnh đó|Đồng thời|Thêm vào đó|Hơn nữa|Không chỉ vậy|Không những thế|Cùng với đó|"
+    r"Trong khi đó|Mặt khác|Ngoài những điều này)\s*,\s+"
+)
+# Trimming must leave a sentence: at least this many syllables (the selection minimum is 10).
+_MIN_TRIMMED = 8
+
+
+def _outside_quotes(text: str, pos: int) -> bool:
+    """True when ``pos`` is not inside a quotation (straight or curly quotes balanced before it)."""
+    before = text[:pos]
+    return before.count('"') % 2 == 0 and before.count("“") <= before.count("”")
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def trim(text: str) -> str | None:
+    """A shorter variant of ``text`` without source attributions and additive connectives, or None.
+
+    "Theo hãng tin AFP, Nga đã ..." → "Nga đã ..."; "..., ông Carney nói." → "...."; "Ngoài ra, ..." → "...".
+    Attributions to a speaker are not removed from a quotation or a first-person statement, and the
+    rest must still be a sentence of at least ``_MIN_TRIMMED`` syllables.
+    """
+    out = text
+    for _ in range(2):  # "Ngoài ra, theo AFP, ..." needs two leading cuts
+        m = _LEADING_CONNECTIVE.match(out) or _LEADING_SOURCE.match(out)
+        if m is None:
+            break
+        out = _capitalise(out[m.end() :])
+    m = _TRAILING_ATTRIBUTION.search(out)
+    if m is not None and _outside_quotes(out, m.start()):
+        clause = out[m.start() : m.end()]
+        head = out[: m.start()].rstrip()
+        speaker = not clause.lstrip(", ").startswith("theo ")
+        needs_speaker = any(q in head for q in '"“”') or _FIRST_PERSON.search(head) is not None
+        if not (speaker and (_NOT_ATTRIBUTION.search(clause) or needs_speaker)):
+            out = head + (m.group(1) or ".")
+    if out == text or len(syllables(out)) < _MIN_TRIMMED:
+        return None
+    return out
+
+
 @dataclass(slots=True)
 class Unit:
     """One candidate sentence of one article."""
@@ -101,6 +188,8 @@ class Unit:
     dangling: bool = False
     caption: bool = False  # the whole sentence is a photo caption or a credit
     ends_cleanly: bool = True  # ends with sentence punctuation (not a heading or fragment)
+    sentence: int = 0  # position among all the article's sentences (shared by a sentence and its variant)
+    trimmed: int = 0  # syllables cut by ``trim`` (0: the sentence as written)
     features: list[float] = field(default_factory=list)
 
 
@@ -200,35 +289,47 @@ def _looks_like_sapo(paragraphs: Sequence[str]) -> bool:
     return 15 <= n <= 150 and rest >= 2 * n and first.rstrip()[-1:] in '.!?…"”'
 
 
-def article_units(article: Article, doc: int) -> list[Unit]:
-    """Candidate sentences of one article, in order."""
+def article_units(article: Article, doc: int, trimming: bool = True) -> list[Unit]:
+    """Candidate sentences of one article, in order; a trimmed variant follows its sentence."""
     paragraphs = article.paragraphs
     sapo_paras = 1 if _looks_like_sapo(paragraphs) else 0
     units: list[Unit] = []
     index = 0
+    sentence = 0
     for pi, para in enumerate(paragraphs):
         is_sapo = pi < sapo_paras
         for raw in split_sentences(para):
             text, led_by_credit = clean_sentence(raw)
             if led_by_credit and units and units[-1].paragraph == pi:
-                units[-1].caption = True  # "Ngoại trưởng Mỹ John Kerry. Ảnh: Internet."
+                for prev in reversed(units):  # "Ngoại trưởng Mỹ John Kerry. Ảnh: Internet."
+                    if prev.sentence != units[-1].sentence:
+                        break
+                    prev.caption = True
             toks = syllables(text)
             if not toks:
                 continue
-            units.append(
-                Unit(
-                    text=text,
-                    doc=doc,
-                    index=-1 if is_sapo else index,
-                    paragraph=pi,
-                    tokens=toks,
-                    is_sapo=is_sapo,
-                    dangling=is_dangling(text),
-                    caption=_BOILERPLATE.match(text) is not None
-                    or _PICTURE_POSITION.search(text) is not None,
-                    ends_cleanly=text.rstrip('"”’)»]* ')[-1:] in ".!?…",
+            caption = _BOILERPLATE.match(text) is not None or _PICTURE_POSITION.search(text) is not None
+            short = trim(text) if trimming and not caption else None
+            for variant in (text, short):
+                if variant is None:
+                    continue
+                vt = toks if variant is text else syllables(variant)
+                units.append(
+                    Unit(
+                        text=variant,
+                        doc=doc,
+                        index=-1 if is_sapo else index,
+                        paragraph=pi,
+                        tokens=vt,
+                        is_sapo=is_sapo,
+                        dangling=is_dangling(variant),
+                        caption=caption,
+                        ends_cleanly=variant.rstrip('"”’)»]* ')[-1:] in ".!?…",
+                        sentence=sentence,
+                        trimmed=len(toks) - len(vt),
+                    )
                 )
-            )
+            sentence += 1
             if not is_sapo:
                 index += 1
     return units
