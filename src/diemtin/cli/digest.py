@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -12,6 +12,43 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from .. import api
 from ..pipeline import Options
 from .app import app, err, out
+
+if TYPE_CHECKING:
+    from ..summarize.abstractive import Rewriter, RewriteStats
+
+MODEL_HELP = "Rewrite summary sentences with the local seq2seq model in this folder (extra: neural)."
+
+
+def load_model(model: Path | None) -> Rewriter | None:
+    """The rewriter for --model, or exit 2 with the reason (bad folder, neural extra not installed)."""
+    if model is None:
+        return None
+    from ..summarize import abstractive
+
+    try:
+        return abstractive.load_rewriter(model)
+    except abstractive.RewriterError as exc:
+        err.print(f"[red]error:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
+
+
+def report_rewrites(stats: RewriteStats | None, rewriter: Rewriter | None) -> None:
+    if stats is None or rewriter is None:
+        return
+    total = stats.rewritten + stats.kept
+    line = f"{rewriter.path}: rewrote {stats.rewritten} of {total} summary sentences"
+    if stats.kept:
+        why = ", ".join(f"{reason} {n}" for reason, n in sorted(stats.reasons.items()))
+        line += f"; kept {stats.kept} extractive ({why})"
+    err.print(line, highlight=False)
+
+
+def _stats(rewriter: Rewriter | None) -> RewriteStats | None:
+    if rewriter is None:
+        return None
+    from ..summarize.abstractive import RewriteStats
+
+    return RewriteStats()
 
 
 def report_skipped(skipped: list[api.Skipped]) -> None:
@@ -46,6 +83,7 @@ def digest(
         typer.Option("--run-dir", help="Read+clean in batches, checkpointed here; a rerun resumes."),
     ] = None,
     batch_size: Annotated[int, typer.Option(help="Files per batch with --run-dir.")] = 500,
+    model: Annotated[Path | None, typer.Option("--model", help=MODEL_HELP)] = None,
 ) -> None:
     """Digest news articles into dated events, stories, summaries and a timeline (JSON, Markdown, HTML)."""
     if db is not None:
@@ -54,16 +92,18 @@ def digest(
             raise typer.Exit(2)
         from .. import store
 
+        rewriter = load_model(model)
         try:
             result = store.read_digest(db)
         except store.StoreError as exc:
             err.print(f"[red]error:[/] {exc}", highlight=False)
             raise typer.Exit(1) from exc
-        _write(result, out_dir)
+        _write(_rewrite(result, rewriter), out_dir)
         return
     if not paths:
         err.print("[red]error:[/] give at least one PATH (or --db FILE)")
         raise typer.Exit(2)
+    rewriter = load_model(model)  # a bad --model fails before the (long) run, not after it
     from .. import executors
 
     try:
@@ -99,7 +139,17 @@ def digest(
     if not result.articles:
         err.print("[red]error:[/] no article could be read from the given inputs", highlight=False)
         raise typer.Exit(1)
-    _write(result, out_dir)
+    _write(_rewrite(result, rewriter), out_dir)
+
+
+def _rewrite(result: api.Digest, rewriter: Rewriter | None) -> api.Digest:
+    """Abstractive post-step over the event summaries when --model was given."""
+    if rewriter is None:
+        return result
+    stats = _stats(rewriter)
+    result = api.rewrite(result, rewriter, stats)
+    report_rewrites(stats, rewriter)
+    return result
 
 
 def _write(result: api.Digest, out_dir: Path) -> None:
@@ -126,24 +176,33 @@ def summarize(
     as_json: Annotated[
         bool, typer.Option("--json", help="JSON output instead of one sentence per line.")
     ] = False,
+    model: Annotated[Path | None, typer.Option("--model", help=MODEL_HELP)] = None,
 ) -> None:
-    """Extractive multi-document summary of the given articles, one sentence per line."""
+    """Extractive multi-document summary of the given articles, one sentence per line.
+
+    With --model, each selected sentence is then rewritten by a local seq2seq model (e.g. ViT5); a
+    rewrite that fails the checks keeps the extractive sentence, and every sentence keeps its article.
+    """
+    rewriter = load_model(model)
+    stats = _stats(rewriter)
     if each:
         folders = [sub for p in paths for sub in sorted(Path(p).iterdir()) if sub.is_dir()]
         if not folders:
             err.print("[red]error:[/] --each: no subfolders in " + ", ".join(paths), highlight=False)
             raise typer.Exit(1)
         for folder in folders:
-            sents, skipped = api.summarize([str(folder)], length=length)
+            sents, skipped = api.summarize([str(folder)], length=length, model=rewriter, stats=stats)
             report_skipped(skipped)
             line = {
                 "cluster": folder.name,
                 "sentences": [{"text": s.text, "article": s.article} for s in sents],
             }
             print(json.dumps(line, ensure_ascii=False), flush=True)
+        report_rewrites(stats, rewriter)
         return
-    sents, skipped = api.summarize(paths, length=length)
+    sents, skipped = api.summarize(paths, length=length, model=rewriter, stats=stats)
     report_skipped(skipped)
+    report_rewrites(stats, rewriter)
     if not sents and skipped:
         raise typer.Exit(1)
     if as_json:
