@@ -19,6 +19,14 @@ times as large whose common terms collide across replicas as real news does).
 
     .venv/bin/python bench/grouping.py            # both corpora, 1x and 10x
     .venv/bin/python bench/grouping.py --no-10x   # quality only
+    .venv/bin/python bench/grouping.py --no-10x --halves   # also each half of the clusters on its own
+    .venv/bin/python bench/grouping.py --scale 1000 10000  # group_events alone on bench/gen_corpus.py corpora
+
+``--halves`` groups the even- and the odd-numbered gold clusters separately (each half mixed on its
+own): a threshold chosen on one half should hold on the other. ``--scale`` reads the generated scale
+corpus (``bench/out/corpus-<n>``, made by ``bench/gen_corpus.py`` when missing) with diemtin's readers,
+drops syndicated copies as the pipeline does, and times ``group_events`` twice: with dating's
+per-article answers passed in (as the pipeline can, computing them once) and with dating run inside.
 """
 
 from __future__ import annotations
@@ -155,6 +163,40 @@ def bcubed(pred: list[list[str]], gold: dict[str, str]) -> tuple[float, float, f
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
+def half(docs: list[Doc], h: int) -> list[Doc]:
+    """The gold clusters whose number is even (h=0) or odd (h=1)."""
+    return [d for d in docs if int(re.sub(r"\D", "", d[3]) or 0) % 2 == h]
+
+
+def scale_run(sizes: list[int]) -> None:
+    import subprocess
+
+    from diemtin import dating, dedup
+
+    for n in sizes:
+        path = ROOT / "bench" / "out" / (f"corpus-{n // 1000}k" if n % 1000 == 0 else f"corpus-{n}")
+        if not path.is_dir():
+            gen = [sys.executable, str(ROOT / "bench" / "gen_corpus.py"), str(n), "-o", str(path)]
+            subprocess.run(gen, check=True)
+        arts, _ = read_articles([str(path)])
+        copies = {d for g in dedup.find_duplicates(arts) for d in g.duplicates}
+        arts = [a for a in arts if a.id not in copies]
+        c0 = time.process_time()
+        dates = {a.id: dating.date_event([a]) for a in arts}
+        c_date = time.process_time() - c0
+        t0, c0 = time.perf_counter(), time.process_time()
+        groups = events.group_events(arts, dates=dates)
+        t1, c1 = time.perf_counter() - t0, time.process_time() - c0
+        t0, c0 = time.perf_counter(), time.process_time()
+        events.group_events(arts)
+        t2, c2 = time.perf_counter() - t0, time.process_time() - c0
+        print(
+            f"corpus-{n}: {len(arts)} articles after dedup, {len(groups)} events | group_events with dates "
+            f"passed in: wall={t1:.2f}s cpu={c1:.2f}s | dating inside: wall={t2:.2f}s cpu={c2:.2f}s | "
+            f"dating once per article alone: cpu={c_date:.2f}s"
+        )
+
+
 def evaluate(name: str, docs: list[Doc], fmt: str, scale: bool) -> None:
     articles, gold = to_articles(docs, fmt)
     t0, c0 = time.perf_counter(), time.process_time()
@@ -185,13 +227,26 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--no-10x", action="store_true", help="skip the 10x timing run")
     ap.add_argument("--limit", type=int, default=None, help="only the first N clusters of each corpus")
+    ap.add_argument("--halves", action="store_true", help="also each half of the gold clusters alone")
+    ap.add_argument(
+        "--scale", type=int, nargs="+", help="time group_events on generated corpora of N articles"
+    )
     args = ap.parse_args()
+    if args.scale:
+        scale_run(args.scale)
+        return
     if not VMDS.is_dir() or not ABMUSU.is_file():
         sys.exit(f"reference data not found under {SHARED}")
     vm = vmds_docs(limit=args.limit)
     evaluate("vmds-dev txt", vm, "txt", scale=False)
     evaluate("vmds-dev jsonl", vm, "jsonl", scale=not args.no_10x)
-    evaluate("abmusu-train txt", abmusu_docs(limit=args.limit), "txt", scale=not args.no_10x)
+    ab = abmusu_docs(limit=args.limit)
+    evaluate("abmusu-train txt", ab, "txt", scale=not args.no_10x)
+    if args.halves:
+        for h in (0, 1):
+            evaluate(f"vmds-dev txt h{h}", half(vm, h), "txt", scale=False)
+            evaluate(f"vmds-dev jsonl h{h}", half(vm, h), "jsonl", scale=False)
+            evaluate(f"abmusu txt h{h}", half(ab, h), "txt", scale=False)
 
 
 if __name__ == "__main__":

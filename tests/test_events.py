@@ -6,6 +6,7 @@ import importlib.util
 import random
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from diemtin import events
@@ -125,3 +126,36 @@ def test_vmds_slice_grouped_like_the_gold_clusters() -> None:
     # (2, 7, 13, 15, ...): the hardest slice of the corpus. Measured 0.89 here, 0.95 on all 100 clusters
     # (docs/events.md); one event per article would score about 0.5.
     assert f1 >= 0.85
+
+
+def test_dates_passed_in_give_the_same_events_as_dating_inside() -> None:
+    from diemtin import dating
+
+    arts = _articles()
+    dates = {a.id: dating.date_event([a]) for a in arts}
+    assert events.group_events(arts, dates=dates) == events.group_events(arts)
+
+
+def test_bigram_tfidf_matches_scikit_learn() -> None:
+    from diemtin import features
+
+    arts = _articles()
+    toks = [features.extract(a).tokens for a in arts]
+    ours = events._bigram_tfidf(toks, 1.0)
+    ref = events._tfidf([[t[i] + " " + t[i + 1] for i in range(len(t) - 1)] for t in toks])
+    # Column order differs (integer codes vs strings); the cosines between articles must not.
+    assert np.allclose((ours @ ours.T).toarray(), (ref @ ref.T).toarray())
+
+
+def test_names_are_capitalised_runs_without_sentence_case_or_titles() -> None:
+    from diemtin import features
+
+    text = (
+        "Hai bên nhất trí. Ông Nguyễn Anh Sơn (Nam Định) gặp Tổng thống Nga V.Putin. "
+        "Putin. Nhà Trắng ra thông báo tại TP.HCM."
+    )
+    found = features.names(text)
+    assert "nguyễn anh sơn nam định" in found  # punctuation around tokens does not end a run
+    assert "nga v.putin" in found and "tp.hcm" in found  # inner dots kept
+    assert "hai" not in found and "putin" not in found  # a lone sentence-initial word is sentence case
+    assert "nhà trắng" in found
