@@ -6,6 +6,8 @@
 
 Installs into ./.venv from the pinned lock files (requirements.lock, requirements-dev.lock) and
 reinstalls only when a lock file changes. Any other arguments after `digest`/`run` go to the CLI.
+`test` also installs the neural extra's test dependencies (CPU torch, transformers) when a local CPU
+torch wheel is at hand (DIEMTIN_WHEELS, default /opt/wheels); without one, the abstractive tests skip.
 """
 
 from __future__ import annotations
@@ -47,6 +49,43 @@ def ensure_env(dev: bool) -> None:
     stamp.write_text(want)
 
 
+# The `neural` extra's test dependencies, pinned here and kept out of the uv locks on purpose: a torch
+# resolved from PyPI brings gigabytes of CUDA packages, so torch is only ever installed from a local
+# CPU wheel. transformers 5 does not depend on torch, so these pins cannot pull another one.
+TORCH_VERSION = "2.13.0"
+NEURAL_PINS = [
+    "transformers==5.17.0",
+    "tokenizers==0.23.3",
+    "safetensors==0.8.0",
+    "huggingface-hub==1.33.0",
+    "hf-xet==1.8.0",
+]
+
+
+def ensure_neural() -> None:
+    """Install CPU torch from a local wheel and transformers, when such a wheel exists (else a note)."""
+    wheels = Path(os.environ.get("DIEMTIN_WHEELS", "/opt/wheels"))
+    tag = f"cp{sys.version_info.major}{sys.version_info.minor}"
+    found = sorted(wheels.glob(f"torch-{TORCH_VERSION}+cpu-{tag}-{tag}-*.whl")) if wheels.is_dir() else []
+    if not found:
+        print(
+            f"note: no torch-{TORCH_VERSION}+cpu {tag} wheel in {wheels}: "
+            "the abstractive (--model) tests will skip",
+            file=sys.stderr,
+        )
+        return
+    stamp = VENV / ".installed-neural"
+    want = " ".join([found[-1].name, *NEURAL_PINS])
+    if stamp.exists() and stamp.read_text() == want:
+        return
+    # -c the dev lock: torch's and transformers' shared dependencies stay at their locked versions.
+    pip = [str(PY), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    if _sh([*pip, "-c", str(ROOT / "requirements-dev.lock"), str(found[-1]), *NEURAL_PINS]) != 0:
+        print("note: installing the neural test dependencies failed; those tests will skip", file=sys.stderr)
+        return
+    stamp.write_text(want)
+
+
 def ensure_chromium() -> None:
     """The web UI tests drive Debian's headless chromium; install it with apt when we can."""
     if shutil.which("chromium") or not shutil.which("apt-get") or os.geteuid() != 0:
@@ -67,6 +106,7 @@ def main(argv: list[str]) -> int:
         return _sh([str(BIN / "diemtin"), *args])
     if cmd == "test":
         ensure_env(dev=True)
+        ensure_neural()
         ensure_chromium()
         for check in (
             [str(BIN / "ruff"), "check", "src", "tests", "bench", "dev.py"],
