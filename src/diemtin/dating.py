@@ -29,7 +29,15 @@ from importlib import resources
 from .models import Article, TemporalExpression
 from .text import normalize, split_sentences
 
-__all__ = ["Reference", "article_date", "date_event", "extract_dates", "infer_reference", "parse_reference"]
+__all__ = [
+    "Reference",
+    "article_date",
+    "date_event",
+    "event_date_from",
+    "extract_dates",
+    "infer_reference",
+    "parse_reference",
+]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1509,7 +1517,13 @@ def date_event(articles: Sequence[Article]) -> TemporalExpression | None:
     most precise one wins, then the one most articles agree on, then the earlier-listed article, so
     that the result does not depend on chance.
     """
-    found = [(i, t) for i, art in enumerate(articles) if (t := article_date(art)) is not None]
+    return event_date_from([article_date(art) for art in articles])
+
+
+def event_date_from(dates: Sequence[TemporalExpression | None]) -> TemporalExpression | None:
+    """``date_event`` from its articles' ``article_date`` results (in article order), when a pipeline
+    has dated the articles already, e.g. on its executor."""
+    found = [(i, t) for i, t in enumerate(dates) if t is not None]
     if not found:
         return None
     votes: dict[tuple[str | None, str | None, str | None], int] = {}

@@ -10,7 +10,9 @@ the result independent of input order.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 
 from datasketch import MinHash, MinHashLSH
@@ -30,6 +32,7 @@ MIN_JACCARD = 0.6
 # A copy cut short (portal kept the first paragraphs): most of the shorter text appears in the longer.
 MIN_CONTAINMENT = 0.85
 MIN_SHINGLES = 8  # texts shorter than this are too short to call copies
+_SET_CACHE = 4096  # shingle sets kept for candidate checks (copies are checked against recent ones)
 
 # Credit and dateline forms: "Theo TTXVN", "Theo vov.vn", "Nguồn: Tuổi Trẻ", "(TTXVN)", "VOV.VN -".
 _CREDIT_THEO = re.compile(r"^\s*(?:\(?\s*)?(Theo|Nguồn\s*:?)\s+([^\n]{2,60}?)\s*\)?\s*\.?\s*$", re.IGNORECASE)
@@ -71,10 +74,30 @@ def shingle_set(article: Article) -> set[str]:
     return set(vtext.shingles(vtext.syllables(article.text), SHINGLE))
 
 
-def _minhash(shingles: set[str]) -> MinHash:
-    m = MinHash(num_perm=NUM_PERM, seed=SEED)
-    m.update_batch([s.encode("utf-8") for s in sorted(shingles)])
-    return m
+def _sha1_32(shingle: str) -> int:
+    """datasketch's default ``sha1_hash32`` of the UTF-8 bytes, taking the string itself: one Python call
+    per shingle instead of an encode pass and a hash pass (same values, so the same signatures)."""
+    return int.from_bytes(hashlib.sha1(shingle.encode("utf-8")).digest()[:4], "little")
+
+
+def signatures(articles: Sequence[Article]) -> list[MinHash | None]:
+    """The MinHash of each article's shingles (None when it has too few to call a copy).
+
+    A pure function of the articles, so a pipeline can compute it in chunks on any executor and pass
+    the result to ``find_duplicates``. One MinHash's permutations are shared by all (``copy``): building
+    them per article was a quarter of the dedup time; a minimum needs no order, so sets are not sorted.
+    """
+    base = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_sha1_32)
+    out: list[MinHash | None] = []
+    for a in articles:
+        s = shingle_set(a)
+        if len(s) < MIN_SHINGLES:
+            out.append(None)
+            continue
+        mh = base.copy()
+        mh.update_batch(s)
+        out.append(mh)
+    return out
 
 
 def is_copy(a: set[str], b: set[str]) -> bool:
@@ -85,10 +108,19 @@ def is_copy(a: set[str], b: set[str]) -> bool:
     return inter / len(a | b) >= MIN_JACCARD or inter / min(len(a), len(b)) >= MIN_CONTAINMENT
 
 
-def find_duplicates(articles: Sequence[Article]) -> list[DuplicateGroup]:
-    """Groups of copies (two or more articles each); the canonical one is the earliest known."""
-    arts = sorted(articles, key=lambda a: a.id)
-    sets = {a.id: shingle_set(a) for a in arts}
+def find_duplicates(
+    articles: Sequence[Article], minhashes: Sequence[MinHash | None] | None = None
+) -> list[DuplicateGroup]:
+    """Groups of copies (two or more articles each); the canonical one is the earliest known.
+
+    ``minhashes``: ``signatures(articles)`` computed elsewhere (in the same order as ``articles``).
+    """
+    sigs = list(minhashes) if minhashes is not None else signatures(articles)
+    if len(sigs) != len(articles):
+        raise ValueError(f"find_duplicates: {len(sigs)} signatures for {len(articles)} articles")
+    order = sorted(range(len(articles)), key=lambda i: articles[i].id)
+    arts = [articles[i] for i in order]
+    by_id = {a.id: a for a in arts}
     # LSH with a lower threshold than MIN_CONTAINMENT so shortened copies are still proposed.
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     parent = {a.id: a.id for a in arts}
@@ -99,17 +131,31 @@ def find_duplicates(articles: Sequence[Article]) -> list[DuplicateGroup]:
             x = parent[x]
         return x
 
-    for a in arts:
-        s = sets[a.id]
-        if len(s) < MIN_SHINGLES:
+    # Shingle sets only for the articles LSH proposes, recomputed on demand: holding every article's set
+    # took most of a 10k-article run's peak memory (~0.6 GB).
+    cache: OrderedDict[str, set[str]] = OrderedDict()
+
+    def shingles_of(aid: str) -> set[str]:
+        got = cache.get(aid)
+        if got is None:
+            got = cache[aid] = shingle_set(by_id[aid])
+            if len(cache) > _SET_CACHE:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(aid)
+        return got
+
+    for i in order:
+        mh = sigs[i]
+        if mh is None:
             continue
-        mh = _minhash(s)
+        aid = articles[i].id
         for other in sorted(lsh.query(mh)):
-            if is_copy(s, sets[other]):
-                ra, rb = find(a.id), find(other)
+            if is_copy(shingles_of(aid), shingles_of(other)):
+                ra, rb = find(aid), find(other)
                 if ra != rb:
                     parent[max(ra, rb)] = min(ra, rb)
-        lsh.insert(a.id, mh)
+        lsh.insert(aid, mh)
     members: dict[str, list[Article]] = {}
     for a in arts:
         members.setdefault(find(a.id), []).append(a)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO, Protocol, TypeVar
 
 from . import clean, dating, dedup, events, ingest, summarize, timeline
-from .models import Article, Digest, Event, RawDocument, Skipped
+from .models import Article, Digest, Event, RawDocument, Skipped, TemporalExpression
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -63,11 +63,46 @@ def drop_empty(articles: Sequence[Article]) -> tuple[list[Article], list[Skipped
     return kept, empty
 
 
-def _event_for(group: tuple[str, list[Article], int]) -> Event:
-    """Per-event work (dating, summary): runs on whichever executor the pipeline was given."""
-    eid, members, length = group
+# Items per executor task: a Dask task costs about a millisecond to schedule, so 10k one-article tasks
+# would cost more than the work; a few hundred per task still spreads a large run over every worker.
+CHUNK = 256
+
+
+def _chunks(items: Sequence[T], size: int = CHUNK) -> list[list[T]]:
+    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+
+
+def _on(executor: Executor, fn: Callable[[list[T]], list[R]], items: Sequence[T]) -> list[R]:
+    """``fn`` over chunks of ``items`` on the executor, results flattened back into item order."""
+    return [r for part in executor.map(fn, _chunks(items)) for r in part]
+
+
+def _clean_chunk(job: list[tuple[RawDocument, frozenset[str]]]) -> list[Article]:
+    return [clean.clean_document(doc, rep) for doc, rep in job]
+
+
+def clean_all(docs: Sequence[RawDocument], executor: Executor | None = None) -> list[Article]:
+    """``clean.clean_documents`` with the per-document work on the executor (same result): the
+    corpus-level signal (lines an outlet repeats across pages) is computed here, over all documents."""
+    reps = clean.repeated_lines(docs)
+    return _on(executor or InProcessExecutor(), _clean_chunk, list(zip(docs, reps, strict=True)))
+
+
+def _date_chunk(arts: list[Article]) -> list[TemporalExpression | None]:
+    return [dating.article_date(a) for a in arts]
+
+
+def _events_chunk(
+    groups: list[tuple[str, list[Article], int, list[TemporalExpression | None]]],
+) -> list[Event]:
+    return [_event_for(g) for g in groups]
+
+
+def _event_for(group: tuple[str, list[Article], int, list[TemporalExpression | None]]) -> Event:
+    """Per-event work (date from the members' article dates, summary of the members only)."""
+    eid, members, length, dates = group
     ev = Event(id=eid, title=events.event_title(members), articles=[a.id for a in members])
-    when = dating.date_event(members)
+    when = dating.event_date_from(dates)
     if when is not None:
         ev.date = when.value
         ev.date_range = (when.earliest, when.latest)
@@ -78,26 +113,46 @@ def _event_for(group: tuple[str, list[Article], int]) -> Event:
 
 
 def build_digest(articles: Sequence[Article], options: Options | None = None) -> Digest:
-    """Corpus stages over cleaned articles: duplicates, events, dates, summaries, stories, timeline."""
+    """Corpus stages over cleaned articles: duplicates, events, dates, summaries, stories, timeline.
+
+    Per-article and per-event work (shingle signatures, article dates, dating + summary of each event)
+    runs in chunks on ``options.executor``; each article is dated once, and grouping and the event
+    stage share those dates. Corpus-wide steps (LSH, grouping, stories) run here.
+    """
     opts = options or Options()
+    ex = opts.executor
     by_id = {a.id: a for a in articles}
-    dups = dedup.find_duplicates(articles)
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if opts.progress:
+            opts.progress(stage, done, total)
+
+    progress("duplicates", 0, len(articles))
+    dups = dedup.find_duplicates(articles, _on(ex, dedup.signatures, articles))
+    progress("duplicates", len(articles), len(articles))
     copy_of = {d: g.canonical for g in dups for d in g.duplicates}
     canonical = [a for a in articles if a.id not in copy_of]
-    groups = events.group_events(canonical)
-    work = [(f"e{i + 1}", [by_id[aid] for aid in ids], opts.summary_length) for i, ids in enumerate(groups)]
-    if opts.progress:
-        opts.progress("events", 0, len(work))
-    evs = opts.executor.map(_event_for, work)
+    progress("dates", 0, len(canonical))
+    dates = dict(zip((a.id for a in canonical), _on(ex, _date_chunk, canonical), strict=True))
+    progress("dates", len(canonical), len(canonical))
+    groups = events.group_events(canonical, dates=dates)
+    work = [
+        (f"e{i + 1}", [by_id[aid] for aid in ids], opts.summary_length, [dates[aid] for aid in ids])
+        for i, ids in enumerate(groups)
+    ]
+    progress("events", 0, len(work))
+    evs = _on(ex, _events_chunk, work)
+    canonical_of = {g.canonical: g for g in dups}
     for ev in evs:
         # Copies join their canonical article's event: the event lists every outlet that ran it.
-        for g in dups:
-            if g.canonical in ev.articles:
-                ev.articles.extend(g.duplicates)
-                ev.also_published_by[g.canonical] = list(g.duplicates)
-                ev.sources = sorted(set(ev.sources) | {s for d in g.duplicates if (s := by_id[d].source)})
-    if opts.progress:
-        opts.progress("events", len(work), len(work))
+        # (in the order of ``dups``, i.e. by canonical id, whatever the event's article order)
+        for g in sorted(
+            (canonical_of[a] for a in ev.articles if a in canonical_of), key=lambda g: g.canonical
+        ):
+            ev.articles.extend(g.duplicates)
+            ev.also_published_by[g.canonical] = list(g.duplicates)
+            ev.sources = sorted(set(ev.sources) | {s for d in g.duplicates if (s := by_id[d].source)})
+    progress("events", len(work), len(work))
     stories = events.group_stories(evs, by_id)
     order = timeline.order_events(evs)
     return Digest(articles=list(articles), events=evs, stories=stories, timeline=order, duplicates=dups)
@@ -109,7 +164,7 @@ def run(paths: Iterable[str], options: Options | None = None, stdin: BinaryIO | 
     docs, skipped = read(paths, stdin=stdin)
     if opts.progress:
         opts.progress("clean", 0, len(docs))
-    articles, empty = drop_empty(clean.clean_documents(docs))
+    articles, empty = drop_empty(clean_all(docs, opts.executor))
     skipped.extend(empty)
     if opts.progress:
         opts.progress("clean", len(docs), len(docs))

@@ -236,11 +236,9 @@ def count_syllables(text: str) -> int:
 def shingles(tokens: list[str], k: int = 3) -> Iterator[str]:
     """Overlapping k-syllable shingles joined by spaces (fewer tokens than k: the whole text)."""
     if len(tokens) < k:
-        if tokens:
-            yield " ".join(tokens)
-        return
-    for i in range(len(tokens) - k + 1):
-        yield " ".join(tokens[i : i + k])
+        return iter([" ".join(tokens)] if tokens else [])
+    # zip over k shifted views: the loop runs in C (dedup shingles every article).
+    return map(" ".join, zip(*(tokens[i:] for i in range(k))))
 
 
 @lru_cache(maxsize=1)
