@@ -6,6 +6,12 @@ is bounded in count (--requests) and time (--max-seconds) and stops by itself.
 
     .venv/bin/python bench/load.py                       # 10,000 articles, 50 clients, 5,000 requests
     .venv/bin/python bench/load.py --articles 2000 --requests 1000   # quicker
+    .venv/bin/python bench/load.py --db /tmp/lb/10k.db --workers 2 --client wrk   # wrk as the client
+    .venv/bin/python bench/load.py --db /tmp/lb/10k.db --cache-mb 0              # no response cache
+
+Clients: ``httpx`` (default; asyncio in this process, per-kind numbers; its own CPU, several ms a
+request, competes with the server on a small machine) or ``wrk`` (Debian's ``apt-get install wrk``: C,
+little CPU; one pass over the whole mix, then one over its searches only).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import socket
 import statistics
@@ -110,6 +117,61 @@ async def run_load(
     return {"wall": wall, "lat": lat, "errors": errors}
 
 
+WRK_SCRIPT = """
+-- One pass over the URL list (as the httpx client does): thread t sends URLs t, t+T, t+2T, ... and
+-- stops once it has its share of answers.
+local urls = {}
+for line in io.lines(os.getenv("DIEMTIN_URLS")) do urls[#urls + 1] = line end
+local T = tonumber(os.getenv("DIEMTIN_WRK_THREADS"))
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+function init(args)
+  sent, got = 0, 0
+  share = math.floor((#urls - id + T - 1) / T)
+end
+function request()
+  local i = id + sent * T
+  sent = sent + 1
+  return wrk.format("GET", urls[(i % #urls) + 1])
+end
+function response(status, headers, body)
+  got = got + 1
+  if got >= share then wrk.thread:stop() end
+end
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format("WRK %d %d %d %.3f %.3f %.3f %.3f\\n", summary.requests,
+    e.connect + e.read + e.write + e.status + e.timeout, summary.duration,
+    latency:percentile(50), latency:percentile(99), latency.mean, latency.max))
+end
+"""
+
+
+def run_wrk(base: str, urls: list[tuple[str, str]], clients: int, seconds: float, threads: int = 2) -> None:
+    """wrk, one pass over the whole mix, then one over its searches only (``clients`` connections)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "urls.lua"
+        script.write_text(WRK_SCRIPT, encoding="utf-8")
+        head = ["n", "req/s", "p50 ms", "p99 ms", "mean ms", "max ms", "errors"]
+        print(f"{'wrk pass':11} " + " ".join(f"{h:>8}" for h in head))
+        for kind, keep in (("all", None), ("searches", ("search", "api_search"))):
+            listing = Path(tmp) / f"{kind}.txt"
+            listing.write_text("\n".join(u for k, u in urls if keep is None or k in keep) + "\n")
+            cmd = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "10s", "-s",
+                   str(script), base]  # fmt: skip
+            env = {**os.environ, "DIEMTIN_URLS": str(listing), "DIEMTIN_WRK_THREADS": str(threads)}
+            run = subprocess.run(cmd, capture_output=True, text=True, env=env)
+            line = next((x for x in run.stdout.splitlines() if x.startswith("WRK ")), None)
+            if line is None:
+                sys.exit(f"wrk failed: {run.stdout}{run.stderr}")
+            n, errs, dur_us, p50, p99, mean, mx = (float(x) for x in line.split()[1:])
+            print(f"{kind:11} {n:6.0f} {n / (dur_us / 1e6):7.0f} {p50 / 1000:8.1f} {p99 / 1000:8.1f}"
+                  f" {mean / 1000:8.1f} {mx / 1000:8.1f} {errs:6.0f}")  # fmt: skip
+
+
 def pct(xs: list[float], p: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
@@ -126,6 +188,9 @@ def main() -> None:
         "--derive-sample", type=int, default=0, help="events/stories from the first N articles only"
     )
     ap.add_argument("--db", type=Path, help="reuse/keep the store here (default: a temporary folder)")
+    ap.add_argument("--workers", type=int, default=1, help="diemtin serve --workers")
+    ap.add_argument("--cache-mb", type=float, default=64, help="diemtin serve --cache-mb (0: no cache)")
+    ap.add_argument("--client", choices=["httpx", "wrk"], default="httpx")
     args = ap.parse_args()
 
     tmp = tempfile.TemporaryDirectory(prefix="diemtin-load-")
@@ -195,6 +260,10 @@ def main() -> None:
         "127.0.0.1",
         "--port",
         str(port),
+        "--workers",
+        str(args.workers),
+        "--cache-mb",
+        str(args.cache_mb),
     ]
     server = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
@@ -207,6 +276,12 @@ def main() -> None:
                 time.sleep(0.1)
         else:
             sys.exit("server did not start")
+        distinct = len({u for _, u in urls})
+        print(f"server: {args.workers} worker(s), cache {args.cache_mb:g} MiB; {distinct} distinct URLs"
+              f" in {len(urls)} requests; client {args.client}")  # fmt: skip
+        if args.client == "wrk":
+            run_wrk(base, urls, args.clients, args.max_seconds)
+            return
         out = asyncio.run(run_load(base, urls, args.clients, args.max_seconds))
     finally:
         server.terminate()

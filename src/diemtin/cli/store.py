@@ -111,18 +111,33 @@ def serve(
     db: DbOption = Path("diemtin.db"),
     host: Annotated[str, typer.Option(help="Address to bind (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Server processes (about one per core).")] = 1,
+    cache_mb: Annotated[
+        float, typer.Option("--cache-mb", min=0, help="Response cache per process in MiB (0: none).")
+    ] = 64,
 ) -> None:
     """Serve the web UI and the JSON API (/api, schema at /api/openapi.json) over a store."""
+    import os
+
     import uvicorn
 
     from ..web import create_app
 
     try:
-        web_app = create_app(db)
+        web_app = create_app(db, cache_mb=cache_mb)
     except store.StoreError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         raise typer.Exit(1) from exc
-    err.print(f"serving {db} on http://{host}:{port}/", highlight=False)
+    err.print(f"serving {db} on http://{host}:{port}/ ({workers} worker(s))", highlight=False)
     # Keep-alive longer than uvicorn's 5 s: under load a client reusing a connection the server just
     # closed sees a dropped request.
-    uvicorn.run(web_app, host=host, port=port, log_level="warning", timeout_keep_alive=30)
+    if workers == 1:
+        uvicorn.run(web_app, host=host, port=port, log_level="warning", timeout_keep_alive=30)
+        return
+    # Several processes share the listening socket; each builds its own app (and cache) from these.
+    os.environ["DIEMTIN_DB"] = str(db.absolute())
+    os.environ["DIEMTIN_CACHE_MB"] = str(cache_mb)
+    uvicorn.run(
+        "diemtin.web:app_from_env", factory=True, workers=workers, host=host, port=port,
+        log_level="warning", timeout_keep_alive=30,
+    )  # fmt: skip
