@@ -188,7 +188,7 @@ def main() -> None:
     ]
     summarize_module = sys.modules["diemtin.summarize"]
     shipped = (summarize_module.REDUNDANCY, summarize_module.MMR)
-    grid = [(r, m) for r in (0.3, 0.4, 0.5) for m in (0.0, 0.5, 1.0)] if args.sweep else [shipped]
+    grid = [(r, m) for r in (0.4, 0.5, 0.6, 0.7) for m in (0.0, 0.5, 1.0)] if args.sweep else [shipped]
     for red, mmr in grid:
         # The selection thresholds, swept under cross-validation.
         summarize_module.REDUNDANCY, summarize_module.MMR = red, mmr

@@ -67,6 +67,12 @@ def test_clean_sentence_trims_datelines_and_glued_bylines() -> None:
     assert clean_sentence("Vụ nổ tạo ra chiếc hố phát ra khói Sau khi khảo sát, mẫu đất được lấy.")[0] == (
         "Sau khi khảo sát, mẫu đất được lấy."
     )
+    assert clean_sentence("Thành phố Hồ Chí Minh (TTXVN) – Sáng 5/3, đoàn đã tới thăm cảng.")[0] == (
+        "Sáng 5/3, đoàn đã tới thăm cảng."
+    )
+    # A person and a role in brackets is not a dateline.
+    person = "Cô Thiều Thị Dung (giáo viên) - người đã dạy ở trường 20 năm - vừa nghỉ hưu."
+    assert clean_sentence(person)[0] == person
     kept = "Trước đó, tổ chức Theo dõi Nhân quyền đã công bố báo cáo."
     assert clean_sentence(kept)[0] == kept
 
@@ -88,6 +94,13 @@ def test_trim_cuts_source_attributions_and_additive_connectives() -> None:
     assert trim("Hãng tin Yonhap cho biết, Bình Nhưỡng đã phóng hai tên lửa tầm ngắn ra biển.") == (
         "Bình Nhưỡng đã phóng hai tên lửa tầm ngắn ra biển."
     )
+    # A credit or a bracketed aside closing the sentence.
+    assert trim("Thủ tướng đã tiếp đoàn doanh nghiệp Nhật Bản tại trụ sở Chính phủ (ảnh: TTXVN).") == (
+        "Thủ tướng đã tiếp đoàn doanh nghiệp Nhật Bản tại trụ sở Chính phủ."
+    )
+    assert trim("Đoàn xe đã đi qua ba tỉnh biên giới trong hai ngày [xem bản đồ bên dưới].") == (
+        "Đoàn xe đã đi qua ba tỉnh biên giới trong hai ngày."
+    )
     # Two leading cuts; the first letter of what is left is capitalised.
     assert trim("Ngoài ra, theo Reuters, ngày 5/3 cảnh sát đã bắt giữ thêm 15 nghi phạm.") == (
         "Ngày 5/3 cảnh sát đã bắt giữ thêm 15 nghi phạm."
@@ -106,6 +119,8 @@ def test_trim_keeps_what_the_sentence_needs() -> None:
         # Contrast and consequence still lean on the sentence before: not trimmed, still dangling.
         "Tuy nhiên, nhà chức trách chỉ cho phép tối đa 10.000 người tham gia tuần hành.",
         "Theo kế hoạch, đoàn biểu tình sẽ tuần hành đến văn phòng Liên Hợp Quốc.",
+        # An acronym's definition is not an aside.
+        "Đảng đối lập tuyên bố tẩy chay phiên họp đầu tiên của Quốc hội Campuchia (CNRP).",
         # What is left would be too short to be a sentence.
         "Giá vàng tăng, theo Reuters.",
     )

@@ -28,7 +28,13 @@ _STARTERS = frozenset(
 )
 # Text glued onto a byline by the crawler: "Theo The GuardianNgoại trưởng", "(Vietnam+)Người phát ngôn".
 # Dateline prefixes: "TTO - ", "VOV.VN - ", "(Dân trí) - ", "(PLO)- ".
-_DATELINE = re.compile(r"^(?:\([^()]{2,30}\)|[A-ZĐ][A-ZĐ.+]{1,15})\s*[-–—]\s+")  # case-sensitive
+# "Hà Nội (TTXVN) - ", "Thành phố Hồ Chí Minh (TTXVN) – ": a place (a capital, up to five words) and
+# an agency in brackets.
+_DATELINE = re.compile(
+    r"^(?:(?:[A-ZĐ][^\s()]*\s(?:[^\s()]+\s){0,4})?"
+    r"\((?:TTXVN|TTX|VNA|AFP|Reuters|AP|VOV|VTV|Xinhua|Dân trí|PLO|Vietnam\+)\)|"
+    r"\([^()]{2,30}\)|[A-ZĐ][A-ZĐ.+]{1,15})\s*[-–—]\s+"
+)  # case-sensitive
 
 # Related-article links and calls to action that crawls leave in bodies.
 _BOILERPLATE = re.compile(
@@ -135,6 +141,11 @@ _LEADING_CONNECTIVE = re.compile(
     r"^(?:Ngoài ra|Bên cạnh đó|Đồng thời|Thêm vào đó|Hơn nữa|Không chỉ vậy|Không những thế|Cùng với đó|"
     r"Trong khi đó|Mặt khác|Ngoài những điều này)\s*,\s+"
 )
+# A credit or an aside closing the sentence: "... tại Hà Nội (ảnh: TTXVN).", "... (Video)", "[xem bản đồ]".
+_TRAILING_ASIDE = re.compile(
+    r"\s*(?:\((?:[Ảả]nh|ẢNH|[Vv]ideo|[Cc]lip|[Đđ]ồ họa|[Xx]em|[Tt]heo|[Nn]guồn|TTXVN|TTX|VNA|AFP|Reuters|AP|"
+    r"VOV|VTV|Xinhua|PV|CTV)\b[^()]{0,40}\)|\[[^\[\]]{1,120}\])\s*([.!?…]*)\s*$"
+)
 # Trimming must leave a sentence: at least this many syllables (the selection minimum is 10).
 _MIN_TRIMMED = 8
 
@@ -162,6 +173,9 @@ def trim(text: str) -> str | None:
         if m is None:
             break
         out = _capitalise(out[m.end() :])
+    m = _TRAILING_ASIDE.search(out)
+    if m is not None and m.start() > 0 and _outside_quotes(out, m.start()):
+        out = out[: m.start()].rstrip(" ,;:") + (m.group(1) or ".")
     m = _TRAILING_ATTRIBUTION.search(out)
     if m is not None and _outside_quotes(out, m.start()):
         clause = out[m.start() : m.end()]
