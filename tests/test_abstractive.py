@@ -23,6 +23,8 @@ from diemtin.summarize.abstractive import RewriterError, check_rewrite, load_rew
 from .helpers import CALL_2021, FLOOD_2020, write_articles
 
 runner = CliRunner()
+# One worker builds the tiny model when the suite runs with `pytest -n 2 --dist loadgroup`.
+pytestmark = pytest.mark.xdist_group("abstractive")
 
 SOURCE = (
     "Ngày 20/10/2020, các tỉnh miền Trung tiếp tục huy động lực lượng khắc phục hậu quả đợt mưa lũ lịch sử."
@@ -69,6 +71,9 @@ def test_missing_extra_names_the_install_command(tmp_path: Path, monkeypatch: py
     monkeypatch.setitem(sys.modules, "transformers", None)  # as if the neural extra were not installed
     with pytest.raises(RewriterError, match=r"pip install 'diemtin\[neural\]'"):
         load_rewriter(tmp_path / "m")
+    result = runner.invoke(app, ["summarize", str(tmp_path), "--model", str(tmp_path / "m")])
+    assert result.exit_code == 2
+    assert "pip install 'diemtin[neural]'" in result.output
 
 
 def test_cli_bad_model_is_a_usage_error(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from .. import api
@@ -28,7 +29,8 @@ def load_model(model: Path | None) -> Rewriter | None:
     try:
         return abstractive.load_rewriter(model)
     except abstractive.RewriterError as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False)
+        # escape: the message names the extra as diemtin[neural], which rich would read as markup
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
         raise typer.Exit(2) from exc
 
 
