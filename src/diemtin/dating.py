@@ -21,7 +21,7 @@ import hashlib
 import json
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from importlib import resources
@@ -193,21 +193,25 @@ class _Mention:
 
 
 _Handler = Callable[[re.Match[str]], "_Mention | None"]
-# (pattern, handler, needs): every match of the pattern contains one of ``needs`` (lower-cased; DIGIT: an
-# ASCII digit, which each numeric pattern's day or year requires). A sentence with none of them is not
-# searched with that rule: most sentences have no date, and running every unanchored pattern over all
-# of them was most of the dating time. The output is the same; only hopeless searches are skipped.
-_RULES: list[tuple[re.Pattern[str], _Handler, frozenset[str]]] = []
+# (pattern, handler, needs): every match of the pattern satisfies each of ``needs``, a set of tokens one
+# of which it contains (lower-cased; DIGIT: an ASCII digit, DIGIT_SEP: digits around a "/", "." or "-",
+# as every numeric date has). A rule is not run on a sentence that cannot satisfy them: most sentences
+# have no date, and running every unanchored pattern over all of them was most of the dating time. The
+# output is the same; only searches that cannot match are skipped.
+_RULES: list[tuple[re.Pattern[str], _Handler, tuple[frozenset[str], ...]]] = []
 DIGIT = "0-9"
+DIGIT_SEP = "0/0"
 _ASCII_DIGIT = re.compile(r"[0-9]")
+_DIGIT_SEP = re.compile(r"\d\s*[/.\-]\s*\d")
 
 
-def _rule(pattern: str, *needs: str) -> Callable[[_Handler], _Handler]:
+def _rule(pattern: str, *needs: str | tuple[str, ...]) -> Callable[[_Handler], _Handler]:
     if not needs:
         raise ValueError(f"rule {pattern!r}: name the strings every match contains")
+    sets = tuple(frozenset((n,) if isinstance(n, str) else n) for n in needs)
 
     def deco(fn: _Handler) -> _Handler:
-        _RULES.append((re.compile(pattern, re.I), fn, frozenset(needs)))
+        _RULES.append((re.compile(pattern, re.I), fn, sets))
         return fn
 
     return deco
@@ -227,7 +231,8 @@ _WD = r"(?:(thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật)\s*(?:,\s*
 
 
 @_rule(
-    r"\b" + _Y + r"-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?", DIGIT
+    r"\b" + _Y + r"-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?",
+    DIGIT_SEP,
 )
 def _iso_date(m: re.Match[str]) -> _Mention | None:
     y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
@@ -241,7 +246,7 @@ def _iso_date(m: re.Match[str]) -> _Mention | None:
 @_rule(
     r"(?:\d{1,2}[:h]\d{2}'?\s*(?:[-|,]\s*)?)?" + _WD + _NB + _D + r"\s*([/.-])\s*" + _M + r"\s*\3\s*" + _Y
     + r"(?:\s*[|,-]?\s*\d{1,2}:\d{2}(?:\s*[AP]M)?)?(?!\d)",
-    DIGIT,
+    DIGIT_SEP,
 )  # fmt: skip
 def _full_numeric(m: re.Match[str]) -> _Mention | None:
     d, mo, y = int(m.group(2)), int(m.group(4)), int(m.group(5))
@@ -252,7 +257,12 @@ def _full_numeric(m: re.Match[str]) -> _Mention | None:
     )
 
 
-@_rule(_WD + r"\bngày\s+" + _D + r"\s+tháng\s+" + _M + r"(?:\s*(?:năm|,)\s*" + _Y + r")?\b", DIGIT)
+@_rule(
+    _WD + r"\bngày\s+" + _D + r"\s+tháng\s+" + _M + r"(?:\s*(?:năm|,)\s*" + _Y + r")?\b",
+    DIGIT,
+    "ngày",
+    "tháng",
+)
 def _written(m: re.Match[str]) -> _Mention | None:
     d, mo, y = int(m.group(2)), int(m.group(3)), _i(m.group(4))
     if _safe_date(y or 2000, mo, d) is None:
@@ -267,7 +277,7 @@ def _written(m: re.Match[str]) -> _Mention | None:
 @_rule(
     r"(?:\bngày\s+)?" + _NB + _D + r"(?:\s*(?:-|–)\s*\d{1,2}(?=\s*(?:và|,)))?\s*(-|–|và|đến|,)\s*(?:ngày\s+)?"
     + _D + r"\s*([/.-])\s*" + _M + r"(?:\s*\4\s*" + _Y + r")?" + _NA + _NOT_UNIT,
-    DIGIT,
+    DIGIT_SEP,
 )  # fmt: skip
 def _day_range(m: re.Match[str]) -> _Mention | None:
     d1, join, d2, sep, mo, y = (
@@ -289,7 +299,7 @@ def _day_range(m: re.Match[str]) -> _Mention | None:
 @_rule(
     _NB + _D + r"\s*/\s*" + _M + r"(?:\s*/\s*" + _Y + r")?\s*(?:-|–|đến(?:\s+hết)?)\s*(?:ngày\s+)?"
     + _D + r"\s*/\s*" + _M + r"\s*/\s*" + _Y + _NA,
-    DIGIT,
+    DIGIT_SEP,
 )  # fmt: skip
 def _span(m: re.Match[str]) -> _Mention | None:
     d1, m1, y1, d2, m2, y2 = (_i(g) for g in m.groups())
@@ -310,7 +320,7 @@ def _span(m: re.Match[str]) -> _Mention | None:
 @_rule(
     r"(?:\b(" + _DAY_MARK + r")\s*(?:\(\s*|,\s*)?(?:ngày\s+)?)?" + _NB + _D + r"\s*([/.-])\s*" + _M + _NA
     + _NOT_UNIT,
-    DIGIT,
+    DIGIT_SEP,
 )  # fmt: skip
 def _day_month(m: re.Match[str]) -> _Mention | None:
     mark, d, sep, mo = m.group(1), int(m.group(2)), m.group(3), int(m.group(4))
@@ -375,7 +385,9 @@ def _rel_month(m: re.Match[str]) -> _Mention | None:
 
 
 # Years: "năm 2017", "đầu năm 2021", "cuối năm ngoái", "năm nay", "năm tới", "quý I/2021", "3 năm trước".
-@_rule(r"(?:\b(\d{1,2}|sáu|chín)\s+tháng\s+(đầu|cuối)\s+|\b(đầu|giữa|cuối)\s+)?năm\s+" + _Y + r"\b", DIGIT)
+@_rule(
+    r"(?:\b(\d{1,2}|sáu|chín)\s+tháng\s+(đầu|cuối)\s+|\b(đầu|giữa|cuối)\s+)?năm\s+" + _Y + r"\b", DIGIT, "năm"
+)
 def _year(m: re.Match[str]) -> _Mention | None:
     n, side, part, y = m.group(1), m.group(2), m.group(3), int(m.group(4))
     men = _Mention("year", m.start(), m.end(), m.group(0), year=y)
@@ -401,7 +413,7 @@ def _rel_year(m: re.Match[str]) -> _Mention | None:
     return men
 
 
-@_rule(r"\bquý\s+(iv|iii|ii|i|[1-4])\s*(?:/|năm|-)\s*" + _Y + r"\b", DIGIT)
+@_rule(r"\bquý\s+(iv|iii|ii|i|[1-4])\s*(?:/|năm|-)\s*" + _Y + r"\b", DIGIT, "quý")
 def _quarter(m: re.Match[str]) -> _Mention | None:
     q = _ROMAN[m.group(1).lower()]
     men = _Mention("year", m.start(), m.end(), m.group(0), year=int(m.group(2)))
@@ -429,10 +441,7 @@ _NUM_WORDS = {
     r"|(\d{1,3}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(ngày|tuần|tháng|năm)\s+(trước|nữa))\b"
     # "3 ngày trước khi ...", "3 năm sau Đại hội": relative to another event, not to the text's date.
     r"(?!\s+(?:khi|đó|lúc|ngày|hôm))",
-    "ngày",
-    "tuần",
-    "tháng",
-    "năm",
+    ("ngày", "tuần", "tháng", "năm"),
 )
 def _ago(m: re.Match[str]) -> _Mention | None:
     num = m.group(1) or m.group(3)
@@ -447,11 +456,7 @@ def _ago(m: re.Match[str]) -> _Mention | None:
     r"\b(?:(?:rạng sáng|sáng sớm|sáng|trưa|chiều|tối|đêm|khuya)\s+(nay|qua|mai|hôm qua|hôm nay)"
     r"|(ngày hôm nay|ngày hôm qua|ngày hôm kia|hôm nay|hôm qua|hôm kia|ngày mai|ngày kia|ngày mốt))\b"
     r"(?!\s*(?:\(|,\s*)?(?:ngày\s+)?\d{1,2}\s*[/.-]\s*\d)",  # "hôm nay (22/10)": the date itself wins
-    "nay",
-    "qua",
-    "ma",
-    "hôm",
-    "ngày",
+    ("nay", "qua", "ma", "hôm", "ngày"),
 )
 def _rel_day(m: re.Match[str]) -> _Mention | None:
     word = (m.group(1) or m.group(2)).lower()
@@ -482,8 +487,7 @@ def _week(m: re.Match[str]) -> _Mention | None:
     r"(?:\b(hôm|vào|ngày|sáng|trưa|chiều|tối|đêm|từ|đến|tới|hồi|khuya|rạng sáng)\s+)?"
     r"\b(thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật)\b(?!\s*[/.-]?\s*\d)"
     r"(?:\s+(tuần\s+(?:này|trước|qua|tới|sau)|tuần\s+vừa\s+qua|vừa qua|này|tới|trước|qua|đầu tuần))?",
-    "thứ",
-    "nhật",
+    ("thứ", "nhật"),
 )
 def _weekday(m: re.Match[str]) -> _Mention | None:
     mark, name, rel = m.group(1), m.group(2), (m.group(3) or "").lower()
@@ -511,7 +515,7 @@ def _scan(text: str) -> list[_Mention]:
     return [replace(m, extra=dict(m.extra)) for m in _scan_cached(text)]
 
 
-_NEEDS = frozenset(n for _, _, needs in _RULES for n in needs if n != DIGIT)
+_NEEDS = frozenset(n for _, _, needs in _RULES for alts in needs for n in alts) - {DIGIT, DIGIT_SEP}
 
 
 # One article's sentences are scanned by several steps (year inference, knowledge, the lead, the event
@@ -519,13 +523,15 @@ _NEEDS = frozenset(n for _, _, needs in _RULES for n in needs if n != DIGIT)
 # A pure function of its argument, so the cache is safe on any worker; bounded, so memory stays flat.
 @functools.lru_cache(maxsize=16384)
 def _scan_cached(text: str) -> tuple[_Mention, ...]:
-    low = text.lower()
+    low = _fold(text)
     present = {n for n in _NEEDS if n in low}
     if _ASCII_DIGIT.search(text):
         present.add(DIGIT)
+        if _DIGIT_SEP.search(text):
+            present.add(DIGIT_SEP)
     found: list[_Mention] = []
     for pat, fn, needs in _RULES:
-        if needs.isdisjoint(present):
+        if any(alts.isdisjoint(present) for alts in needs):
             continue
         for m in pat.finditer(text):
             men = fn(m)
@@ -816,6 +822,15 @@ def infer_reference(
     return _apply_knowledge(ref, (context + "\n" + text) if context else text, today, soft_upper=True)
 
 
+def _infer_reference_split(
+    text: str, related: Sequence[date], context: str, today: date, sentences: Sequence[str]
+) -> Reference:
+    """``infer_reference`` for normalised ``text`` and ``context`` whose sentences (context's, then
+    text's) the caller has split already."""
+    ref = _infer_from_dates(text, related)
+    return _apply_knowledge(ref, "", today, soft_upper=True, sentences=sentences)
+
+
 def _infer_from_dates(text: str, related: Sequence[date] = ()) -> Reference:
     """Candidate years of the text's own date, from its evidence only (no publication date known).
 
@@ -918,6 +933,24 @@ class _Knowledge:
     eras: tuple[_Era, ...]
     role_re: re.Pattern[str]
     era_re: re.Pattern[str]
+    # Lower-cased first words of the roles / era terms: a sentence holding none of them cannot match
+    # (empty: no gate). Checking a few substrings is far cheaper than the two long alternations.
+    role_gate: tuple[str, ...] = ()
+    era_gate: tuple[str, ...] = ()
+
+
+def _first_words(phrases: Iterable[str]) -> tuple[str, ...]:
+    """Lower-cased first words (up to a space or dot) of ``phrases``; () when one has none."""
+    firsts = {re.split(r"[\s.]", p.strip(), maxsplit=1)[0].lower() for p in phrases}
+    return () if "" in firsts else tuple(sorted(firsts))
+
+
+def _fold(text: str) -> str:
+    """Lower case for substring gates, with the few letters that ``re.I`` also equates with i and s."""
+    low = text.lower()
+    if "ı" in low or "ſ" in low or "ẛ" in low:
+        low = low.replace("ı", "i").replace("ſ", "s").replace("ẛ", "ṡ")
+    return low
 
 
 def _words_re(s: str, elect: bool = False) -> str:
@@ -992,7 +1025,14 @@ def _knowledge() -> _Knowledge:
     )
     terms = _by_len({t for e in eras for t in e.terms})
     era_re = re.compile(r"(?<![\w-])(?:" + "|".join(_words_re(t) for t in terms) + r")(?![\w])", re.I)
-    return _Knowledge(tuple(holders), eras, role_re, era_re)
+    return _Knowledge(
+        tuple(holders),
+        eras,
+        role_re,
+        era_re,
+        _first_words(roles),
+        _first_words(t for e in eras for t in e.terms),
+    )
 
 
 # Before the role: a former / late / vice / would-be holder, or an administration spoken of ("dưới thời
@@ -1027,14 +1067,25 @@ def _fmt_periods(periods: Sequence[tuple[date, date]], today: date) -> str:
     return ", ".join(f"{a.isoformat()}–{b.isoformat() if b != today else 'nay'}" for a, b in periods)
 
 
-def _knowledge_constraints(text: str, today: date) -> list[_Constraint]:
-    """Role+name and era-term evidence in ``text``, in text order (``today`` closes ongoing terms)."""
+def _knowledge_constraints(
+    text: str, today: date, sentences: Sequence[str] | None = None
+) -> list[_Constraint]:
+    """Role+name and era-term evidence in ``text``, in text order (``today`` closes ongoing terms).
+
+    ``sentences``: ``split_sentences(normalize(text))`` when the caller has them (then ``text`` is unused).
+    """
     kn = _knowledge()
-    text = normalize(text)
+    if sentences is None:
+        sentences = split_sentences(normalize(text))
     out: list[_Constraint] = []
-    for s in split_sentences(text):
+    for s in sentences:
+        low = _fold(s)
+        roles = not kn.role_gate or any(g in low for g in kn.role_gate)
+        eras = not kn.era_gate or any(g in low for g in kn.era_gate)
+        if not (roles or eras):
+            continue
         years = [m.year for m in _scan(s) if m.year]
-        for m in kn.role_re.finditer(s):
+        for m in kn.role_re.finditer(s) if roles else ():
             if _NOT_NOW_BEFORE.search(s[: m.start()]) or _NOT_NOW_AFTER.match(s[m.end() :]):
                 continue
             role, name = _key(m.group("role")), _key(m.group("name"))
@@ -1053,7 +1104,7 @@ def _knowledge_constraints(text: str, today: date) -> list[_Constraint]:
                 continue
             kind = "giai đoạn đắc cử" if elect else "nhiệm kỳ"
             out.append(_Constraint(m.group(0).strip(), closed, f"{kind} {_fmt_periods(closed, today)}"))
-        for m in kn.era_re.finditer(s):
+        for m in kn.era_re.finditer(s) if eras else ():
             t = _key(m.group(0))
             era = next(e for e in kn.eras if t in {_key(x) for x in e.terms})
             if era.start <= today:
@@ -1089,7 +1140,11 @@ def _narrow(
 
 
 def _apply_knowledge(
-    ref: Reference, text: str, today: date | None = None, soft_upper: bool = False
+    ref: Reference,
+    text: str,
+    today: date | None = None,
+    soft_upper: bool = False,
+    sentences: Sequence[str] | None = None,
 ) -> Reference:
     """Narrow a non-exact reference with the knowledge table's evidence in ``text``.
 
@@ -1101,7 +1156,7 @@ def _apply_knowledge(
     if ref.exact is not None:
         return ref
     today = today or date.today()
-    cons = _knowledge_constraints(text, today)
+    cons = _knowledge_constraints(text, today, sentences)
     if not cons:
         return ref
     hi = ref.hi or today
@@ -1348,10 +1403,12 @@ def _article_event(article: Article, today: date | None = None) -> TemporalExpre
     body, related = _split_body(article)
     pub = _published_reference(article.published)
     title = normalize(article.title or "")
+    # Both are normalised: the knowledge step reads their sentences (title's first, as "title\nbody").
+    sentences = split_sentences(title) + split_sentences(body)
     if pub is not None:
-        ref = _apply_knowledge(pub, title + "\n" + body, today)
+        ref = _apply_knowledge(pub, "", today, sentences=sentences)
     else:
-        ref = infer_reference(body, related, context=title, today=today)
+        ref = _infer_reference_split(body, related, title, today or date.today(), sentences)
     if not ref.windows or ref.exact is not None or len(ref.years) < 2:
         return _event_in(body, ref)
     return _event_over_years(body, ref)
