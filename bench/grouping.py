@@ -25,8 +25,9 @@ times as large whose common terms collide across replicas as real news does).
 ``--halves`` groups the even- and the odd-numbered gold clusters separately (each half mixed on its
 own): a threshold chosen on one half should hold on the other. ``--scale`` reads the generated scale
 corpus (``bench/out/corpus-<n>``, made by ``bench/gen_corpus.py`` when missing) with diemtin's readers,
-drops syndicated copies as the pipeline does, and times ``group_events`` twice: with dating's
-per-article answers passed in (as the pipeline can, computing them once) and with dating run inside.
+drops syndicated copies as the pipeline does, and times ``group_events`` in two fresh processes: with
+dating run inside (only for articles with a neighbour) and with dating's per-article answers passed in
+(as the pipeline can, computing them once for grouping and event dates alike).
 """
 
 from __future__ import annotations
@@ -168,33 +169,40 @@ def half(docs: list[Doc], h: int) -> list[Doc]:
     return [d for d in docs if int(re.sub(r"\D", "", d[3]) or 0) % 2 == h]
 
 
+def scale_one(n: int, mode: str) -> None:
+    """One timing in this (fresh) process: dating's caches start cold whichever mode runs."""
+    from diemtin import dating, dedup
+
+    path = ROOT / "bench" / "out" / (f"corpus-{n // 1000}k" if n % 1000 == 0 else f"corpus-{n}")
+    arts, _ = read_articles([str(path)])
+    copies = {d for g in dedup.find_duplicates(arts) for d in g.duplicates}
+    arts = [a for a in arts if a.id not in copies]
+    note = ""
+    dates = None
+    if mode == "passed":
+        c0 = time.process_time()
+        dates = {a.id: dating.date_event([a]) for a in arts}
+        note = f" (dating once per article beforehand: cpu={time.process_time() - c0:.2f}s, not counted)"
+    t0, c0 = time.perf_counter(), time.process_time()
+    groups = events.group_events(arts, dates=dates)
+    t1, c1 = time.perf_counter() - t0, time.process_time() - c0
+    print(
+        f"corpus-{n}: {len(arts):5d} articles after dedup, {len(groups):4d} events, dates {mode:<7} "
+        f"group_events wall={t1:.2f}s cpu={c1:.2f}s{note}",
+        flush=True,
+    )
+
+
 def scale_run(sizes: list[int]) -> None:
     import subprocess
-
-    from diemtin import dating, dedup
 
     for n in sizes:
         path = ROOT / "bench" / "out" / (f"corpus-{n // 1000}k" if n % 1000 == 0 else f"corpus-{n}")
         if not path.is_dir():
             gen = [sys.executable, str(ROOT / "bench" / "gen_corpus.py"), str(n), "-o", str(path)]
             subprocess.run(gen, check=True)
-        arts, _ = read_articles([str(path)])
-        copies = {d for g in dedup.find_duplicates(arts) for d in g.duplicates}
-        arts = [a for a in arts if a.id not in copies]
-        c0 = time.process_time()
-        dates = {a.id: dating.date_event([a]) for a in arts}
-        c_date = time.process_time() - c0
-        t0, c0 = time.perf_counter(), time.process_time()
-        groups = events.group_events(arts, dates=dates)
-        t1, c1 = time.perf_counter() - t0, time.process_time() - c0
-        t0, c0 = time.perf_counter(), time.process_time()
-        events.group_events(arts)
-        t2, c2 = time.perf_counter() - t0, time.process_time() - c0
-        print(
-            f"corpus-{n}: {len(arts)} articles after dedup, {len(groups)} events | group_events with dates "
-            f"passed in: wall={t1:.2f}s cpu={c1:.2f}s | dating inside: wall={t2:.2f}s cpu={c2:.2f}s | "
-            f"dating once per article alone: cpu={c_date:.2f}s"
-        )
+        for mode in ("inside", "passed"):
+            subprocess.run([sys.executable, __file__, "--scale-one", str(n), mode], check=True)
 
 
 def evaluate(name: str, docs: list[Doc], fmt: str, scale: bool) -> None:
@@ -231,7 +239,11 @@ def main() -> None:
     ap.add_argument(
         "--scale", type=int, nargs="+", help="time group_events on generated corpora of N articles"
     )
+    ap.add_argument("--scale-one", nargs=2, metavar=("N", "MODE"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.scale_one:
+        scale_one(int(args.scale_one[0]), args.scale_one[1])
+        return
     if args.scale:
         scale_run(args.scale)
         return

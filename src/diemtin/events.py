@@ -5,15 +5,22 @@ Events: average-link agglomerative clustering over a sparse candidate graph.
 - Similarity of two articles is a weighted sum of three TF-IDF cosines (fitted on the batch): syllable
   bigrams of title + body (terms in more than 5% of the batch dropped: the vocabulary every article of
   a kind shares), names (capitalised runs of the whole text), and title syllables + bigrams.
-- Candidates come from blocking, never from all pairs: each article is indexed under its most
-  distinctive bigrams and names; only articles sharing a key are compared, and a key shared by more
-  than ``MAX_POSTING`` articles is not a block. Cost grows with the number of articles times the
-  posting cap, so ten times the articles cost about ten times the time (bench/grouping.py).
-- Clusters merge while their average similarity (computed exactly from the clusters' summed TF-IDF
-  vectors) is at least ``THRESHOLD``, unless the two clusters report different happenings: different
-  days in the first sentence ("ngày 30/3" vs "ngày 13/4"), event dates or ranges more than a month
-  apart (each article's ``dating.date_event``: a November 2016 call vs an April 2017 call), or publication
-  times more than ``MAX_PUBLISHED_GAP_DAYS`` apart.
+- Per-article signals are computed once (``features.extract``: syllables, names, the lead's day); the
+  bigram TF-IDF is built on integer codes with numpy, the same numbers scikit-learn would give.
+- Candidates come from blocking, never from all pairs: each article is indexed under its 20
+  highest-weighted bigrams and names; articles sharing a key are candidates (one sparse product of the
+  binary key matrix), and a key held by more than ``MAX_POSTING`` articles is not a block, so an
+  article's candidates are bounded whatever the batch size. Candidate pairs are scored by chunked
+  sparse products (rows x the rows their candidates name), never a Python loop over pairs.
+- Average link on the candidate graph: two clusters' score is the summed similarity of their article
+  pairs over the product of their sizes (Lance-Williams; pairs outside the graph count as 0). Clusters
+  merge best pair first while the score is at least ``THRESHOLD``, unless they report different
+  happenings: different days in the first sentence ("ngày 30/3" vs "ngày 13/4"), publication times more
+  than ``MAX_PUBLISHED_GAP_DAYS`` apart, or (only when the score is below ``DATE_OVERRIDE``) event dates
+  or ranges more than a month apart (each article's ``dating.date_event``: a November 2016 call vs an
+  April 2017 call) or, below ``DATE_TRUST``, the days of dating's chosen expressions.
+- Dating runs at most once per article, and only for articles that have a neighbour to merge with;
+  a caller that has dating's per-article answers passes them in (``group_events(arts, dates=...)``).
 
 Stories: events are linked when their names overlap and their texts share distinctive bigrams (lower
 thresholds than events); a story is a connected component. The story title is the title of its most
@@ -46,6 +53,8 @@ MAX_DF = 0.05  # fraction of the batch; never fewer than MIN_DF_CAP articles
 # in a crawl can have more); the IDF still down-weights them.
 MIN_DF_CAP = 5
 TOP_KEYS = 20  # blocking keys per article
+# A pair must share this many keys to be a candidate. 2 would cut the 10k pairs by half but lost
+# recall (vmds-dev 0.935 -> 0.908): one shared distinctive name or bigram is often all two reports share.
 MIN_SHARED_KEYS = 1
 _CHUNK = 128  # rows per sparse product when scoring candidate pairs
 MAX_POSTING = 60  # a key in more articles than this is too common to block on
@@ -61,6 +70,11 @@ EVENT_GAP_DAYS = 30
 # Clusters at least this alike are one happening whatever dating's day says. Set by hand above the
 # seeds' different-call pairs (0.10-0.15 with these features), not tuned on the benchmarks.
 DATE_TRUST = 0.15
+# Reports at least this alike are one happening whatever dating's ranges say: without a publication
+# date dating guesses years, and one happening's reports get ranges a year apart (abmusu-train: "Vành
+# đai 3" reports at 0.45, 2023 vs 2025). Lead days still separate (two calls with one headline). Kept
+# above the seeds' different-call pairs (up to 0.23: Nov 2016 vs Mar 2020); on held-out cluster halves
+# it moved B-cubed F1 by +0.000 to +0.005 (docs/events.md).
 DATE_OVERRIDE = 0.3
 # Stories: events sharing names and some wording.
 # Set by hand on the seeds (five calls; each links to another at name Jaccard 0.18-0.86 and bigram
