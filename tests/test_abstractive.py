@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from diemtin import api
 from diemtin.cli import app
-from diemtin.summarize.abstractive import RewriterError, check_rewrite, load_rewriter
+from diemtin.summarize.abstractive import Rewrite, RewriterError, check_rewrite, drop_repeats, load_rewriter
 
 from .helpers import CALL_2021, FLOOD_2020, write_articles
 
@@ -57,12 +57,26 @@ def test_check_rejects_garbage(output: str, reason: str) -> None:
     assert got is not None and got.startswith(reason), got
 
 
+def test_a_rewrite_repeating_an_earlier_one_keeps_its_source() -> None:
+    a = "Chính phủ đã hỗ trợ khẩn cấp gạo cho các địa phương bị lũ."
+    b = "Chính phủ cũng hỗ trợ khẩn cấp gạo cho các tỉnh miền Trung."
+    same = "Chính phủ hỗ trợ khẩn cấp gạo."
+    got = drop_repeats([Rewrite(a, same, "x1"), Rewrite(b, same, "x2"), Rewrite(b, b, "x3", "too short")])
+    assert [(r.text, r.article, r.rejected) for r in got] == [
+        (same, "x1", None),
+        (b, "x2", "repeats an earlier sentence"),
+        (b, "x3", "too short"),
+    ]
+
+
 def test_bad_model_paths_name_the_path(tmp_path: Path) -> None:
     with pytest.raises(RewriterError, match=re.escape(str(tmp_path / "nope")) + ".*no such model folder"):
         load_rewriter(tmp_path / "nope")
     (tmp_path / "empty").mkdir()
     with pytest.raises(RewriterError, match="empty: not a model folder"):
         load_rewriter(tmp_path / "empty")
+    with pytest.raises(RewriterError, match=re.escape(str(Path.home() / "no-diemtin-model"))):
+        load_rewriter("~/no-diemtin-model")  # ~ is expanded, as a shell would
 
 
 def test_missing_extra_names_the_install_command(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

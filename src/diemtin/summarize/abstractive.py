@@ -177,7 +177,7 @@ def load_rewriter(path: str | Path, device: str = "cpu") -> Rewriter:
     Raises ``RewriterError`` naming the path when it is not a model folder, or naming the extra to
     install when torch/transformers are missing.
     """
-    folder = Path(path)
+    folder = Path(path).expanduser()
     if not folder.is_dir():
         raise RewriterError(f"{folder}: no such model folder (give the folder of a local seq2seq model)")
     if not (folder / "config.json").is_file():
@@ -214,15 +214,36 @@ def load_rewriter(path: str | Path, device: str = "cpu") -> Rewriter:
     return Rewriter(model, tokenizer, path=str(folder), prefix=prefix)
 
 
+def drop_repeats(rewrites: Sequence[Rewrite]) -> list[Rewrite]:
+    """Keep the extractive sentence where a rewrite repeats an earlier one of the same summary.
+
+    Two source sentences that say nearly the same thing can be shortened to the same words; the
+    extractive summarizer had already judged them different enough to keep both.
+    """
+    seen: set[tuple[str, ...]] = set()
+    out: list[Rewrite] = []
+    for r in rewrites:
+        key = tuple(syllables(r.text))
+        if r.rejected is None and key in seen:
+            r = dataclasses.replace(r, text=r.original, rejected="repeats an earlier sentence")
+        seen.add(key)
+        out.append(r)
+    return out
+
+
+def _apply(rewrites: Sequence[Rewrite], stats: RewriteStats | None) -> list[SummarySentence]:
+    kept = drop_repeats(rewrites)
+    if stats is not None:
+        for r in kept:
+            stats.add(r)
+    return [SummarySentence(r.text, r.article) for r in kept]
+
+
 def rewrite_summary(
     sentences: Sequence[SummarySentence], rewriter: Rewriter, stats: RewriteStats | None = None
 ) -> list[SummarySentence]:
     """The summary with each sentence rewritten (or kept), each still naming its source article."""
-    rewrites = rewriter.rewrite(sentences)
-    if stats is not None:
-        for r in rewrites:
-            stats.add(r)
-    return [SummarySentence(r.text, r.article) for r in rewrites]
+    return _apply(rewriter.rewrite(sentences), stats)
 
 
 def rewrite_digest(digest: Digest, rewriter: Rewriter, stats: RewriteStats | None = None) -> Digest:
@@ -230,13 +251,12 @@ def rewrite_digest(digest: Digest, rewriter: Rewriter, stats: RewriteStats | Non
 
     All events' sentences go through the model together so that batches stay full.
     """
-    flat = [s for e in digest.events for s in e.summary]
-    rewritten = rewrite_summary(flat, rewriter, stats)
+    rewrites = rewriter.rewrite([s for e in digest.events for s in e.summary])
     events = []
     pos = 0
     for e in digest.events:
         n = len(e.summary)
-        events.append(dataclasses.replace(e, summary=rewritten[pos : pos + n]))
+        events.append(dataclasses.replace(e, summary=_apply(rewrites[pos : pos + n], stats)))
         pos += n
     return dataclasses.replace(digest, events=events)
 
@@ -247,6 +267,7 @@ __all__ = [
     "Rewriter",
     "RewriterError",
     "check_rewrite",
+    "drop_repeats",
     "load_rewriter",
     "rewrite_digest",
     "rewrite_summary",
