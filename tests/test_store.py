@@ -252,3 +252,30 @@ def test_ingest_reports_unreadable_inputs(tmp_path: Path) -> None:
     reasons = " ".join(s.reason for s in result.skipped)
     assert "missing.txt" in reasons and "bad.txt" in reasons
     assert result.articles == 0
+
+
+def test_cli_ingest_of_nothing_readable_is_an_error(tmp_path: Path) -> None:
+    runner = CliRunner()
+    db = tmp_path / "s.db"
+    (tmp_path / "empty").mkdir()
+    r = runner.invoke(app, ["ingest", str(tmp_path / "empty"), "--db", str(db)])
+    assert r.exit_code == 1 and "no article could be read" in r.output and "empty" in r.output
+    # Also when the store already holds articles: this call read nothing.
+    corpus(tmp_path / "in")
+    assert runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", str(db), "-q"]).exit_code == 0
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / "blank.txt").write_bytes(b"")
+    r = runner.invoke(app, ["ingest", str(tmp_path / "junk"), "--db", str(db)])
+    assert r.exit_code == 1 and "blank.txt" in r.output
+    # Re-ingesting unchanged files is not an error.
+    assert runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", str(db), "-q"]).exit_code == 0
+
+
+def test_reading_in_worker_processes_stores_the_same(tmp_path: Path) -> None:
+    corpus(tmp_path / "in")
+    (tmp_path / "in" / "same.txt").write_text(CALL_2021, encoding="utf-8")  # a duplicate id, kept once
+    one = store.ingest(tmp_path / "one.db", [str(tmp_path / "in")])
+    two = store.ingest(tmp_path / "two.db", [str(tmp_path / "in")], jobs=2)
+    assert two.stored == one.stored == 3 and len(two.added) == 4
+    assert [s.reason for s in two.skipped] == [s.reason for s in one.skipped]
+    assert snapshot(tmp_path / "one.db") == snapshot(tmp_path / "two.db")

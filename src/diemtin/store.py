@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,8 +174,11 @@ def connect(db: str | Path, readonly: bool = False) -> sqlite3.Connection:
         conn.execute("PRAGMA foreign_keys = ON")
         if not readonly:
             conn.execute("PRAGMA journal_mode = WAL")
-            # FULL: a committed file survives power loss too, not only a killed process.
-            conn.execute("PRAGMA synchronous = FULL")
+            # NORMAL in WAL mode: a commit appends to the WAL without an fsync (the WAL is synced at
+            # checkpoints). A killed process loses nothing committed and the file stays consistent; a
+            # power cut may lose the last commits, never consistency. FULL cost an fsync per input file
+            # (~10 ms each: 1,000 one-article files took 13 s instead of 3 s).
+            conn.execute("PRAGMA synchronous = NORMAL")
             migrate(conn)
         else:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -215,6 +222,7 @@ class IngestResult:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
     articles: int = 0  # articles in the store afterwards
+    stored: int = 0  # articles written by this call
     events: int = 0
     stories: int = 0
     derived: bool = False  # whether the derived tables were recomputed
@@ -244,12 +252,28 @@ def _delete_input(conn: sqlite3.Connection, input_path: str) -> None:
     conn.execute("DELETE FROM inputs WHERE path = ?", (input_path,))  # cascades to articles, removed
 
 
-def ingest_file(conn: sqlite3.Connection, path: Path, digest_hash: str, result: IngestResult) -> None:
-    """Read, clean and store one input file in one transaction (replacing its previous articles)."""
-    key = str(path)
+def read_clean(key: str) -> tuple[list[Article], list[Skipped]]:
+    """Read and clean one input file (the per-file work that can run in another process)."""
     docs, skipped = pipeline.read([key])
     articles, empty = pipeline.drop_empty(clean.clean_documents(docs))
-    result.skipped.extend(skipped + empty)
+    return articles, skipped + empty
+
+
+def ingest_file(
+    conn: sqlite3.Connection,
+    path: Path,
+    digest_hash: str,
+    result: IngestResult,
+    prepared: tuple[list[Article], list[Skipped]] | None = None,
+) -> None:
+    """Read, clean and store one input file in one transaction (replacing its previous articles);
+    ``prepared`` is ``read_clean(str(path))`` when that was done elsewhere."""
+    key = str(path)
+    articles, skipped = prepared if prepared is not None else read_clean(key)
+    result.skipped.extend(skipped)
+    for a in articles:
+        if not a.id:
+            a.id = reader.content_id(a.title, a.text)
     conn.execute("BEGIN IMMEDIATE")
     try:
         existed = conn.execute("SELECT 1 FROM inputs WHERE path = ?", (key,)).fetchone() is not None
@@ -257,8 +281,6 @@ def ingest_file(conn: sqlite3.Connection, path: Path, digest_hash: str, result: 
         conn.execute("INSERT INTO inputs (path, hash) VALUES (?, ?)", (key, digest_hash))
         stored = 0
         for i, a in enumerate(articles):
-            if not a.id:
-                a.id = reader.content_id(a.title, a.text)
             owner = conn.execute("SELECT input FROM articles WHERE id = ?", (a.id,)).fetchone()
             if owner is not None:
                 # The same article (same id) already came from another file: keep one copy.
@@ -267,12 +289,36 @@ def ingest_file(conn: sqlite3.Connection, path: Path, digest_hash: str, result: 
             _insert_article(conn, a, key, i)
             stored += 1
         conn.execute("UPDATE inputs SET articles = ? WHERE path = ?", (stored, key))
-        conn.execute("UPDATE meta SET value = '1' WHERE key = 'derived_dirty'")
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'derived_dirty' AND value != '1'")
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+    result.stored += stored
     (result.updated if existed else result.added).append(key)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Pool-worker initializer: exit when the ingesting process is gone (killed with SIGKILL, a pool
+    worker would otherwise wait for work forever)."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _prepared(keys: list[str], jobs: int) -> Iterator[tuple[list[Article], list[Skipped]] | None]:
+    """``read_clean`` of each key, in order: in worker processes when ``jobs`` > 1 (reading and
+    cleaning are about 60 % of the per-file CPU, the SQLite writes stay in this process), else ``None``
+    (done inline by ``ingest_file``)."""
+    if jobs <= 1 or len(keys) < 2:
+        yield from (None for _ in keys)
+        return
+    with ProcessPoolExecutor(jobs, initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
+        yield from pool.map(read_clean, keys, chunksize=8)
 
 
 def ingest(
@@ -280,12 +326,16 @@ def ingest(
     paths: Iterable[str],
     options: pipeline.Options | None = None,
     on_file: Callable[[str, str], None] | None = None,
+    jobs: int = 1,
 ) -> IngestResult:
     """Store the inputs under ``paths`` (new or changed files only), then bring the derived tables up to
-    date. ``on_file(path, status)`` is called for each input ("added", "updated", "unchanged")."""
+    date. ``on_file(path, status)`` is called for each input ("added", "updated", "unchanged");
+    ``jobs`` > 1 reads and cleans files in that many worker processes."""
     result = IngestResult()
     conn = connect(db)
     try:
+        todo: list[tuple[Path, str, str]] = []  # new or changed files: path, hash, status
+        seen: set[Path] = set()
         for item in reader.discover(paths):
             if item == "-":
                 result.skipped.append(
@@ -294,6 +344,9 @@ def ingest(
                 continue
             # The same file named by a relative or an absolute path is one input.
             path = Path(item).absolute()
+            if path in seen:
+                continue
+            seen.add(path)
             try:
                 if not path.is_file():
                     raise OSError("not a regular file" if path.exists() else "no such file or folder")
@@ -304,10 +357,16 @@ def ingest(
             row = conn.execute("SELECT hash FROM inputs WHERE path = ?", (str(path),)).fetchone()
             if row is not None and row[0] == h:
                 result.unchanged.append(str(path))
-                status = "unchanged"
+                if on_file:
+                    on_file(str(path), "unchanged")
             else:
-                ingest_file(conn, path, h, result)
-                status = "updated" if row is not None else "added"
+                todo.append((path, h, "updated" if row is not None else "added"))
+        # Each file still in its own transaction, in discovery order; only reading and cleaning may run
+        # ahead in other processes.
+        for (path, h, status), prepared in zip(
+            todo, _prepared([str(p) for p, _, _ in todo], jobs), strict=True
+        ):
+            ingest_file(conn, path, h, result, prepared)
             if on_file:
                 on_file(str(path), status)
         if is_dirty(conn):

@@ -25,6 +25,9 @@ def ingest(
     db: DbOption = Path("diemtin.db"),
     length: Annotated[int, typer.Option(help="Syllables per event summary.")] = 80,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-file lines.")] = False,
+    jobs: Annotated[
+        int, typer.Option("--jobs", "-j", min=1, max=64, help="Processes reading and cleaning files.")
+    ] = 1,
 ) -> None:
     """Add new or changed files to a store (each in its own transaction), then update events and stories."""
 
@@ -33,7 +36,7 @@ def ingest(
             err.print(f"{status:9} {path}", highlight=False)
 
     try:
-        result = store.ingest(db, paths, Options(summary_length=length), on_file=on_file)
+        result = store.ingest(db, paths, Options(summary_length=length), on_file=on_file, jobs=jobs)
     except store.StoreError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         raise typer.Exit(1) from exc
@@ -43,8 +46,11 @@ def ingest(
         f" store: {result.articles} articles, {result.events} events, {result.stories} stories",
         highlight=False,
     )
-    if result.articles == 0:
-        err.print("[red]error:[/] no article could be read from the given inputs", highlight=False)
+    if result.stored == 0 and not result.unchanged:
+        # Like `digest`: nothing readable in the inputs (an empty folder, only unreadable files) is an
+        # error, even when the store already holds articles from earlier runs.
+        named = ", ".join(paths)
+        err.print(f"[red]error:[/] no article could be read from {named}", highlight=False)
         raise typer.Exit(1)
 
 
