@@ -114,7 +114,7 @@ def main(argv: list[str]) -> int:
         ):
             if _sh(check) != 0:
                 return 1
-        return _sh([str(PY), "-m", "pytest", "-n", "2", "-q", *rest])
+        return _sh([str(PY), "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-q", *rest])
     print(__doc__)
     return 0 if cmd == "help" else 2
 
