@@ -1,9 +1,11 @@
 """`diemtin ingest` into the SQLite store: articles per second. Prints numbers; not a test.
 
     .venv/bin/python bench/ingest_rate.py 1000 [10000]   # corpora from bench/gen_corpus.py (bench/out/)
+    .venv/bin/python bench/ingest_rate.py 1000 --jobs 2  # reading and cleaning in 2 worker processes
 
 Three numbers per size: the per-file phase (read, clean, insert with FTS, one transaction per file: the
-rate the target "≥ 500 articles/s" is about), the whole call including the derived tables (duplicates,
+rate the target "≥ 500 articles/s" is about; "cpu s" is this process's CPU in that phase, without the
+workers'), the whole call including the derived tables (duplicates,
 events, summaries over the stored articles), and a second ingest of the same files (all unchanged).
 """
 
@@ -27,17 +29,20 @@ class Last:
     """on_file callback that remembers when the last file was stored."""
 
     at = 0.0
+    cpu = 0.0
 
     def __call__(self, path: str, status: str) -> None:
         self.at = time.perf_counter()
+        self.cpu = time.process_time()
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("sizes", nargs="*", type=int, default=[1000])
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--jobs", type=int, default=1, help="store.ingest(jobs=...): reading/cleaning processes")
     args = ap.parse_args()
-    head = ["articles", "files s", "art/s", "total s", "art/s", "again s", "RSS MB"]
+    head = ["articles", "files s", "cpu s", "art/s", "total s", "art/s", "again s", "RSS MB"]
     print(" ".join(f"{h:>9}" for h in head))
     for n in args.sizes:
         path = corpus(n, args.seed)
@@ -45,8 +50,8 @@ def main() -> None:
             db = Path(tmp) / "bench.db"
             last = Last()
 
-            t0 = time.perf_counter()
-            res = store.ingest(db, [str(path)], on_file=last)
+            t0, c0 = time.perf_counter(), time.process_time()
+            res = store.ingest(db, [str(path)], on_file=last, jobs=args.jobs)
             total = time.perf_counter() - t0
             files = last.at - t0
             t1 = time.perf_counter()
@@ -54,8 +59,8 @@ def main() -> None:
             again = time.perf_counter() - t1
         rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(
-            f"{res.articles:>9} {files:>9.1f} {res.articles / files:>9.0f} {total:>9.1f} "
-            f"{res.articles / total:>9.0f} {again:>9.2f} {rss:>9.0f}",
+            f"{res.articles:>9} {files:>9.1f} {last.cpu - c0:>9.1f} {res.articles / files:>9.0f}"
+            f" {total:>9.1f} {res.articles / total:>9.0f} {again:>9.2f} {rss:>9.0f}",
             flush=True,
         )
 

@@ -21,6 +21,7 @@ import asyncio
 import json
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -118,8 +119,9 @@ async def run_load(
 
 
 WRK_SCRIPT = """
--- One pass over the URL list (as the httpx client does): thread t sends URLs t, t+T, t+2T, ... and
--- stops once it has its share of answers.
+-- One pass over the URL list (as the httpx client does): thread t sends URLs t, t+T, t+2T, ... and,
+-- once it has its share of answers, stops and leaves a marker file (wrk itself only stops on -d or
+-- SIGINT; the caller sends SIGINT when every thread is done).
 local urls = {}
 for line in io.lines(os.getenv("DIEMTIN_URLS")) do urls[#urls + 1] = line end
 local T = tonumber(os.getenv("DIEMTIN_WRK_THREADS"))
@@ -139,7 +141,11 @@ function request()
 end
 function response(status, headers, body)
   got = got + 1
-  if got >= share then wrk.thread:stop() end
+  if got == share then
+    local f = io.open(os.getenv("DIEMTIN_DONE") .. id, "w")
+    f:close()
+    wrk.thread:stop()
+  end
 end
 function done(summary, latency, requests)
   local e = summary.errors
@@ -157,16 +163,24 @@ def run_wrk(base: str, urls: list[tuple[str, str]], clients: int, seconds: float
         script.write_text(WRK_SCRIPT, encoding="utf-8")
         head = ["n", "req/s", "p50 ms", "p99 ms", "mean ms", "max ms", "errors"]
         print(f"{'wrk pass':11} " + " ".join(f"{h:>8}" for h in head))
-        for kind, keep in (("all", None), ("searches", ("search", "api_search"))):
-            listing = Path(tmp) / f"{kind}.txt"
+        # The first pass starts with an empty response cache; the second (searches only) finds the
+        # searches of the first pass cached, as a server that has been up a while would.
+        for kind, keep in (("all/cold", None), ("search/warm", ("search", "api_search"))):
+            listing = Path(tmp) / f"{kind.replace('/', '-')}.txt"
             listing.write_text("\n".join(u for k, u in urls if keep is None or k in keep) + "\n")
             cmd = ["wrk", f"-t{threads}", f"-c{clients}", f"-d{seconds:g}s", "--timeout", "10s", "-s",
                    str(script), base]  # fmt: skip
-            env = {**os.environ, "DIEMTIN_URLS": str(listing), "DIEMTIN_WRK_THREADS": str(threads)}
-            run = subprocess.run(cmd, capture_output=True, text=True, env=env)
-            line = next((x for x in run.stdout.splitlines() if x.startswith("WRK ")), None)
+            done = Path(tmp) / f"{kind.replace('/', '-')}-done-"
+            env = {**os.environ, "DIEMTIN_URLS": str(listing), "DIEMTIN_WRK_THREADS": str(threads),
+                   "DIEMTIN_DONE": str(done)}  # fmt: skip
+            proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            while proc.poll() is None and not all(Path(f"{done}{t}").exists() for t in range(threads)):
+                time.sleep(0.01)
+            proc.send_signal(signal.SIGINT)
+            stdout, stderr = proc.communicate()
+            line = next((x for x in stdout.splitlines() if x.startswith("WRK ")), None)
             if line is None:
-                sys.exit(f"wrk failed: {run.stdout}{run.stderr}")
+                sys.exit(f"wrk failed: {stdout}{stderr}")
             n, errs, dur_us, p50, p99, mean, mx = (float(x) for x in line.split()[1:])
             print(f"{kind:11} {n:6.0f} {n / (dur_us / 1e6):7.0f} {p50 / 1000:8.1f} {p99 / 1000:8.1f}"
                   f" {mean / 1000:8.1f} {mx / 1000:8.1f} {errs:6.0f}")  # fmt: skip

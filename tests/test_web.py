@@ -173,3 +173,23 @@ def test_unknown_ids_are_404_pages(client: TestClient) -> None:
 def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(store.StoreError, match="nothing"):
         create_app(tmp_path / "nothing.db")
+
+
+def test_cached_pages_follow_the_store_when_it_changes(tmp_path: Path) -> None:
+    db = build_store(tmp_path / "in")
+    with TestClient(create_app(db)) as c:
+        first = c.get("/api/search", params={"q": "bao so 9"}).json()
+        assert first["total"] == 0
+        again = c.get("/api/search", params={"q": "bao so 9"})
+        assert again.json() == first and "content-security-policy" in again.headers  # served from cache
+        home = c.get("/").text
+        # Another process adds an article while the server runs: the next answers show it.
+        storm = "Bão số 9 đổ bộ vào Quảng Ngãi\n\nNgày 28/10/2020, bão số 9 đổ bộ vào Quảng Ngãi.\n"
+        (tmp_path / "more").mkdir()
+        (tmp_path / "more" / "storm.txt").write_text(storm, encoding="utf-8")
+        store.ingest(db, [str(tmp_path / "more")])
+        hits = c.get("/api/search", params={"q": "bao so 9"}).json()["hits"]
+        assert [h["title"] for h in hits] == ["Bão số 9 đổ bộ vào Quảng Ngãi"]
+        assert c.get("/").text != home
+    with TestClient(create_app(db, cache_mb=0)) as c:  # no cache: the same answers
+        assert c.get("/api/search", params={"q": "bao so 9"}).json()["hits"] == hits
