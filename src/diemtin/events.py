@@ -249,7 +249,13 @@ def _spans_conflict(a: _Cluster, b: _Cluster) -> bool:
 
 
 def _conflict(a: _Cluster, b: _Cluster, similarity: float) -> bool:
-    """True when two clusters report different happenings (days, dates or publication far apart)."""
+    """True when two clusters report different happenings (days, dates or publication far apart).
+
+    The weak rule (dating's chosen day of an article with no day in its lead) compares against a day
+    some member states in its lead, never weak against weak: such days are often background dates
+    ("ngày 7/3" of an earlier match), and two of them disagreeing says little. On held-out cluster
+    halves this moved B-cubed F1 by +0.002 to +0.005; the seeds need the weak-vs-lead form ("3/4" of
+    the 2017 call vs the 2020 call's lead "30/3")."""
     if a.published and b.published:
         lo = min(min(a.published), min(b.published))
         hi = max(max(a.published), max(b.published))
@@ -261,7 +267,11 @@ def _conflict(a: _Cluster, b: _Cluster, similarity: float) -> bool:
         return False
     if _spans_conflict(a, b):
         return True
-    return similarity < DATE_TRUST and _days_conflict(a.first_days | a.weak_days, b.first_days | b.weak_days)
+    return (
+        similarity < DATE_TRUST
+        and bool(a.first_days or b.first_days)
+        and _days_conflict(a.first_days | a.weak_days, b.first_days | b.weak_days)
+    )
 
 
 def group_events(
