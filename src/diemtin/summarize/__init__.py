@@ -1,11 +1,14 @@
 """Extractive multi-document summaries, every sentence traceable to its article.
 
 Method (docs/summarize.md has the numbers): split each article into sentences, trim inline photo
-captions, datelines and bylines; score every body sentence with a small linear model (position,
-length, centrality, similarity to titles and sapos, support from the other articles; trained with
-cross-validation by ``bench/train_summarizer.py``, weights shipped as JSON); then pick greedily by score,
-skipping short sentences, the sapo, near-duplicates of what is already chosen, and sentences that lean
-on an unchosen predecessor ("Tuy nhiên", "Ông cũng cho biết"); finally order by article and position.
+captions, datelines and bylines, and add a trimmed variant of sentences with a source attribution
+("Theo hãng tin AFP, ...", "..., ông X cho biết."), an additive connective or a closing credit; score
+every candidate with a small linear model (position, length, centrality, similarity to titles and sapos,
+support from the other articles, trimming; trained with cross-validation by
+``bench/train_summarizer.py``, weights shipped as JSON); then pick greedily by score less redundancy
+(MMR), skipping short sentences, the sapo, near-duplicates, a second variant of a chosen sentence and
+sentences that lean on an unchosen predecessor ("Tuy nhiên", "Ông cũng cho biết"); finally order by
+article and position. ``locate`` finds a summary sentence's span in its article.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from .units import Unit, article_units
 # a sentence's score is lowered by MMR x its best cosine to the summary so far (maximal marginal
 # relevance). Both picked by bench/train_summarizer.py --sweep under 3 x 5-fold cross-validation on
 # vmds-dev and AbMuSu together: 0.6/0.5 sits in a plateau (0.5-0.7 x 0.3-1.0 within 0.3 ROUGE-2) and
-# gains +0.5 ROUGE-2 on vmds-dev and +0.3 on AbMuSu over the former hard-only 0.4.
+# gains +0.7 ROUGE-2 on vmds-dev and +0.3 on AbMuSu over the former hard-only 0.4.
 MIN_SYLLABLES = 10
 REDUNDANCY = 0.6
 MMR = 0.5

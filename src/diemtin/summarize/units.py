@@ -1,7 +1,9 @@
 """Candidate summary sentences: split, captions and bylines trimmed, sapo and dangling starts flagged.
 
-Every candidate's text is either a contiguous substring of its article's text or the sentence minus a
-removed photo caption, so a summary stays traceable to its source.
+Every candidate's text is a contiguous span of its article's text (after a removed photo caption,
+dateline or byline), so a summary stays traceable to its source. A sentence that carries a source
+attribution, an additive connective or a closing credit also gets a trimmed variant (``trim``): the
+same span without it, first letter capitalised and end mark put back; the scorer picks at most one.
 """
 
 from __future__ import annotations
