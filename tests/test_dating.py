@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from diemtin import dating
 from diemtin.api import read_articles
 from diemtin.dating import _knowledge, date_event, extract_dates, infer_reference, parse_reference
 from diemtin.models import Article, RemovedLine, TemporalExpression
@@ -620,3 +622,51 @@ def test_a_bare_role_shared_by_two_offices_gives_the_union() -> None:
         "Chủ tịch Quốc hội Nguyễn Phú Trọng tiếp đoàn đại biểu cử tri.", today=date(2026, 1, 1)
     )
     assert ref.windows == ((date(2006, 6, 26), date(2011, 7, 23)),)
+
+
+# --------------------------------------------------------------------------------------------------
+# Speed machinery must not change answers
+
+
+def test_rule_gates_never_hide_a_match(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each rule names strings every match contains, and a sentence without them is not searched: on the
+    # labelled sentences (and upper-cased copies) the gated scan finds what running every rule finds.
+    records = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line]
+    texts = [r["sentence"] for r in records] + [r["sentence"].upper() for r in records]
+    texts += [
+        "Ngày 13 tháng 4 năm 2021",
+        "quý IV/2020",
+        "2021-04-13T10:00",
+        "thứ Hai tuần trước",
+        "3 năm trước",
+    ]
+    scan = dating._scan_cached.__wrapped__
+    gated = [[asdict(m) for m in scan(t)] for t in texts]
+    monkeypatch.setattr(dating, "_RULES", [(p, f, ()) for p, f, _ in dating._RULES])
+    assert [[asdict(m) for m in scan(t)] for t in texts] == gated
+    assert sum(map(len, gated)) >= len(records)  # the sentences do hold dates
+
+
+def test_article_date_is_date_event_of_one_article_and_a_fresh_copy() -> None:
+    art = article("Ngày 30/3, hai nhà lãnh đạo đã điện đàm về giá dầu và dịch Covid-19.", "2020-04-01")
+    first = dating.article_date(art)
+    assert first is not None and first == date_event([art])
+    first.value = "changed"  # a caller's edit does not reach the memo
+    again = dating.article_date(art)
+    assert again is not None and again.value == "2020-03-30"
+    # Other content, other answer: the memo is keyed by what the article says.
+    art.text = art.text.replace("30/3", "28/3")
+    changed = dating.article_date(art)
+    assert changed is not None and changed.value == "2020-03-28"
+
+
+def test_event_date_from_known_article_dates_equals_date_event() -> None:
+    arts = [
+        article("Ngày 13/4, Điện Kremlin cho biết hai tổng thống đã điện đàm theo đề nghị của Mỹ.", None),
+        article(
+            "Hai tổng thống đã điện đàm ngày 13/4/2021 theo sáng kiến của phía Mỹ, Điện Kremlin nói.", None
+        ),
+        article("Không có ngày nào trong bài này cả, chỉ có lời bình luận về quan hệ hai nước.", None),
+    ]
+    assert dating.event_date_from([dating.article_date(a) for a in arts]) == date_event(arts)
+    assert dating.event_date_from([None, None]) is None

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import random
 
-from diemtin.dedup import credits_of, find_duplicates
+import pytest
+
+from diemtin.dedup import credits_of, find_duplicates, signatures
 from diemtin.models import Article
 
 WIRE = (
@@ -95,3 +97,21 @@ def test_same_result_in_any_input_order() -> None:
 def test_credits_from_first_and_last_lines() -> None:
     art = Article("x", "x.txt", "t", "VOV.VN - Hà Nội hôm nay mưa lớn.\nNhiều tuyến phố ngập.\nTheo vov.vn")
     assert credits_of(art) == ["VOV.VN -", "Theo vov.vn"]
+
+
+def test_signatures_computed_elsewhere_give_the_same_groups() -> None:
+    # A pipeline computes signatures in chunks on its executor: the groups must not depend on that.
+    arts = [*_copies(), Article("flood", "flood.txt", "Lũ miền Trung", OTHER)]
+    sigs = signatures(arts)
+    assert len(sigs) == len(arts) and all(s is not None for s in sigs)
+    assert find_duplicates(arts, sigs) == find_duplicates(arts)
+    half = signatures(arts[:1]) + signatures(arts[1:])
+    assert find_duplicates(arts, half) == find_duplicates(arts)
+    with pytest.raises(ValueError, match="signatures"):
+        find_duplicates(arts, sigs[:1])
+
+
+def test_too_short_to_call_a_copy_has_no_signature() -> None:
+    tiny = Article("tiny", "tiny.txt", "Tin ngắn", "Mưa lớn ở Hà Nội.")
+    assert signatures([tiny]) == [None]
+    assert find_duplicates([tiny, Article("tiny2", "tiny2.txt", "Tin ngắn", tiny.text)]) == []

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
-from diemtin import digest
+from diemtin import clean, digest, pipeline
 from diemtin.models import Digest
 from diemtin.pipeline import InProcessExecutor, Options, run
 
 from .helpers import CALL_2021, FLOOD_2020, write_articles
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 # Generic portal-boilerplate shapes (block headers, follow-us prompts, related-list timestamps, captions).
 BOILERPLATE = re.compile(
@@ -83,3 +88,33 @@ def test_same_digest_for_any_input_order(tmp_path: Path) -> None:
         ]
 
     assert key(one) == key(two)
+
+
+class CountingExecutor(InProcessExecutor):
+    """In-process, but records the size of every task it is given."""
+
+    def __init__(self) -> None:
+        self.tasks: list[int] = []
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        self.tasks.extend(len(x) if isinstance(x, list) else 1 for x in items)
+        return super().map(fn, items)
+
+
+def test_per_item_work_goes_to_the_executor_in_chunks(
+    seeds_dir: Path, seeds_digest: Digest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Chunk boundaries change where work runs, never what it gives.
+    monkeypatch.setattr(pipeline, "CHUNK", 2)
+    ex = CountingExecutor()
+    chunked = run([str(seeds_dir)], Options(executor=ex))
+    assert chunked.to_dict() == seeds_digest.to_dict()
+    assert ex.tasks and max(ex.tasks) == 2
+    # clean (5 documents), signatures (5 articles), dates, events: every item went through a task
+    assert sum(ex.tasks) >= 5 + 5 + 5 + len(seeds_digest.events)
+
+
+def test_clean_all_equals_clean_documents(seeds_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    docs, _ = pipeline.read([str(seeds_dir)])
+    monkeypatch.setattr(pipeline, "CHUNK", 3)
+    assert pipeline.clean_all(docs, CountingExecutor()) == clean.clean_documents(docs)

@@ -68,8 +68,8 @@ def drop_empty(articles: Sequence[Article]) -> tuple[list[Article], list[Skipped
 CHUNK = 256
 
 
-def _chunks(items: Sequence[T], size: int = CHUNK) -> list[list[T]]:
-    return [list(items[i : i + size]) for i in range(0, len(items), size)]
+def _chunks(items: Sequence[T]) -> list[list[T]]:
+    return [list(items[i : i + CHUNK]) for i in range(0, len(items), CHUNK)]
 
 
 def _on(executor: Executor, fn: Callable[[list[T]], list[R]], items: Sequence[T]) -> list[R]:
