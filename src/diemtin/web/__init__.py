@@ -310,26 +310,28 @@ def create_app(db_path: str | Path, cache_mb: float = 64) -> FastAPI:
         return res
 
     # ---------------------------------------------------------------- pages
+    # Handlers are async: each is a few milliseconds of CPU under the GIL, so a thread pool would only
+    # add a hand-off per request (FastAPI runs plain ``def`` handlers in threads).
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home() -> HTMLResponse:
+    async def home() -> HTMLResponse:
         return page("home.html.j2", stories=story_list(), events=latest_events())
 
     @app.get("/story/{story_id}", response_class=HTMLResponse, include_in_schema=False)
-    def story_page(story_id: str) -> HTMLResponse:
+    async def story_page(story_id: str) -> HTMLResponse:
         s = story_data(story_id)
         return page("story.html.j2", story=s, svg=_timeline_svg_points(s["events"]))
 
     @app.get("/event/{event_id}", response_class=HTMLResponse, include_in_schema=False)
-    def event_page(event_id: str) -> HTMLResponse:
+    async def event_page(event_id: str) -> HTMLResponse:
         return page("event.html.j2", event=event_data(event_id))
 
     @app.get("/article/{article_id}", response_class=HTMLResponse, include_in_schema=False)
-    def article_page(article_id: str) -> HTMLResponse:
+    async def article_page(article_id: str) -> HTMLResponse:
         return page("article.html.j2", article=article_data(article_id))
 
     @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    def search_page(
+    async def search_page(
         q: str = "",
         date_from: str | None = Query(None, alias="from"),
         date_to: str | None = Query(None, alias="to"),
@@ -351,32 +353,32 @@ def create_app(db_path: str | Path, cache_mb: float = 64) -> FastAPI:
     # ---------------------------------------------------------------- JSON API
 
     @app.get("/api/stories", tags=["api"])
-    def api_stories() -> list[dict[str, Any]]:
+    async def api_stories() -> list[dict[str, Any]]:
         """Every story with its number of events and date span."""
         return story_list()
 
     @app.get("/api/stories/{story_id}", tags=["api"])
-    def api_story(story_id: str) -> dict[str, Any]:
+    async def api_story(story_id: str) -> dict[str, Any]:
         """One story and its events in date order."""
         return story_data(story_id)
 
     @app.get("/api/events", tags=["api"])
-    def api_events(limit: int = Query(20, ge=1, le=500)) -> list[dict[str, Any]]:
+    async def api_events(limit: int = Query(20, ge=1, le=500)) -> list[dict[str, Any]]:
         """The latest events (by date)."""
         return latest_events(limit)
 
     @app.get("/api/events/{event_id}", tags=["api"])
-    def api_event(event_id: str) -> dict[str, Any]:
+    async def api_event(event_id: str) -> dict[str, Any]:
         """One event: date, summary (each sentence with its source article), articles, copies."""
         return event_data(event_id)
 
     @app.get("/api/articles/{article_id}", tags=["api"])
-    def api_article(article_id: str) -> dict[str, Any]:
+    async def api_article(article_id: str) -> dict[str, Any]:
         """One clean article with the lines removed from it and why."""
         return article_data(article_id)
 
     @app.get("/api/search", tags=["api"])
-    def api_search(
+    async def api_search(
         q: str = "",
         date_from: str | None = Query(None, alias="from"),
         date_to: str | None = Query(None, alias="to"),
