@@ -24,6 +24,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .models import Article, RawDocument, RemovedLine
 
@@ -174,11 +175,15 @@ def _cap(word: str) -> bool:
     return w[:1].isupper()
 
 
+# The line helpers below are pure functions of a line, asked several times per line (counts, the state
+# machine, look-ahead runs); bounded memos make each answer once per distinct line.
+@lru_cache(maxsize=16384)
 def _key(line: str) -> str:
     """Comparison key of a line: spacing and case do not make two printings of a headline different."""
     return " ".join(line.split()).casefold()
 
 
+@lru_cache(maxsize=16384)
 def _words(line: str) -> int:
     return len(line.split())
 
@@ -277,6 +282,7 @@ def _is_headline(line: str) -> bool:
     return 3 <= n <= 30 and (s[-1:] not in _TERMINAL or (s[-1:] in '?!”"' and n <= 25))
 
 
+@lru_cache(maxsize=16384)
 def shape_reason(line: str) -> str | None:
     """Reasons that need no context: the line's shape alone says it is not article text."""
     s = line.strip()
