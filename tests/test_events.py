@@ -123,7 +123,7 @@ def test_vmds_slice_grouped_like_the_gold_clusters() -> None:
     arts, gold = bench.to_articles(docs, "txt")  # type: ignore[attr-defined]
     _p, _r, f1 = bench.bcubed(events.group_events(arts), gold)  # type: ignore[attr-defined]
     # The first 15 clusters hold five reports of US surveillance and drone strikes in separate clusters
-    # (2, 7, 13, 15, ...): the hardest slice of the corpus. Measured 0.89 here, 0.95 on all 100 clusters
+    # (2, 7, 13, 15, ...): the hardest slice of the corpus. Measured 0.87 here, 0.94 on all 100 clusters
     # (docs/events.md); one event per article would score about 0.5.
     assert f1 >= 0.85
 
