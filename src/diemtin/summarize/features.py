@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
+from scipy.stats import rankdata
 
 from ..models import Article
 from ..text import syllables
@@ -53,7 +54,28 @@ BASE_FEATURES = (
 # not the lead; position and centrality weigh differently there. Every base feature therefore also
 # appears multiplied by "the article opens with a sapo-like paragraph" (a property of the article's
 # structure, read from its paragraphs, not a corpus switch).
-FEATURES = (*BASE_FEATURES, "sapo_doc", *(f"{n}*sapo_doc" for n in BASE_FEATURES))
+# Sentences only compete with the other sentences of their cluster, so where a sentence stands among them
+# says more than the raw value, whose scale differs with cluster size and wording: these features also
+# appear as their rank in the cluster (0 = highest, 1 = lowest, ties averaged). Under 3 x 5-fold
+# cross-validation this added +0.4 ROUGE-2 on vmds-dev and +0.2 on AbMuSu (bench/train_summarizer.py).
+RANKED = (
+    "cos_centroid",
+    "support_mean",
+    "support_max",
+    "bigram_support",
+    "bigram_title",
+    "cos_titles",
+    "cos_sapo",
+    "log_len",
+    "support_frac",
+)
+FEATURES = (
+    *BASE_FEATURES,
+    "sapo_doc",
+    *(f"{n}*sapo_doc" for n in BASE_FEATURES),
+    *(f"rank:{n}" for n in RANKED),
+)
+_RANKED_COLUMNS = [BASE_FEATURES.index(n) for n in RANKED]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -221,4 +243,6 @@ def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
             u.trimmed / (len(u.tokens) + u.trimmed),
         )
     sapo_doc = has_sapo[doc_of][:, None] if n else np.zeros((0, 1))
-    return Cluster(units, np.hstack([feats, sapo_doc, feats * sapo_doc]), sims, doc_rank)
+    sub = feats[:, _RANKED_COLUMNS]
+    ranks = (rankdata(-sub, axis=0, method="average") - 1.0) / max(n - 1, 1) if n else sub
+    return Cluster(units, np.hstack([feats, sapo_doc, feats * sapo_doc, ranks]), sims, doc_rank)
