@@ -88,6 +88,7 @@ class ArticleFeatures:
     id: str
     tokens: tuple[str, ...]  # lower-cased syllables of title + body
     title_tokens: tuple[str, ...]
+    lead_tokens: tuple[str, ...]  # lower-cased syllables of the title and the first three sentences
     names: frozenset[str]  # lower-cased capitalised runs of title + body ("vladimir putin")
     lead_day: tuple[int, int] | None  # "ngày 30/3" in the first body sentence: the happening's own day
 
@@ -168,6 +169,7 @@ def extract(article: Article) -> ArticleFeatures:
         id=article.id,
         tokens=tuple(vtext.syllables(article.title + "\n" + article.text)),
         title_tokens=tuple(vtext.syllables(article.title)),
+        lead_tokens=tuple(vtext.syllables(lead(article))),
         names=frozenset(names(article.title + "\n" + article.text)),
         lead_day=lead_day(article),
     )
