@@ -181,7 +181,7 @@ def scale_one(n: int, mode: str) -> None:
     dates = None
     if mode == "passed":
         c0 = time.process_time()
-        dates = {a.id: dating.date_event([a]) for a in arts}
+        dates = {a.id: dating.article_date(a) for a in arts}
         note = f" (dating once per article beforehand: cpu={time.process_time() - c0:.2f}s, not counted)"
     t0, c0 = time.perf_counter(), time.process_time()
     groups = events.group_events(arts, dates=dates)

@@ -132,7 +132,7 @@ def test_dates_passed_in_give_the_same_events_as_dating_inside() -> None:
     from diemtin import dating
 
     arts = _articles()
-    dates = {a.id: dating.date_event([a]) for a in arts}
+    dates = {a.id: dating.article_date(a) for a in arts}
     assert events.group_events(arts, dates=dates) == events.group_events(arts)
 
 

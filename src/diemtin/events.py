@@ -285,8 +285,8 @@ def group_events(
 ) -> list[list[str]]:
     """Article ids per event, deterministic whatever the input order.
 
-    ``dates`` is dating's answer per article id (``dating.date_event([article])``) when the caller has
-    it already; otherwise dating runs here, only for articles that have a neighbour to merge with.
+    ``dates`` is dating's answer per article id (``dating.article_date``) when the caller has it
+    already (the pipeline does); otherwise dating runs here, only for articles with a neighbour.
     """
     arts = sorted(articles, key=lambda a: a.id)
     if not arts:

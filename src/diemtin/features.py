@@ -200,7 +200,7 @@ EventDate = tuple[tuple[date, date] | None, tuple[int, int] | None]
 
 def event_date(article: Article) -> EventDate:
     """What dating says of the happening the article reports (see ``date_signals``)."""
-    return date_signals(dating.date_event([article]))
+    return date_signals(dating.article_date(article))
 
 
 def date_signals(when: TemporalExpression | None) -> EventDate:
