@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from diemtin import evaluate as ev  # noqa: E402
-from diemtin.summarize import FEATURES, Model, candidates, select  # noqa: E402
+from diemtin.summarize import FEATURES, Model, _article_order, candidates, select  # noqa: E402
 from diemtin.summarize.baselines import lead  # noqa: E402
 from diemtin.summarize.features import Cluster  # noqa: E402
 from diemtin.text import syllables  # noqa: E402
@@ -45,6 +45,7 @@ class Item:
     labels: np.ndarray
     length: int
     lead_text: str
+    doc_rank: dict[int, int]  # reading order of the articles, as ``summarize`` orders them
 
 
 def _bigrams(tokens: list[str]) -> Counter[tuple[str, ...]]:
@@ -110,6 +111,7 @@ def load_items(limit: int | None) -> list[Item]:
                     labels(cand, c.references, length),
                     length,
                     ev.summary_text(lead(arts, length)),
+                    {d: r for r, d in enumerate(_article_order(arts))},
                 )
             )
     return items
@@ -131,7 +133,8 @@ def score_items(items: list[Item], model: Model) -> list[ev.Rouge]:
     out = []
     for it in items:
         chosen = select(it.cand, model.score(it.cand.features), it.length)
-        chosen.sort(key=lambda c: (it.cand.units[c[0]].doc, it.cand.units[c[0]].index))
+        # The order summarize() gives: ROUGE counts bigrams across sentence boundaries too.
+        chosen.sort(key=lambda c: (it.doc_rank[it.cand.units[c[0]].doc], it.cand.units[c[0]].index))
         text = " ".join(t for _, t in chosen)
         out.append(ev.rouge(text, it.cluster.references, it.length))
     return out

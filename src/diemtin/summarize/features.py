@@ -123,7 +123,7 @@ def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
     vocab: dict[str, int] = {}
     df: dict[int, int] = {}
     for toks in [u.tokens for u in units if u.trimmed == 0] + titles:
-        for t in set(toks):
+        for t in dict.fromkeys(toks):  # insertion order: a set would order columns by string hash
             j = vocab.setdefault(t, len(vocab))
             df[j] = df.get(j, 0) + 1
     n_texts = int(primary.sum()) + len(titles)
