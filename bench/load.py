@@ -11,7 +11,9 @@ is bounded in count (--requests) and time (--max-seconds) and stops by itself.
 
 Clients: ``httpx`` (default; asyncio in this process, per-kind numbers; its own CPU, several ms a
 request, competes with the server on a small machine) or ``wrk`` (Debian's ``apt-get install wrk``: C,
-little CPU; one pass over the whole mix, then one over its searches only).
+little CPU; one pass over the whole mix, then one over its searches only). "srv cpu" is the server's
+CPU per request (all its processes): on a shared machine the honest number, since latency there also
+measures everyone else's work.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 
 from diemtin import pipeline, store
 from diemtin.text import fold_diacritics, split_sentences
@@ -156,12 +159,28 @@ end
 """
 
 
-def run_wrk(base: str, urls: list[tuple[str, str]], clients: int, seconds: float, threads: int = 2) -> None:
+def server_cpu(pid: int) -> float:
+    """CPU seconds used so far by the server and its live worker processes."""
+    procs = [psutil.Process(pid)]
+    procs += procs[0].children(recursive=True)
+    total = 0.0
+    for p in procs:
+        try:
+            t = p.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += t.user + t.system
+    return total
+
+
+def run_wrk(
+    base: str, urls: list[tuple[str, str]], clients: int, seconds: float, server: int, threads: int = 2
+) -> None:
     """wrk, one pass over the whole mix, then one over its searches only (``clients`` connections)."""
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "urls.lua"
         script.write_text(WRK_SCRIPT, encoding="utf-8")
-        head = ["n", "req/s", "p50 ms", "p99 ms", "mean ms", "max ms", "errors"]
+        head = ["n", "req/s", "p50 ms", "p99 ms", "mean ms", "max ms", "errors", "srv cpu"]
         print(f"{'wrk pass':11} " + " ".join(f"{h:>8}" for h in head))
         # The first pass starts with an empty response cache; the second (searches only) finds the
         # searches of the first pass cached, as a server that has been up a while would.
@@ -173,17 +192,21 @@ def run_wrk(base: str, urls: list[tuple[str, str]], clients: int, seconds: float
             done = Path(tmp) / f"{kind.replace('/', '-')}-done-"
             env = {**os.environ, "DIEMTIN_URLS": str(listing), "DIEMTIN_WRK_THREADS": str(threads),
                    "DIEMTIN_DONE": str(done)}  # fmt: skip
+            t0, c0 = time.perf_counter(), server_cpu(server)
             proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
             while proc.poll() is None and not all(Path(f"{done}{t}").exists() for t in range(threads)):
                 time.sleep(0.01)
+            wall = time.perf_counter() - t0  # wrk's own duration also counts its wait for SIGINT
+            cpu_ms = (server_cpu(server) - c0) * 1000
             proc.send_signal(signal.SIGINT)
             stdout, stderr = proc.communicate()
             line = next((x for x in stdout.splitlines() if x.startswith("WRK ")), None)
             if line is None:
                 sys.exit(f"wrk failed: {stdout}{stderr}")
-            n, errs, dur_us, p50, p99, mean, mx = (float(x) for x in line.split()[1:])
-            print(f"{kind:11} {n:6.0f} {n / (dur_us / 1e6):7.0f} {p50 / 1000:8.1f} {p99 / 1000:8.1f}"
-                  f" {mean / 1000:8.1f} {mx / 1000:8.1f} {errs:6.0f}")  # fmt: skip
+            n, errs, _, p50, p99, mean, mx = (float(x) for x in line.split()[1:])
+            print(f"{kind:11} {n:8.0f} {n / wall:8.0f} {p50 / 1000:8.1f} {p99 / 1000:8.1f}"
+                  f" {mean / 1000:8.1f} {mx / 1000:8.1f} {errs:8.0f}"
+                  f" {cpu_ms / max(n, 1):8.2f}")  # fmt: skip
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -290,13 +313,23 @@ def main() -> None:
                 time.sleep(0.1)
         else:
             sys.exit("server did not start")
+        # With --workers N the first answer comes from one process while the others may still be
+        # importing; requests queued for those would count seconds of start-up as latency. Wait until
+        # the server's processes are idle (start-up done).
+        for _ in range(120):
+            c1 = server_cpu(server.pid)
+            time.sleep(0.5)
+            if server_cpu(server.pid) - c1 < 0.02:
+                break
         distinct = len({u for _, u in urls})
         print(f"server: {args.workers} worker(s), cache {args.cache_mb:g} MiB; {distinct} distinct URLs"
               f" in {len(urls)} requests; client {args.client}")  # fmt: skip
         if args.client == "wrk":
-            run_wrk(base, urls, args.clients, args.max_seconds)
+            run_wrk(base, urls, args.clients, args.max_seconds, server.pid)
             return
+        c0 = server_cpu(server.pid)
         out = asyncio.run(run_load(base, urls, args.clients, args.max_seconds))
+        srv_ms = (server_cpu(server.pid) - c0) * 1000
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -305,7 +338,8 @@ def main() -> None:
     wall: float = out["wall"]  # type: ignore[assignment]
     done = sum(len(v) for v in lat.values())
     rate = done / wall
-    print(f"{done} requests, {args.clients} clients, {wall:.1f} s → {rate:.0f} req/s, {len(errors)} errors")
+    print(f"{done} requests, {args.clients} clients, {wall:.1f} s → {rate:.0f} req/s, {len(errors)} errors;"
+          f" server CPU {srv_ms / max(done, 1):.2f} ms a request")  # fmt: skip
     print(f"{'kind':11} {'n':>5} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
     for kind in sorted(lat):
         xs = lat[kind]
