@@ -145,6 +145,9 @@ def test_bigram_tfidf_matches_scikit_learn() -> None:
     ref = events._tfidf([[t[i] + " " + t[i + 1] for i in range(len(t) - 1)] for t in toks])
     # Column order differs (integer codes vs strings); the cosines between articles must not.
     assert np.allclose((ours @ ours.T).toarray(), (ref @ ref.T).toarray())
+    ours = events._bigram_tfidf(toks, 1.0, unigrams=True)
+    ref = events._tfidf([list(t) + [t[i] + " " + t[i + 1] for i in range(len(t) - 1)] for t in toks])
+    assert np.allclose((ours @ ours.T).toarray(), (ref @ ref.T).toarray())
 
 
 def test_names_are_capitalised_runs_without_sentence_case_or_titles() -> None:

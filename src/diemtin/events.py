@@ -95,10 +95,6 @@ class _Matrices:
     weights: tuple[float, ...]
 
 
-def _unigrams_and_bigrams(t: Sequence[str]) -> list[str]:
-    return list(t) + [t[i] + " " + t[i + 1] for i in range(len(t) - 1)]
-
-
 def _tfidf(docs: Sequence[list[str]], max_df: float | int = 1.0) -> sparse.csr_matrix:
     """Rows of L2-normalised sublinear TF-IDF; all zeros when nothing survives the document-frequency cap."""
     vec = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True, max_df=max_df, lowercase=False)
@@ -108,8 +104,10 @@ def _tfidf(docs: Sequence[list[str]], max_df: float | int = 1.0) -> sparse.csr_m
         return sparse.csr_matrix((len(docs), 1))
 
 
-def _bigram_tfidf(token_lists: Sequence[Sequence[str]], max_df: float | int) -> sparse.csr_matrix:
-    """Sublinear, smoothed-IDF, L2-normalised TF-IDF of syllable bigrams, as scikit-learn's
+def _bigram_tfidf(
+    token_lists: Sequence[Sequence[str]], max_df: float | int = 1.0, unigrams: bool = False
+) -> sparse.csr_matrix:
+    """Sublinear, smoothed-IDF, L2-normalised TF-IDF of syllable bigrams (and unigrams), as scikit-learn's
     ``TfidfVectorizer(sublinear_tf=True, max_df=...)`` computes it, but on integer codes.
 
     Hand-written because the bigrams are the bulk of grouping's input (several hundred an article):
@@ -120,11 +118,15 @@ def _bigram_tfidf(token_lists: Sequence[Sequence[str]], max_df: float | int) -> 
     codes: list[np.ndarray] = []
     rows: list[np.ndarray] = []
     for i, toks in enumerate(token_lists):
-        if len(toks) < 2:
+        if len(toks) < (1 if unigrams else 2):
             continue
         ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in toks), dtype=np.int64, count=len(toks))
-        codes.append(ids[:-1] * (1 << 32) + ids[1:])
+        # A bigram is (first + 1) << 32 | second; a unigram is its id alone: the two never collide.
+        codes.append((ids[:-1] + 1) * (1 << 32) + ids[1:])
         rows.append(np.full(len(toks) - 1, i, dtype=np.int64))
+        if unigrams:
+            codes.append(ids)
+            rows.append(np.full(len(toks), i, dtype=np.int64))
     if not codes:
         return sparse.csr_matrix((n, 1))
     uniq, cols = np.unique(np.concatenate(codes), return_inverse=True)
@@ -151,8 +153,8 @@ def _matrices(fs: Sequence[feat.ArticleFeatures]) -> _Matrices:
     blocks = [
         _bigram_tfidf([f.tokens for f in fs], cap),
         _tfidf([sorted(f.names) for f in fs], cap),
-        _tfidf([_unigrams_and_bigrams(f.title_tokens) for f in fs]),
-        _tfidf([_unigrams_and_bigrams(f.lead_tokens) for f in fs]),
+        _bigram_tfidf([f.title_tokens for f in fs], unigrams=True),
+        _bigram_tfidf([f.lead_tokens for f in fs], unigrams=True),
     ]
     rest = 1.0 - W_LEAD
     return _Matrices(blocks, (W_BIGRAM * rest, W_NAMES * rest, W_TITLE * rest, W_LEAD))
