@@ -32,7 +32,7 @@ MIN_JACCARD = 0.6
 # A copy cut short (portal kept the first paragraphs): most of the shorter text appears in the longer.
 MIN_CONTAINMENT = 0.85
 MIN_SHINGLES = 8  # texts shorter than this are too short to call copies
-_SET_CACHE = 4096  # shingle sets kept for candidate checks (copies are checked against recent ones)
+_SET_CACHE = 256  # shingle sets kept for candidate checks: recomputing one costs less than holding thousands
 
 # Credit and dateline forms: "Theo TTXVN", "Theo vov.vn", "Nguồn: Tuổi Trẻ", "(TTXVN)", "VOV.VN -".
 _CREDIT_THEO = re.compile(r"^\s*(?:\(?\s*)?(Theo|Nguồn\s*:?)\s+([^\n]{2,60}?)\s*\)?\s*\.?\s*$", re.IGNORECASE)
