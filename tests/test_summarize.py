@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import subprocess
+import sys
 
+import numpy as np
 import pytest
 
 from diemtin import evaluate as ev
 from diemtin.models import Article
-from diemtin.summarize import FEATURES, REDUNDANCY, Model, candidates, default_model, locate, summarize
+from diemtin.summarize import (
+    FEATURES,
+    REDUNDANCY,
+    Model,
+    candidates,
+    default_model,
+    locate,
+    select,
+    summarize,
+)
 from diemtin.summarize.baselines import centroid_mmr, lead
+from diemtin.summarize.features import RANKED
 from diemtin.summarize.units import clean_sentence, is_dangling, strip_caption, trim
 from diemtin.text import count_syllables, split_sentences
 from tests.conftest import ABMUSU, VMDS
@@ -277,3 +292,54 @@ def test_real_clusters_properties() -> None:
             u = cand.units[i]
             if u.dangling:
                 assert any(cand.units[j].doc == u.doc and cand.units[j].index == u.index - 1 for j in picked)
+
+
+def test_dangling_sentence_becomes_eligible_once_its_predecessor_is_chosen() -> None:
+    art = _article("b", BODY_B)
+    cand = candidates([art])
+    dangling = next(i for i, u in enumerate(cand.units) if u.dangling)  # "Ông cũng cho biết ..."
+    before = next(
+        i for i, u in enumerate(cand.units) if u.index == cand.units[dangling].index - 1 and not u.trimmed
+    )
+    scores = np.zeros(len(cand.units))
+    scores[dangling], scores[before] = 2.0, 1.0  # the dangling one scores best, its anchor second
+    picked = [i for i, _ in select(cand, scores, 200)]
+    assert picked[:2] == [before, dangling]
+    # Without room for both, the dangling sentence is never taken alone.
+    size = len(cand.units[dangling].tokens)
+    assert dangling not in [i for i, _ in select(cand, scores, size + 1)]
+
+
+def test_rank_features_order_sentences_within_the_cluster() -> None:
+    cand = candidates(_syndicated())
+    for name in RANKED:
+        raw = cand.features[:, FEATURES.index(name)]
+        rank = cand.features[:, FEATURES.index(f"rank:{name}")]
+        assert rank.min() >= 0.0 and rank.max() <= 1.0, name
+        # A higher value never has a worse (larger) rank.
+        order = np.argsort(-raw, kind="stable")
+        assert np.all(np.diff(rank[order]) >= -1e-12), name
+
+
+def test_summary_does_not_depend_on_the_string_hash_seed() -> None:
+    """The TF-IDF vocabulary follows token order, not set order (which changes with PYTHONHASHSEED).
+
+    This process runs under one hash seed (random unless set); a child under another must agree.
+    """
+    arts = [*_syndicated(), _article("c", BODY_B.replace("40.000", "45.000"))]
+    here = hashlib.sha256(candidates(arts).features.tobytes()).hexdigest()
+    seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
+    script = (
+        "import hashlib; from tests.test_summarize import _syndicated, BODY_B, _article;"
+        "from diemtin.summarize import candidates;"
+        "arts = [*_syndicated(), _article('c', BODY_B.replace('40.000', '45.000'))];"
+        "print(hashlib.sha256(candidates(arts).features.tobytes()).hexdigest())"
+    )
+    child = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": seed},
+    )
+    assert child.stdout.strip() == here
