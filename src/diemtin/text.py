@@ -237,8 +237,9 @@ def shingles(tokens: list[str], k: int = 3) -> Iterator[str]:
     """Overlapping k-syllable shingles joined by spaces (fewer tokens than k: the whole text)."""
     if len(tokens) < k:
         return iter([" ".join(tokens)] if tokens else [])
-    # zip over k shifted views: the loop runs in C (dedup shingles every article).
-    return map(" ".join, zip(*(tokens[i:] for i in range(k))))
+    # zip over k shifted views, stopping at the shortest (so not strict): the loop runs in C (dedup
+    # shingles every article).
+    return map(" ".join, zip(*(tokens[i:] for i in range(k)), strict=False))
 
 
 @lru_cache(maxsize=1)
