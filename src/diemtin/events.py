@@ -2,11 +2,12 @@
 
 Events: average-link agglomerative clustering over a sparse candidate graph.
 
-- Similarity of two articles is a weighted sum of three TF-IDF cosines (fitted on the batch): syllable
+- Similarity of two articles is a weighted sum of four TF-IDF cosines (fitted on the batch): syllable
   bigrams of title + body (terms in more than 5% of the batch dropped: the vocabulary every article of
-  a kind shares), names (capitalised runs of the whole text), and title syllables + bigrams.
+  a kind shares), names (capitalised runs of the whole text), title syllables + bigrams, and lead
+  (title + first three sentences) syllables + bigrams.
 - Per-article signals are computed once (``features.extract``: syllables, names, the lead's day); the
-  bigram TF-IDF is built on integer codes with numpy, the same numbers scikit-learn would give.
+  bigram, title and lead TF-IDF are built on integer codes with numpy, the numbers scikit-learn gives.
 - Candidates come from blocking, never from all pairs: each article is indexed under its 20
   highest-weighted bigrams and names; articles sharing a key are candidates (one sparse product of the
   binary key matrix), and a key held by more than ``MAX_POSTING`` articles is not a block, so an
