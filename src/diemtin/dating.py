@@ -20,6 +20,7 @@ import functools
 import hashlib
 import json
 import re
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -1382,14 +1383,17 @@ def article_date(article: Article, today: date | None = None) -> TemporalExpress
     for r in article.removed:
         h.update(f"{r.text}\x01{r.reason}\x00".encode("utf-8", "surrogatepass"))
     key = h.digest()
-    if key in _ARTICLE_DATES:
-        _ARTICLE_DATES.move_to_end(key)
-        t = _ARTICLE_DATES[key]
-    else:
+    with _ARTICLE_DATES_LOCK:  # Dask workers may run several threads
+        hit = key in _ARTICLE_DATES
+        if hit:
+            _ARTICLE_DATES.move_to_end(key)
+            t = _ARTICLE_DATES[key]
+    if not hit:
         t = _article_event(article, today)
-        _ARTICLE_DATES[key] = t
-        if len(_ARTICLE_DATES) > _ARTICLE_DATES_MAX:
-            _ARTICLE_DATES.popitem(last=False)
+        with _ARTICLE_DATES_LOCK:
+            _ARTICLE_DATES[key] = t
+            if len(_ARTICLE_DATES) > _ARTICLE_DATES_MAX:
+                _ARTICLE_DATES.popitem(last=False)
     return replace(t) if t is not None else None
 
 
@@ -1397,6 +1401,7 @@ def article_date(article: Article, today: date | None = None) -> TemporalExpress
 # whole 100k-article run fits, so grouping's pass and the event stage's pass share every result.
 _ARTICLE_DATES: OrderedDict[bytes, TemporalExpression | None] = OrderedDict()
 _ARTICLE_DATES_MAX = 200_000
+_ARTICLE_DATES_LOCK = threading.Lock()
 
 
 def _article_event(article: Article, today: date | None = None) -> TemporalExpression | None:
