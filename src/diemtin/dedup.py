@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
+import numpy as np
 from datasketch import MinHash, MinHashLSH
 
 from . import text as vtext
@@ -32,7 +33,6 @@ MIN_JACCARD = 0.6
 # A copy cut short (portal kept the first paragraphs): most of the shorter text appears in the longer.
 MIN_CONTAINMENT = 0.85
 MIN_SHINGLES = 8  # texts shorter than this are too short to call copies
-_SET_CACHE = 256  # shingle sets kept for candidate checks: recomputing one costs less than holding thousands
 
 # Credit and dateline forms: "Theo TTXVN", "Theo vov.vn", "Nguồn: Tuổi Trẻ", "(TTXVN)", "VOV.VN -".
 _CREDIT_THEO = re.compile(r"^\s*(?:\(?\s*)?(Theo|Nguồn\s*:?)\s+([^\n]{2,60}?)\s*\)?\s*\.?\s*$", re.IGNORECASE)
@@ -74,30 +74,51 @@ def shingle_set(article: Article) -> set[str]:
     return set(vtext.shingles(vtext.syllables(article.text), SHINGLE))
 
 
-def _sha1_32(shingle: str) -> int:
-    """datasketch's default ``sha1_hash32`` of the UTF-8 bytes, taking the string itself: one Python call
-    per shingle instead of an encode pass and a hash pass (same values, so the same signatures)."""
-    return int.from_bytes(hashlib.sha1(shingle.encode("utf-8")).digest()[:4], "little")
+def _identity(h: int) -> int:
+    return h
 
 
-def signatures(articles: Sequence[Article]) -> list[MinHash | None]:
-    """The MinHash of each article's shingles (None when it has too few to call a copy).
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """An article's MinHash (for LSH) and its shingles as sorted unique 64-bit hashes (for the exact
+    check: 8 bytes a shingle instead of a Python string in a set, so every article's can be kept)."""
+
+    minhash: MinHash
+    shingles: np.ndarray
+
+
+def signatures(articles: Sequence[Article]) -> list[Signature | None]:
+    """Each article's ``Signature`` (None when it has too few shingles to call a copy).
 
     A pure function of the articles, so a pipeline can compute it in chunks on any executor and pass
-    the result to ``find_duplicates``. One MinHash's permutations are shared by all (``copy``): building
-    them per article was a quarter of the dedup time; a minimum needs no order, so sets are not sorted.
+    the result to ``find_duplicates``. One SHA-1 per shingle gives both datasketch's default
+    ``sha1_hash32`` (its first 4 bytes, so the same MinHash values and LSH candidates as hashing the
+    strings) and the 64-bit fingerprint (first 8 bytes). One MinHash's permutations are shared by all
+    (``copy``): building them per article was a quarter of the dedup time.
     """
-    base = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_sha1_32)
-    out: list[MinHash | None] = []
+    base = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_identity)
+    out: list[Signature | None] = []
     for a in articles:
         s = shingle_set(a)
         if len(s) < MIN_SHINGLES:
             out.append(None)
             continue
+        digests = [hashlib.sha1(x.encode("utf-8")).digest() for x in s]
         mh = base.copy()
-        mh.update_batch(s)
-        out.append(mh)
+        mh.update_batch([int.from_bytes(d[:4], "little") for d in digests])
+        fp = np.unique(np.array([int.from_bytes(d[:8], "little") for d in digests], dtype=np.uint64))
+        out.append(Signature(mh, fp))
     return out
+
+
+def _is_copy_hashed(a: np.ndarray, b: np.ndarray) -> bool:
+    """``is_copy`` on fingerprints: the same sizes and intersection as the shingle sets (a 64-bit
+    collision between two of an article pair's ~1000 shingles has odds of ~1e-13)."""
+    if len(a) < MIN_SHINGLES or len(b) < MIN_SHINGLES:
+        return False
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    union = len(a) + len(b) - inter
+    return inter / union >= MIN_JACCARD or inter / min(len(a), len(b)) >= MIN_CONTAINMENT
 
 
 def is_copy(a: set[str], b: set[str]) -> bool:
@@ -109,21 +130,21 @@ def is_copy(a: set[str], b: set[str]) -> bool:
 
 
 def find_duplicates(
-    articles: Sequence[Article], minhashes: Sequence[MinHash | None] | None = None
+    articles: Sequence[Article], sigs: Sequence[Signature | None] | None = None
 ) -> list[DuplicateGroup]:
     """Groups of copies (two or more articles each); the canonical one is the earliest known.
 
-    ``minhashes``: ``signatures(articles)`` computed elsewhere (in the same order as ``articles``).
+    ``sigs``: ``signatures(articles)`` computed elsewhere (in the same order as ``articles``).
     """
-    sigs = list(minhashes) if minhashes is not None else signatures(articles)
-    if len(sigs) != len(articles):
-        raise ValueError(f"find_duplicates: {len(sigs)} signatures for {len(articles)} articles")
+    got = list(sigs) if sigs is not None else signatures(articles)
+    if len(got) != len(articles):
+        raise ValueError(f"find_duplicates: {len(got)} signatures for {len(articles)} articles")
     order = sorted(range(len(articles)), key=lambda i: articles[i].id)
     arts = [articles[i] for i in order]
-    by_id = {a.id: a for a in arts}
     # LSH with a lower threshold than MIN_CONTAINMENT so shortened copies are still proposed.
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     parent = {a.id: a.id for a in arts}
+    fps: dict[str, np.ndarray] = {}
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -131,31 +152,18 @@ def find_duplicates(
             x = parent[x]
         return x
 
-    # Shingle sets only for the articles LSH proposes, recomputed on demand: holding every article's set
-    # took most of a 10k-article run's peak memory (~0.6 GB).
-    cache: OrderedDict[str, set[str]] = OrderedDict()
-
-    def shingles_of(aid: str) -> set[str]:
-        got = cache.get(aid)
-        if got is None:
-            got = cache[aid] = shingle_set(by_id[aid])
-            if len(cache) > _SET_CACHE:
-                cache.popitem(last=False)
-        else:
-            cache.move_to_end(aid)
-        return got
-
     for i in order:
-        mh = sigs[i]
-        if mh is None:
+        sig = got[i]
+        if sig is None:
             continue
         aid = articles[i].id
-        for other in sorted(lsh.query(mh)):
-            if is_copy(shingles_of(aid), shingles_of(other)):
+        for other in sorted(lsh.query(sig.minhash)):
+            if _is_copy_hashed(sig.shingles, fps[other]):
                 ra, rb = find(aid), find(other)
                 if ra != rb:
                     parent[max(ra, rb)] = min(ra, rb)
-        lsh.insert(aid, mh)
+        lsh.insert(aid, sig.minhash)
+        fps[aid] = sig.shingles
     members: dict[str, list[Article]] = {}
     for a in arts:
         members.setdefault(find(a.id), []).append(a)
