@@ -401,7 +401,9 @@ def group_stories(events: Sequence[Event], articles: Mapping[str, Article]) -> l
     toks = [vtext.syllables(a.title + "\n" + a.text) for arts in texts for a in arts]
     owner = [k for k, arts in enumerate(texts) for _ in arts]
     n = len(evs)
-    sim = np.zeros((n, n))
+    # Sparse all the way: a 100k-article corpus has tens of thousands of events, whose dense pair
+    # matrix does not fit in memory; only pairs above the topic threshold can join a story.
+    sim = sparse.csr_matrix((n, n))
     if toks:
         cap: float | int = MAX_DF * 4 if MAX_DF * 4 * len(toks) >= MIN_DF_CAP else MIN_DF_CAP
         big = _bigram_tfidf(toks, cap)
@@ -411,7 +413,7 @@ def group_stories(events: Sequence[Event], articles: Mapping[str, Article]) -> l
         norms = np.sqrt(np.asarray(agg.multiply(agg).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         agg = sparse.csr_matrix(agg.multiply(1 / norms[:, None]))
-        sim = (agg @ agg.T).toarray()
+        sim = sparse.csr_matrix(agg @ agg.T)
     parent = list(range(n))
 
     def find(x: int) -> int:
@@ -420,19 +422,25 @@ def group_stories(events: Sequence[Event], articles: Mapping[str, Article]) -> l
             x = parent[x]
         return x
 
-    # Events are few compared with articles (a digest's worth), so comparing all event pairs is cheap.
-    for i in range(n):
-        for j in range(i + 1, n):
-            union = names[i] | names[j]
-            jac = len(names[i] & names[j]) / len(union) if union else 0.0
-            if jac >= STORY_NAME_JACCARD and sim[i, j] >= STORY_SIMILARITY:
-                parent[find(j)] = find(i)
+    coo = sim.tocoo()
+    keep = (coo.data >= STORY_SIMILARITY) & (coo.row < coo.col)
+    pairs = sorted(zip(coo.row[keep].tolist(), coo.col[keep].tolist(), strict=True))
+    for i, j in pairs:
+        union = names[i] | names[j]
+        if union and len(names[i] & names[j]) / len(union) >= STORY_NAME_JACCARD:
+            parent[find(j)] = find(i)
     comps: dict[int, list[int]] = {}
     for i in range(n):
         comps.setdefault(find(i), []).append(i)
     stories = []
     for members in sorted(comps.values(), key=lambda c: evs[c[0]].id):
-        central = max(members, key=lambda i: (sum(sim[i, j] for j in members if j != i), -i))
+        central = members[0]
+        if len(members) > 1:
+            block = sim[members][:, members]
+            # rounded: A·Aᵀ is symmetric only up to float error, and ties must go to the smallest index
+            totals = np.round(np.asarray(block.sum(axis=1)).ravel() - block.diagonal(), 9)
+            # the event most like the others names the story; the smallest index breaks ties
+            central = members[int(np.argmax(totals))]
         stories.append(Story(id="", title=evs[central].title, events=[evs[i].id for i in members]))
     for k, s in enumerate(stories):
         s.id = f"s{k + 1}"
