@@ -227,3 +227,16 @@ def test_bad_bom_is_refused() -> None:
 def test_decoded_text_is_always_nfc() -> None:
     for name, data in ENCODINGS.items():
         assert unicodedata.is_normalized("NFC", decode_bytes(data, name)), name
+
+
+@pytest.mark.parametrize("wrong", ["cp1252", "latin-1"])
+def test_mojibake_repaired_whichever_single_byte_codec_misread_it(wrong: str) -> None:
+    good = "Bà Lan đón khách ở Hà Nội, ngày 30/3."
+    bad = good.encode("utf-8").decode(wrong)  # UTF-8 bytes read as Windows-1252 or Latin-1
+    assert bad != good
+    assert decode_bytes(bad.encode("utf-8")) == good
+
+
+def test_good_text_with_accented_letter_before_a_quote_is_left_alone() -> None:
+    good = "Bà nói “chào bà” rồi đi; ông Lê Văn Tám “ở đó”."
+    assert decode_bytes(good.encode("utf-8")) == good

@@ -41,13 +41,17 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in sample and not _utf16_guess(sample):
         return True
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))  # C speed, not a byte loop
     return controls / len(sample) > 0.05
+
+
+_CONTROL_BYTES = bytes([*range(9), *range(14, 32)])
 
 
 # High bytes of UTF-16 code units for Latin and Vietnamese text: U+00xx (ASCII, Latin-1), U+01xx (ă đ ơ ư),
 # U+03xx (combining marks), U+1Exx (ạ-ỹ) and U+20xx (dashes, quotes, ellipsis).
 _UTF16_HIGH = frozenset((0x00, 0x01, 0x03, 0x1E, 0x20))
+_UTF16_HIGH_BYTES = bytes(sorted(_UTF16_HIGH))
 
 
 def _utf16_guess(sample: bytes) -> str | None:
@@ -58,9 +62,10 @@ def _utf16_guess(sample: bytes) -> str | None:
     sample = sample[: len(sample) // 2 * 2]
     even, odd = sample[0::2], sample[1::2]
     for high, low, codec in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
-        nul = high.count(0) / len(high)
-        in_blocks = sum(1 for b in high if b in _UTF16_HIGH) / len(high)
-        if nul > 0.3 and in_blocks > 0.95 and low.count(0) / len(low) < 0.05:
+        if high.count(0) / len(high) <= 0.3:
+            continue  # the common case (UTF-8 text has no NUL): no per-byte work at all
+        in_blocks = 1 - len(high.translate(None, _UTF16_HIGH_BYTES)) / len(high)
+        if in_blocks > 0.95 and low.count(0) / len(low) < 0.05:
             return codec
     return None
 
@@ -167,8 +172,22 @@ def _finish(text: str, codec: str) -> tuple[str, str]:
     return unicodedata.normalize("NFC", _repair(text)), codec
 
 
+# A cheap gate before ftfy's badness check (half of all reading time when run on every text): UTF-8
+# read as Windows-1252 or Latin-1 turns every non-ASCII character into a lead-byte letter (U+00C0-U+00FF)
+# followed by a continuation byte's character (U+0080-U+00BF, or what Windows-1252 puts at 0x80-0x9F).
+# Text without such a pair has no mojibake of that kind; text with one (also "à”" in good text) goes on
+# to ftfy, which decides.
+_MOJIBAKE_PAIR = re.compile(
+    "[\u00c0-\u00ff][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc"
+    "\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]"
+)
+
+
 def _repair(text: str) -> str:
     """Fix mojibake only when ftfy is confident; leave good text untouched."""
-    if ftfy.badness.is_bad(text[:20000]):
+    head = text[:20000]
+    if not _MOJIBAKE_PAIR.search(head):
+        return text
+    if ftfy.badness.is_bad(head):
         return ftfy.fix_text(text, normalization="NFC")
     return text
