@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -107,14 +108,14 @@ def test_offsets_point_at_the_expression() -> None:
 def test_relative_needs_a_reference() -> None:
     t = one("Hôm qua, ông Putin điện đàm với ông Biden.")
     assert triple(t) == (None, None, None)
-    assert "unknown" in t.evidence
+    assert "không rõ thời điểm viết bài" in t.evidence
 
 
 def test_relative_in_a_quote_is_relative_to_when_it_was_said() -> None:
     text = 'Ngày 11/2, ông Peskov cho hay: "Tối mai hai Tổng thống sẽ hội đàm".'
     t = one(text, "2022-02-14", expr="Tối mai")
     assert t.value == "2022-02-12"
-    assert "said" in t.evidence
+    assert "ngày phát biểu (2022-02-11)" in t.evidence
 
 
 def test_future_clause_reads_a_yearless_date_ahead() -> None:
@@ -152,7 +153,7 @@ def test_last_year_against_a_stated_year_fixes_the_year() -> None:
 def test_year_stated_in_the_same_sentence() -> None:
     t = one("Được khởi động từ đầu tháng 4/2022, tính đến ngày 5/5, giải có 89 tác phẩm.", expr="5/5")
     assert t.value == "2022-05-05"
-    assert "same sentence" in t.evidence
+    assert "năm 2022 nêu trong cùng câu" in t.evidence
 
 
 def test_historic_dates_do_not_date_the_text() -> None:
@@ -248,6 +249,14 @@ def test_any_text_is_safe(parts: list[str]) -> None:
 # The hand-labelled set (real sentences from the shared corpora)
 
 
+# English words the evidence used to be written in (quoted source snippets are stripped before checking).
+_ENGLISH = re.compile(
+    r"\b(the|of|in|from|after|before|year|date|lead|text|article|weak|unknown|said|relative|headlines?|"
+    r"mentioned|publication|stated|sentence|later|than|periods?|above|full|written|matches)\b",
+    re.I,
+)
+
+
 def test_labelled_set_accuracy_floor() -> None:
     records = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
     assert len(records) >= 60
@@ -263,6 +272,19 @@ def test_labelled_set_accuracy_floor() -> None:
     accuracy = ok / len(records)
     print(f"labelled value accuracy: {accuracy:.3f} on {len(records)}")
     assert accuracy >= 0.95
+
+
+def test_evidence_is_written_in_vietnamese() -> None:
+    # Every reason the resolver gives, with and without a publication date, on the labelled sentences.
+    records = [json.loads(line) for line in LABELLED.read_text(encoding="utf-8").splitlines() if line.strip()]
+    seen = 0
+    for r in records:
+        for ref in (r["reference_date"], None):
+            for t in extract_dates(r["sentence"], ref):
+                assert t.evidence
+                assert not _ENGLISH.findall(re.sub(r"'[^']*'", "", t.evidence)), t.evidence
+                seen += 1
+    assert seen >= 2 * len(records)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -303,7 +325,7 @@ def test_event_without_any_year_evidence_is_honest() -> None:
     ev = date_event([a])
     assert ev is not None
     assert (ev.value, ev.earliest, ev.latest) == (None, None, None)
-    assert "30/3" in ev.evidence and "year" in ev.evidence
+    assert "30/3" in ev.evidence and "năm không rõ" in ev.evidence
 
 
 def test_event_background_dates_are_not_the_event() -> None:
@@ -535,7 +557,8 @@ def test_seeds_with_year_evidence_get_their_year(seed_dates: dict[str, TemporalE
     assert first is not None and first.earliest and first.latest
     assert first.earliest.startswith("2016-11") and first.latest <= "2016-12-31"
     assert first.value in ("2016", "2016-11")
-    assert "8/11" in first.evidence and "2017" in first.evidence
+    assert "sau 'ngày 8/11' (được nhắc như việc đã qua)" in first.evidence
+    assert "trước 'Năm 2017' (được nhắc như việc sắp tới)" in first.evidence
     last = seed_dates["004"]  # announced on 11/2 for 12/2; "cuối năm ngoái" + 7/12/2021
     assert last is not None and last.value == "2022-02-12"
     assert "năm ngoái" in last.evidence
@@ -558,6 +581,10 @@ def test_seeds_without_a_year_get_an_honest_range_from_office_terms(
     third = seed_dates["001"]
     assert third is not None and third.value is None and third.earliest == "2017-04-03"
     assert "3/4" in third.evidence and "tháng 7" in third.evidence and "Trump" in third.evidence
+    # The evidence is for Vietnamese readers: no English wording around the quoted snippets.
+    for t in seed_dates.values():
+        assert t is not None
+        assert not _ENGLISH.findall(re.sub(r"'[^']*'", "", t.evidence)), t.evidence
     # In time order by earliest bound: 003 (2016) → 001 → 000 → 002 → 004 (2022).
     order = sorted(seed_dates, key=lambda k: (seed_dates[k] or biden).earliest or "9999")
     assert order == ["003", "001", "000", "002", "004"]

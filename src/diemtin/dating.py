@@ -80,11 +80,11 @@ def parse_reference(value: str | None) -> Reference:
     y = int(m.group(1))
     if m.group(3):
         d = date(y, int(m.group(2)), int(m.group(3)))
-        return Reference(d, d, (y,), f"publication date {d.isoformat()}")
+        return Reference(d, d, (y,), f"ngày đăng {d.isoformat()}")
     if m.group(2):
         mo = int(m.group(2))
-        return Reference(date(y, mo, 1), _month_end(y, mo), (y,), f"publication month {y}-{mo:02d}")
-    return Reference(date(y, 1, 1), date(y, 12, 31), (y,), f"publication year {y}")
+        return Reference(date(y, mo, 1), _month_end(y, mo), (y,), f"tháng đăng {y}-{mo:02d}")
+    return Reference(date(y, 1, 1), date(y, 12, 31), (y,), f"năm đăng {y}")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -625,25 +625,25 @@ def _week_span(d: date, offset: int, part: tuple[int, int]) -> tuple[date, date]
 def _resolve(men: _Mention, ref: Reference) -> _Resolved:
     """Turn a mention into a date range using the reference; explain how."""
     k = men.kind
-    rwhy = ref.why or "the reference date"
+    rwhy = ref.why or "ngày tham chiếu"
     if k == "full":
         x = date(men.year or 1, men.month or 1, men.day or 1)
-        return _Resolved(x, x, "full date in the text")
+        return _Resolved(x, x, "ngày đầy đủ nêu trong bài")
     if k == "span":
         a = date(men.year or 1, men.month or 1, men.day or 1)
-        return _Resolved(a, date.fromisoformat(men.extra["end"]), "span with its end year in the text")
+        return _Resolved(a, date.fromisoformat(men.extra["end"]), "khoảng ngày, năm lấy theo ngày kết thúc")
     if k in ("daymonth", "dayrange"):
         d1, d2, mo = men.day or 1, men.day2 or men.day or 1, men.month or 1
         if men.year:
             lo, hi = _safe_date(men.year, mo, d1), _safe_date(men.year, mo, d2)
-            return _Resolved(lo, hi, "full date in the text")
+            return _Resolved(lo, hi, "ngày đầy đủ nêu trong bài")
         ex = ref.exact
         if ex is not None:
             first = _nearest(d1, mo, ex, men.future, men.past)
             if first is None:
-                return _Resolved(None, None, "not a calendar date")
+                return _Resolved(None, None, "không phải ngày có trên lịch")
             last = _safe_date(first.year, mo, d2)
-            return _Resolved(first, last, f"year from {rwhy} (nearest such day)")
+            return _Resolved(first, last, f"năm suy ra từ {rwhy} (lấy ngày gần nhất)")
         years = list(ref.years)
         if ref.windows:  # only the years whose day falls in a known period (e.g. a term of office)
             fit = [y for y in years if (xd := _safe_date(y, mo, d1)) and _in_windows(xd, ref.windows)]
@@ -656,10 +656,8 @@ def _resolve(men: _Mention, ref: Reference) -> _Resolved:
             years, lambda y: (a, b) if (a := _safe_date(y, mo, d1)) and (b := _safe_date(y, mo, d2)) else None
         )
         if span is None:
-            return _Resolved(
-                None, None, "năm không rõ: the year is not stated and cannot be inferred from the text"
-            )
-        why = f"year not stated; {rwhy}" if len(years) > 1 else f"year from {rwhy}"
+            return _Resolved(None, None, "năm không rõ: bài không nêu năm và không suy ra được")
+        why = f"năm không nêu; {rwhy}" if len(years) > 1 else f"năm suy ra từ {rwhy}"
         return _Resolved(span[0], span[1], why)
     if k in ("month", "monthyear"):
         mo = men.month or 1
@@ -671,7 +669,7 @@ def _resolve(men: _Mention, ref: Reference) -> _Resolved:
 
         if men.year:
             a, b = mspan(men.year)
-            return _Resolved(a, b, "month and year in the text")
+            return _Resolved(a, b, "tháng và năm nêu trong bài")
         ex = ref.exact
         if ex is not None:
             near = _nearest(min(15, _month_end(ex.year, mo).day), mo, ex, men.future, men.past)
@@ -681,11 +679,11 @@ def _resolve(men: _Mention, ref: Reference) -> _Resolved:
             if men.past and date(y, mo, 1) > date(ex.year, ex.month, 1):
                 y -= 1
             a, b = mspan(y)
-            return _Resolved(a, b, f"year from {rwhy}")
+            return _Resolved(a, b, f"năm suy ra từ {rwhy}")
         span = _span_years(ref.years, mspan)
         if span is None:
-            return _Resolved(None, None, "the year is not stated and cannot be inferred from the text")
-        return _Resolved(span[0], span[1], f"year from {rwhy}")
+            return _Resolved(None, None, "năm không rõ: bài không nêu năm và không suy ra được")
+        return _Resolved(span[0], span[1], f"năm suy ra từ {rwhy}")
     if k == "relmonthyear":
         mo, p = men.month or 1, men.part or (1, 31)
 
@@ -693,17 +691,17 @@ def _resolve(men: _Mention, ref: Reference) -> _Resolved:
             end = _month_end(y + men.offset, mo)
             return date(end.year, mo, min(p[0], end.day)), date(end.year, mo, min(p[1], end.day))
 
-        return _rel(_span_years(ref.years, rmy), f"relative to {rwhy}")
+        return _rel(_span_years(ref.years, rmy), f"tính theo {rwhy}")
     if k == "year":
         y = men.year or 1
         p = men.part or (1, 12)
-        return _Resolved(date(y, p[0], 1), _month_end(y, p[1]), "year in the text")
+        return _Resolved(date(y, p[0], 1), _month_end(y, p[1]), "năm nêu trong bài")
     if k == "relyear":
         p = men.part or (1, 12)
         span = _span_years(
             ref.years, lambda y: (date(y + men.offset, p[0], 1), _month_end(y + men.offset, p[1]))
         )
-        return _rel(span, f"relative to {rwhy}")
+        return _rel(span, f"tính theo {rwhy}")
     if k == "relmonth":
         p = men.part or (1, 31)
 
@@ -712,9 +710,9 @@ def _resolve(men: _Mention, ref: Reference) -> _Resolved:
             end = _month_end(y, mo)
             return date(y, mo, min(p[0], end.day)), date(y, mo, min(p[1], end.day))
 
-        return _rel(_shift_span(ref, rm), f"relative to {rwhy}")
+        return _rel(_shift_span(ref, rm), f"tính theo {rwhy}")
     if k == "relday":
-        return _rel(_shift_span(ref, lambda d: (d + timedelta(men.offset),) * 2), f"relative to {rwhy}")
+        return _rel(_shift_span(ref, lambda d: (d + timedelta(men.offset),) * 2), f"tính theo {rwhy}")
     if k == "ago":
         unit, n = men.extra["unit"], men.offset
 
@@ -729,7 +727,7 @@ def _resolve(men: _Mention, ref: Reference) -> _Resolved:
                 return date(y, mo, 1), _month_end(y, mo)
             return date(d.year + n, 1, 1), date(d.year + n, 12, 31)
 
-        return _rel(_shift_span(ref, ago), f"relative to {rwhy}")
+        return _rel(_shift_span(ref, ago), f"tính theo {rwhy}")
     if k == "week":
         off, part = men.offset, men.part or (0, 6)
         ex = ref.exact
@@ -742,7 +740,7 @@ def _resolve(men: _Mention, ref: Reference) -> _Resolved:
             o = 0 if men.extra.get("qua") and d.weekday() >= 5 else off
             return _week_span(d, o, part)
 
-        return _rel(_shift_span(ref, wk), f"relative to {rwhy}")
+        return _rel(_shift_span(ref, wk), f"tính theo {rwhy}")
     if k == "weekday":
         wd, off, rel = men.weekday or 0, men.offset, men.extra.get("rel", "")
 
@@ -757,13 +755,13 @@ def _resolve(men: _Mention, ref: Reference) -> _Resolved:
                 x = d - timedelta(days=(d.weekday() - wd) % 7)  # the latest one, today included
             return x, x
 
-        return _rel(_shift_span(ref, wday), f"relative to {rwhy}")
-    return _Resolved(None, None, "unrecognised")
+        return _rel(_shift_span(ref, wday), f"tính theo {rwhy}")
+    return _Resolved(None, None, "không nhận dạng được")
 
 
 def _rel(span: tuple[date, date] | None, why: str) -> _Resolved:
     if span is None:
-        return _Resolved(None, None, "relative, and the text's own date is unknown")
+        return _Resolved(None, None, "mốc tương đối, nhưng không rõ thời điểm viết bài")
     return _Resolved(span[0], span[1], why)
 
 
@@ -862,18 +860,20 @@ def _infer_from_dates(text: str, related: Sequence[date] = ()) -> Reference:
                 bound = men.year - 1 if head else men.year
                 if hi_year is None or bound < hi_year:
                     hi_year = bound
-                    why.append(f"written before {bound + 1} ('{_short(s)}')")
+                    why.append(f"viết trước năm {bound + 1} ('{_short(s)}')")
     cands: set[int] | None = None
     if full_years:
         ymax = max(full_years)
         cands = {ymax, ymax + 1}
         lo_year = ymax
-        why.insert(0, f"its latest full date is in {ymax}, so its own year is {ymax} or {ymax + 1}")
+        why.insert(
+            0, f"ngày đầy đủ muộn nhất trong bài thuộc năm {ymax}, nên bài viết năm {ymax} hoặc {ymax + 1}"
+        )
     if related:
         r = max(related)
         if lo_year is None or r.year > lo_year:
             lo_year = r.year
-        why.append(f"related headlines dated up to {r.strftime('%d/%m/%Y')} (weak)")
+        why.append(f"tin liên quan ghi ngày muộn nhất {r.strftime('%d/%m/%Y')} (căn cứ yếu)")
     if cands is None and lo_year is not None and hi_year is not None and 0 <= hi_year - lo_year <= 1:
         cands = set(range(lo_year, hi_year + 1))
     if cands is None:
@@ -890,7 +890,7 @@ def _infer_from_dates(text: str, related: Sequence[date] = ()) -> Reference:
                 if len(hits & cands) == 1:
                     (y,) = hits & cands
                     cands = {y}
-                    why.append(f"'{m.group(0).strip()}' matches a full date of {y - shift}")
+                    why.append(f"'{m.group(0).strip()}' khớp với một ngày đầy đủ năm {y - shift}")
                     break
             if len(cands) == 1:
                 break
@@ -898,7 +898,7 @@ def _infer_from_dates(text: str, related: Sequence[date] = ()) -> Reference:
     lo = date(years[0], 1, 1)
     if related and max(related).year == years[0] and len(years) == 1:
         lo = max(related)
-    return Reference(lo, date(years[-1], 12, 31), years, "the text's own date (" + "; ".join(why) + ")")
+    return Reference(lo, date(years[-1], 12, 31), years, "thời điểm viết bài (" + "; ".join(why) + ")")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1057,7 +1057,7 @@ class _Constraint:
 
     text: str
     periods: tuple[tuple[date, date], ...]
-    label: str  # "nhiệm kỳ 2021-01-20–2025-01-20", "sau 2020-02-11 (names given by WHO ...)"
+    label: str  # "nhiệm kỳ 2021-01-20–2025-01-20", "sau 2020-02-11: tên do WHO / ICTV đặt ..."
 
 
 def _closed(periods: Sequence[_Period], today: date) -> tuple[tuple[date, date], ...]:
@@ -1171,7 +1171,7 @@ def _apply_knowledge(
         w2, u2, s2 = _narrow(relaxed, cons)
         if len(s2) < len(skipped):
             start, windows, used, skipped = relaxed, w2, u2, s2
-            base_why = f"after {ref.lo.isoformat()} (the text's dates; their one-year reading gives way to)"
+            base_why = f"sau {ref.lo.isoformat()} (theo các ngày trong bài, không giới hạn trong một năm)"
     notes = [f"'{c.text}' ({c.label}) mâu thuẫn, bỏ qua" for c in skipped]
     if windows == start:  # nothing narrowed: the text's own dates already say as much
         return replace(ref, why="; ".join(x for x in (ref.why, *notes) if x))
@@ -1245,18 +1245,14 @@ def _dated_mentions(text: str, ref: Reference) -> list[_Dated]:
         # stated year is the text's latest is in that year (used only without a publication date).
         if ref.exact is None and own and max(own) == ymax:
             y = max(own)
-            sref = Reference(
-                date(y, 1, 1), date(y, 12, 31), (y,), f"the year {y} stated in the same sentence"
-            )
+            sref = Reference(date(y, 1, 1), date(y, 12, 31), (y,), f"năm {y} nêu trong cùng câu")
         stated = [m.year for m in mens if m.kind == "year" and m.year and not m.future]
         for men in mens:
             r = sref if men.kind in _YEARLESS else ref
             if men.kind == "relyear" and stated and re.search(r"cùng kỳ\s*$", s[: men.start - off], re.I):
                 # "6 tháng đầu năm 2022 ... so với cùng kỳ năm ngoái": last year of the period just named.
                 y = max(stated)
-                r = Reference(
-                    date(y, 1, 1), date(y, 12, 31), (y,), f"the period of {y} named in the sentence"
-                )
+                r = Reference(date(y, 1, 1), date(y, 12, 31), (y,), f"giai đoạn năm {y} nêu trong câu")
             out.append(_Dated(men, _resolve_in_context(text, men, r, out), s, idx, off + len(s)))
     return out
 
@@ -1272,7 +1268,7 @@ def _resolve_in_context(text: str, men: _Mention, ref: Reference, before: Sequen
                 anchor = d.res.lo
                 return _resolve(
                     men,
-                    Reference(anchor, anchor, (anchor.year,), f"the day it was said ({anchor.isoformat()})"),
+                    Reference(anchor, anchor, (anchor.year,), f"ngày phát biểu ({anchor.isoformat()})"),
                 )
     return _resolve(men, ref)
 
@@ -1365,7 +1361,7 @@ def _published_reference(published: str | None) -> Reference | None:
         if not full:
             return None
         d = date(full[0].year or 1, full[0].month or 1, full[0].day or 1)
-        return Reference(d, d, (d.year,), f"publication date {d.isoformat()}")
+        return Reference(d, d, (d.year,), f"ngày đăng {d.isoformat()}")
 
 
 def article_date(article: Article, today: date | None = None) -> TemporalExpression | None:
@@ -1452,7 +1448,7 @@ def _event_over_years(body: str, ref: Reference) -> TemporalExpression | None:
     evidence = (
         f"{first.text}; năm không nêu — {ref.why}; có thể vào năm {years} "
         f"(sớm nhất {lo.isoformat()}, muộn nhất {hi.isoformat()}); "
-        + first.evidence.replace(f" [{ref.why}]", "").replace(ref.why, "the periods above")
+        + first.evidence.replace(f" [{ref.why}]", "").replace(ref.why, "các giai đoạn trên")
     )
     return replace(
         first, value=_value_for(lo, hi), earliest=lo.isoformat(), latest=hi.isoformat(), evidence=evidence
@@ -1504,8 +1500,8 @@ def _event_in(body: str, ref: Reference) -> TemporalExpression | None:
                 if years and len(years) < res.hi.year - res.lo.year + 1:
                     a = _safe_date(years[0], pick.men.month or 1, pick.men.day or 1)
                     b = _safe_date(years[-1], pick.men.month or 1, pick.men.day2 or pick.men.day or 1)
-                    res = _Resolved(a, b, res.why + f"; after {f.strftime('%d/%m/%Y')} ('Trước đó')")
-        why = f"'{pick.men.text.strip()}' in the lead ('{_short(pick.sentence)}'); {res.why}"
+                    res = _Resolved(a, b, res.why + f"; sau {f.strftime('%d/%m/%Y')} ('Trước đó')")
+        why = f"'{pick.men.text.strip()}' ở phần mở đầu ('{_short(pick.sentence)}'); {res.why}"
         ev = _expression(body, pick.men, res)
         ev.evidence = why + (refnote if res.lo is not None and ref.why and ref.why not in res.why else "")
         return ev
@@ -1544,17 +1540,17 @@ def _bounds_from_background(
         if hi and lo > hi:
             last_past, lo = None, None
     anchor = last_past or first_ahead
-    parts = ["no date in the lead"]
+    parts = ["phần mở đầu không nêu ngày"]
     if last_past:
-        parts.append(f"after '{last_past.men.text.strip()}' (mentioned as earlier)")
+        parts.append(f"sau '{last_past.men.text.strip()}' (được nhắc như việc đã qua)")
     if first_ahead:
-        parts.append(f"before '{first_ahead.men.text.strip()}' (mentioned as ahead)")
+        parts.append(f"trước '{first_ahead.men.text.strip()}' (được nhắc như việc sắp tới)")
     if lo is None and hi is None:
         if anchor is None:
             return None
-        parts.append("năm không rõ: the year is not stated and cannot be inferred from the article")
+        parts.append("năm không rõ: bài không nêu năm và không suy ra được")
     elif ref.why:
-        parts.append(f"no later than the article itself [{ref.why}]")
+        parts.append(f"không muộn hơn thời điểm viết bài [{ref.why}]")
     return TemporalExpression(
         text=anchor.men.text.strip() if anchor else "",
         value=_value_for(lo, hi),
