@@ -898,7 +898,7 @@ def _infer_from_dates(text: str, related: Sequence[date] = ()) -> Reference:
     lo = date(years[0], 1, 1)
     if related and max(related).year == years[0] and len(years) == 1:
         lo = max(related)
-    return Reference(lo, date(years[-1], 12, 31), years, "thời điểm viết bài (" + "; ".join(why) + ")")
+    return Reference(lo, date(years[-1], 12, 31), years, "căn cứ trong bài (" + "; ".join(why) + ")")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -90,7 +90,7 @@ class TemporalExpression:
     latest: str | None
     start: int = 0  # character offsets in the source text
     end: int = 0
-    evidence: str = ""  # why this value / range (e.g. "year from '13/4/2021' in the same article")
+    evidence: str = ""  # why this value / range (e.g. "năm suy ra từ thời điểm viết bài (...)")
 
 
 @dataclass(slots=True)
