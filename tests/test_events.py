@@ -107,6 +107,25 @@ def test_seeds_are_five_events_in_one_story(seeds_dir: Path) -> None:
     assert stories[0].title in {e.title for e in evs}
 
 
+def test_stories_do_not_depend_on_the_scoring_block_size(
+    seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # group_stories scores event pairs a block of rows at a time (memory at 100k articles); block
+    # edges must not change which events join, nor which event names the story.
+    arts, _ = read_articles([str(seeds_dir)])
+    arts += _articles()
+    by_id = {a.id: a for a in arts}
+    evs = [
+        Event(f"e{i + 1}", events.event_title([by_id[x] for x in g]), g)
+        for i, g in enumerate(events.group_events(arts))
+    ]
+    whole = events.group_stories(evs, by_id)
+    monkeypatch.setattr(events, "STORY_BLOCK", 2)
+    blocked = events.group_stories(evs, by_id)
+    assert [(s.title, s.events) for s in blocked] == [(s.title, s.events) for s in whole]
+    assert any(len(s.events) >= 3 for s in whole)  # the calls do form a multi-event story
+
+
 def _bench() -> object:
     spec = importlib.util.spec_from_file_location("grouping_bench", ROOT / "bench" / "grouping.py")
     assert spec and spec.loader

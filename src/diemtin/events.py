@@ -88,6 +88,7 @@ DATE_OVERRIDE = 0.3
 # surveillance). Counting shared names instead of Jaccard chained 64 of them into one story.
 STORY_NAME_JACCARD = 0.15
 STORY_SIMILARITY = 0.08
+STORY_BLOCK = 2048  # events whose pair scores are computed at once in group_stories (bounds memory)
 
 
 @dataclass(slots=True)
@@ -401,9 +402,10 @@ def group_stories(events: Sequence[Event], articles: Mapping[str, Article]) -> l
     toks = [vtext.syllables(a.title + "\n" + a.text) for arts in texts for a in arts]
     owner = [k for k, arts in enumerate(texts) for _ in arts]
     n = len(evs)
-    # Sparse all the way: a 100k-article corpus has tens of thousands of events, whose dense pair
-    # matrix does not fit in memory; only pairs above the topic threshold can join a story.
-    sim = sparse.csr_matrix((n, n))
+    # Never the full event-pair matrix: at 100k articles (~37k events sharing common bigrams) even its
+    # sparse form is nearly dense (an out-of-memory kill at 24 GB). Pairs are scored a block of rows at a
+    # time and only those above the topic threshold are kept; only they can join a story.
+    agg = sparse.csr_matrix((n, 1))
     if toks:
         cap: float | int = MAX_DF * 4 if MAX_DF * 4 * len(toks) >= MIN_DF_CAP else MIN_DF_CAP
         big = _bigram_tfidf(toks, cap)
@@ -413,7 +415,6 @@ def group_stories(events: Sequence[Event], articles: Mapping[str, Article]) -> l
         norms = np.sqrt(np.asarray(agg.multiply(agg).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         agg = sparse.csr_matrix(agg.multiply(1 / norms[:, None]))
-        sim = sparse.csr_matrix(agg @ agg.T)
     parent = list(range(n))
 
     def find(x: int) -> int:
@@ -422,13 +423,15 @@ def group_stories(events: Sequence[Event], articles: Mapping[str, Article]) -> l
             x = parent[x]
         return x
 
-    coo = sim.tocoo()
-    keep = (coo.data >= STORY_SIMILARITY) & (coo.row < coo.col)
-    pairs = sorted(zip(coo.row[keep].tolist(), coo.col[keep].tolist(), strict=True))
-    for i, j in pairs:
-        union = names[i] | names[j]
-        if union and len(names[i] & names[j]) / len(union) >= STORY_NAME_JACCARD:
-            parent[find(j)] = find(i)
+    aggt = agg.T.tocsr()
+    for lo in range(0, n, STORY_BLOCK):
+        block = (agg[lo : lo + STORY_BLOCK] @ aggt).tocoo()
+        rows = block.row + lo
+        keep = (block.data >= STORY_SIMILARITY) & (rows < block.col)
+        for i, j in zip(rows[keep].tolist(), block.col[keep].tolist(), strict=True):
+            union = names[i] | names[j]
+            if union and len(names[i] & names[j]) / len(union) >= STORY_NAME_JACCARD:
+                parent[find(j)] = find(i)
     comps: dict[int, list[int]] = {}
     for i in range(n):
         comps.setdefault(find(i), []).append(i)
@@ -436,10 +439,12 @@ def group_stories(events: Sequence[Event], articles: Mapping[str, Article]) -> l
     for members in sorted(comps.values(), key=lambda c: evs[c[0]].id):
         central = members[0]
         if len(members) > 1:
-            block = sim[members][:, members]
-            # rounded: A·Aᵀ is symmetric only up to float error, and ties must go to the smallest index
-            totals = np.round(np.asarray(block.sum(axis=1)).ravel() - block.diagonal(), 9)
-            # the event most like the others names the story; the smallest index breaks ties
+            # Σ_{j≠i} cos(i, j) = a_i · Σ_j a_j − a_i · a_i: linear in the component, no pair matrix.
+            rows_m = agg[members]
+            total = np.asarray(rows_m.sum(axis=0)).ravel()
+            self_sim = np.asarray(rows_m.multiply(rows_m).sum(axis=1)).ravel()
+            # rounded: float sums differ in the last bits, and ties must go to the smallest index
+            totals = np.round(rows_m @ total - self_sim, 9)
             central = members[int(np.argmax(totals))]
         stories.append(Story(id="", title=evs[central].title, events=[evs[i].id for i in members]))
     for k, s in enumerate(stories):
