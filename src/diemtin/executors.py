@@ -144,11 +144,8 @@ def _code_fingerprint() -> str:
 
 
 def _file_hash(path: Path) -> str:
-    h = hashlib.sha1()
     with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha1").hexdigest()
 
 
 def batch_key(paths: Sequence[Path], code: str) -> str:

@@ -209,11 +209,8 @@ def migrate(conn: sqlite3.Connection) -> int:
 
 
 def file_hash(path: Path) -> str:
-    h = hashlib.sha256()
     with path.open("rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 @dataclass(slots=True)
