@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import importlib.util
 import random
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from diemtin import events
-from diemtin.api import read_articles
-from diemtin.models import Article, Event
+from diemtin.models import Article
 
 from .conftest import ROOT, VMDS
 
@@ -81,51 +79,6 @@ def test_event_title_is_the_most_typical_headline() -> None:
     assert events.event_title([arts[0], arts[1], extra]) == "Putin và Trump điện đàm về giá dầu"
 
 
-def test_calls_form_one_story_and_the_flood_another() -> None:
-    arts = _articles()
-    by_id = {a.id: a for a in arts}
-    evs = [
-        Event(f"e{i + 1}", events.event_title([by_id[x] for x in g]), g)
-        for i, g in enumerate(events.group_events(arts))
-    ]
-    stories = events.group_stories(evs, by_id)
-    story_of = {e: s.id for s in stories for e in s.events}
-    ev_of = {a: e.id for e in evs for a in e.articles}
-    assert story_of[ev_of["a1"]] == story_of[ev_of["a3"]]
-    assert story_of[ev_of["a4"]] != story_of[ev_of["a1"]]
-
-
-def test_seeds_are_five_events_in_one_story(seeds_dir: Path) -> None:
-    arts, skipped = read_articles([str(seeds_dir)])
-    assert len(arts) == 5 and not skipped
-    groups = events.group_events(arts)
-    assert len(groups) == 5
-    by_id = {a.id: a for a in arts}
-    evs = [Event(f"e{i + 1}", events.event_title([by_id[x] for x in g]), g) for i, g in enumerate(groups)]
-    stories = events.group_stories(evs, by_id)
-    assert len(stories) == 1 and sorted(stories[0].events) == sorted(e.id for e in evs)
-    assert stories[0].title in {e.title for e in evs}
-
-
-def test_stories_do_not_depend_on_the_scoring_block_size(
-    seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # group_stories scores event pairs a block of rows at a time (memory at 100k articles); block
-    # edges must not change which events join, nor which event names the story.
-    arts, _ = read_articles([str(seeds_dir)])
-    arts += _articles()
-    by_id = {a.id: a for a in arts}
-    evs = [
-        Event(f"e{i + 1}", events.event_title([by_id[x] for x in g]), g)
-        for i, g in enumerate(events.group_events(arts))
-    ]
-    whole = events.group_stories(evs, by_id)
-    monkeypatch.setattr(events, "STORY_BLOCK", 2)
-    blocked = events.group_stories(evs, by_id)
-    assert [(s.title, s.events) for s in blocked] == [(s.title, s.events) for s in whole]
-    assert any(len(s.events) >= 3 for s in whole)  # the calls do form a multi-event story
-
-
 def _bench() -> object:
     spec = importlib.util.spec_from_file_location("grouping_bench", ROOT / "bench" / "grouping.py")
     assert spec and spec.loader
@@ -160,12 +113,12 @@ def test_bigram_tfidf_matches_scikit_learn() -> None:
 
     arts = _articles()
     toks = [features.extract(a).tokens for a in arts]
-    ours = events._bigram_tfidf(toks, 1.0)
-    ref = events._tfidf([[t[i] + " " + t[i + 1] for i in range(len(t) - 1)] for t in toks])
+    ours = features.bigram_tfidf(toks, 1.0)
+    ref = features.tfidf([[t[i] + " " + t[i + 1] for i in range(len(t) - 1)] for t in toks])
     # Column order differs (integer codes vs strings); the cosines between articles must not.
     assert np.allclose((ours @ ours.T).toarray(), (ref @ ref.T).toarray())
-    ours = events._bigram_tfidf(toks, 1.0, unigrams=True)
-    ref = events._tfidf([list(t) + [t[i] + " " + t[i + 1] for i in range(len(t) - 1)] for t in toks])
+    ours = features.bigram_tfidf(toks, 1.0, unigrams=True)
+    ref = features.tfidf([list(t) + [t[i] + " " + t[i + 1] for i in range(len(t) - 1)] for t in toks])
     assert np.allclose((ours @ ours.T).toarray(), (ref @ ref.T).toarray())
 
 

@@ -1,4 +1,4 @@
-"""Group articles into events (one happening) and events into stories (a thread of events).
+"""Group articles into events: the reports of one happening.
 
 Events: average-link agglomerative clustering over a sparse candidate graph.
 
@@ -23,9 +23,7 @@ Events: average-link agglomerative clustering over a sparse candidate graph.
 - Dating runs at most once per article, and only for articles that have a neighbour to merge with;
   a caller that has dating's per-article answers passes them in (``group_events(arts, dates=...)``).
 
-Stories: events are linked when their names overlap and their texts share distinctive bigrams (lower
-thresholds than events); a story is a connected component. The story title is the title of its most
-central event (the event with the highest summed similarity to the story's other events).
+Stories (threads of events) are built from the events by ``stories.group_stories``.
 """
 
 from __future__ import annotations
@@ -38,11 +36,10 @@ from datetime import date, datetime
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from . import features as feat
 from . import text as vtext
-from .models import Article, Event, Story, TemporalExpression
+from .models import Article, TemporalExpression
 
 # Weights of the bigram, name and title cosines, and the merge threshold: chosen on vmds-dev and
 # abmusu-train with full average-link clustering (docs/events.md has the sweep). Titles and names
@@ -82,13 +79,6 @@ DATE_TRUST = 0.15
 # above the seeds' different-call pairs (up to 0.23: Nov 2016 vs Mar 2020); on held-out cluster halves
 # it moved B-cubed F1 by +0.000 to +0.005 (docs/events.md).
 DATE_OVERRIDE = 0.3
-# Stories: events sharing names and some wording.
-# Set by hand on the seeds (five calls; each links to another at name Jaccard 0.18-0.86 and bigram
-# cosine 0.09-0.15) and checked on vmds-dev's 100 gold events: 80 stories, the largest 7 events (US
-# surveillance). Counting shared names instead of Jaccard chained 64 of them into one story.
-STORY_NAME_JACCARD = 0.15
-STORY_SIMILARITY = 0.08
-STORY_BLOCK = 2048  # events whose pair scores are computed at once in group_stories (bounds memory)
 
 
 @dataclass(slots=True)
@@ -97,66 +87,14 @@ class _Matrices:
     weights: tuple[float, ...]
 
 
-def _tfidf(docs: Sequence[list[str]], max_df: float | int = 1.0) -> sparse.csr_matrix:
-    """Rows of L2-normalised sublinear TF-IDF; all zeros when nothing survives the document-frequency cap."""
-    vec = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True, max_df=max_df, lowercase=False)
-    try:
-        return sparse.csr_matrix(vec.fit_transform(docs))
-    except ValueError:  # empty vocabulary (tiny or empty texts)
-        return sparse.csr_matrix((len(docs), 1))
-
-
-def _bigram_tfidf(
-    token_lists: Sequence[Sequence[str]], max_df: float | int = 1.0, unigrams: bool = False
-) -> sparse.csr_matrix:
-    """Sublinear, smoothed-IDF, L2-normalised TF-IDF of syllable bigrams (and unigrams), as scikit-learn's
-    ``TfidfVectorizer(sublinear_tf=True, max_df=...)`` computes it, but on integer codes.
-
-    Hand-written because the bigrams are the bulk of grouping's input (several hundred an article):
-    coding syllables once and pairing them with numpy avoids building and hashing a string per bigram
-    (about 4x faster at 10k articles)."""
-    n = len(token_lists)
-    vocab: dict[str, int] = {}
-    codes: list[np.ndarray] = []
-    rows: list[np.ndarray] = []
-    for i, toks in enumerate(token_lists):
-        if len(toks) < (1 if unigrams else 2):
-            continue
-        ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in toks), dtype=np.int64, count=len(toks))
-        # A bigram is (first + 1) << 32 | second; a unigram is its id alone: the two never collide.
-        codes.append((ids[:-1] + 1) * (1 << 32) + ids[1:])
-        rows.append(np.full(len(toks) - 1, i, dtype=np.int64))
-        if unigrams:
-            codes.append(ids)
-            rows.append(np.full(len(toks), i, dtype=np.int64))
-    if not codes:
-        return sparse.csr_matrix((n, 1))
-    uniq, cols = np.unique(np.concatenate(codes), return_inverse=True)
-    counts = sparse.csr_matrix(
-        (np.ones(len(cols)), (np.concatenate(rows), cols.ravel())), shape=(n, len(uniq))
-    )
-    counts.sum_duplicates()
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
-    limit = max_df * n if isinstance(max_df, float) else max_df
-    keep = np.flatnonzero(df <= limit)
-    if len(keep) == 0:
-        return sparse.csr_matrix((n, 1))
-    m = sparse.csr_matrix(counts[:, keep])
-    idf = np.log((1 + n) / (1 + df[keep])) + 1.0
-    m.data = (1.0 + np.log(m.data)) * idf[m.indices]
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ m)
-
-
 def _matrices(fs: Sequence[feat.ArticleFeatures]) -> _Matrices:
     n = len(fs)
     cap: float | int = MAX_DF if MAX_DF * n >= MIN_DF_CAP else MIN_DF_CAP
     blocks = [
-        _bigram_tfidf([f.tokens for f in fs], cap),
-        _tfidf([sorted(f.names) for f in fs], cap),
-        _bigram_tfidf([f.title_tokens for f in fs], unigrams=True),
-        _bigram_tfidf([f.lead_tokens for f in fs], unigrams=True),
+        feat.bigram_tfidf([f.tokens for f in fs], cap),
+        feat.tfidf([sorted(f.names) for f in fs], cap),
+        feat.bigram_tfidf([f.title_tokens for f in fs], unigrams=True),
+        feat.bigram_tfidf([f.lead_tokens for f in fs], unigrams=True),
     ]
     rest = 1.0 - W_LEAD
     return _Matrices(blocks, (W_BIGRAM * rest, W_NAMES * rest, W_TITLE * rest, W_LEAD))
@@ -388,65 +326,3 @@ def event_title(articles: Sequence[Article]) -> str:
         return (-overlap, 0 if a.published else 1, a.published or "", a.id)
 
     return titled[min(range(len(titled)), key=key)].title.strip()
-
-
-def group_stories(events: Sequence[Event], articles: Mapping[str, Article]) -> list[Story]:
-    """Stories: threads of events sharing people, places and topic (connected components)."""
-    evs = sorted(events, key=lambda e: e.id)
-    if not evs:
-        return []
-    texts = [[articles[a] for a in e.articles if a in articles] for e in evs]
-    names: list[set[str]] = [
-        set().union(*(feat.name_syllables(feat.lead(a)) for a in arts)) for arts in texts
-    ]
-    toks = [vtext.syllables(a.title + "\n" + a.text) for arts in texts for a in arts]
-    owner = [k for k, arts in enumerate(texts) for _ in arts]
-    n = len(evs)
-    # Never the full event-pair matrix: at 100k articles (~37k events sharing common bigrams) even its
-    # sparse form is nearly dense (an out-of-memory kill at 24 GB). Pairs are scored a block of rows at a
-    # time and only those above the topic threshold are kept; only they can join a story.
-    agg = sparse.csr_matrix((n, 1))
-    if toks:
-        cap: float | int = MAX_DF * 4 if MAX_DF * 4 * len(toks) >= MIN_DF_CAP else MIN_DF_CAP
-        big = _bigram_tfidf(toks, cap)
-        agg = (
-            sparse.csr_matrix((np.ones(len(owner)), (owner, range(len(owner)))), shape=(n, len(owner))) @ big
-        )
-        norms = np.sqrt(np.asarray(agg.multiply(agg).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        agg = sparse.csr_matrix(agg.multiply(1 / norms[:, None]))
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    aggt = agg.T.tocsr()
-    for lo in range(0, n, STORY_BLOCK):
-        block = (agg[lo : lo + STORY_BLOCK] @ aggt).tocoo()
-        rows = block.row + lo
-        keep = (block.data >= STORY_SIMILARITY) & (rows < block.col)
-        for i, j in zip(rows[keep].tolist(), block.col[keep].tolist(), strict=True):
-            union = names[i] | names[j]
-            if union and len(names[i] & names[j]) / len(union) >= STORY_NAME_JACCARD:
-                parent[find(j)] = find(i)
-    comps: dict[int, list[int]] = {}
-    for i in range(n):
-        comps.setdefault(find(i), []).append(i)
-    stories = []
-    for members in sorted(comps.values(), key=lambda c: evs[c[0]].id):
-        central = members[0]
-        if len(members) > 1:
-            # Σ_{j≠i} cos(i, j) = a_i · Σ_j a_j − a_i · a_i: linear in the component, no pair matrix.
-            rows_m = agg[members]
-            total = np.asarray(rows_m.sum(axis=0)).ravel()
-            self_sim = np.asarray(rows_m.multiply(rows_m).sum(axis=1)).ravel()
-            # rounded: float sums differ in the last bits, and ties must go to the smallest index
-            totals = np.round(rows_m @ total - self_sim, 9)
-            central = members[int(np.argmax(totals))]
-        stories.append(Story(id="", title=evs[central].title, events=[evs[i].id for i in members]))
-    for k, s in enumerate(stories):
-        s.id = f"s{k + 1}"
-    return stories

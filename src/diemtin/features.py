@@ -10,8 +10,13 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from . import dating
 from . import text as vtext
@@ -233,3 +238,55 @@ def _last_day(value: str | None) -> date | None:
         return date(y, mo, int(m.group(3) or calendar.monthrange(y, mo)[1]))
     except ValueError:
         return None
+
+
+def tfidf(docs: Sequence[list[str]], max_df: float | int = 1.0) -> sparse.csr_matrix:
+    """Rows of L2-normalised sublinear TF-IDF; all zeros when nothing survives the document-frequency cap."""
+    vec = TfidfVectorizer(analyzer=lambda x: x, sublinear_tf=True, max_df=max_df, lowercase=False)
+    try:
+        return sparse.csr_matrix(vec.fit_transform(docs))
+    except ValueError:  # empty vocabulary (tiny or empty texts)
+        return sparse.csr_matrix((len(docs), 1))
+
+
+def bigram_tfidf(
+    token_lists: Sequence[Sequence[str]], max_df: float | int = 1.0, unigrams: bool = False
+) -> sparse.csr_matrix:
+    """Sublinear, smoothed-IDF, L2-normalised TF-IDF of syllable bigrams (and unigrams), as scikit-learn's
+    ``TfidfVectorizer(sublinear_tf=True, max_df=...)`` computes it, but on integer codes.
+
+    Hand-written because the bigrams are the bulk of grouping's input (several hundred an article):
+    coding syllables once and pairing them with numpy avoids building and hashing a string per bigram
+    (about 4x faster at 10k articles)."""
+    n = len(token_lists)
+    vocab: dict[str, int] = {}
+    codes: list[np.ndarray] = []
+    rows: list[np.ndarray] = []
+    for i, toks in enumerate(token_lists):
+        if len(toks) < (1 if unigrams else 2):
+            continue
+        ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in toks), dtype=np.int64, count=len(toks))
+        # A bigram is (first + 1) << 32 | second; a unigram is its id alone: the two never collide.
+        codes.append((ids[:-1] + 1) * (1 << 32) + ids[1:])
+        rows.append(np.full(len(toks) - 1, i, dtype=np.int64))
+        if unigrams:
+            codes.append(ids)
+            rows.append(np.full(len(toks), i, dtype=np.int64))
+    if not codes:
+        return sparse.csr_matrix((n, 1))
+    uniq, cols = np.unique(np.concatenate(codes), return_inverse=True)
+    counts = sparse.csr_matrix(
+        (np.ones(len(cols)), (np.concatenate(rows), cols.ravel())), shape=(n, len(uniq))
+    )
+    counts.sum_duplicates()
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    limit = max_df * n if isinstance(max_df, float) else max_df
+    keep = np.flatnonzero(df <= limit)
+    if len(keep) == 0:
+        return sparse.csr_matrix((n, 1))
+    m = sparse.csr_matrix(counts[:, keep])
+    idf = np.log((1 + n) / (1 + df[keep])) + 1.0
+    m.data = (1.0 + np.log(m.data)) * idf[m.indices]
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ m)

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import BinaryIO, Protocol, TypeVar
 
-from . import clean, dating, dedup, events, ingest, summarize, timeline
+from . import clean, dating, dedup, events, ingest, stories, summarize, timeline
 from .models import Article, Digest, Event, RawDocument, Skipped, TemporalExpression
 
 T = TypeVar("T")
@@ -153,9 +153,9 @@ def build_digest(articles: Sequence[Article], options: Options | None = None) ->
             ev.also_published_by[g.canonical] = list(g.duplicates)
             ev.sources = sorted(set(ev.sources) | {s for d in g.duplicates if (s := by_id[d].source)})
     progress("events", len(work), len(work))
-    stories = events.group_stories(evs, by_id)
+    threads = stories.group_stories(evs, by_id)
     order = timeline.order_events(evs)
-    return Digest(articles=list(articles), events=evs, stories=stories, timeline=order, duplicates=dups)
+    return Digest(articles=list(articles), events=evs, stories=threads, timeline=order, duplicates=dups)
 
 
 def run(paths: Iterable[str], options: Options | None = None, stdin: BinaryIO | None = None) -> Digest:
