@@ -137,12 +137,35 @@ def test_torn_checkpoint_is_redone(corpus: Path, tmp_path: Path) -> None:
     assert run_batched([str(corpus)], batch_size=5, run_dir=run_dir).to_dict() == first.to_dict()
 
 
+def test_process_executor_digest_equals_in_process(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small chunks, so that reading, cleaning, signatures, dates and events all spread over both
+    # worker processes; a bad file and an exact copy must be reported as in-process reports them.
+    monkeypatch.setattr(pipeline, "CHUNK", 3)
+    bad = tmp_path / "broken.json"
+    bad.write_text('{"title": "Tin", "text": ', encoding="utf-8")
+    first = sorted(corpus.glob("*.txt"))[0]
+    copy = tmp_path / "copy.txt"
+    copy.write_bytes(first.read_bytes())
+    inputs = [str(corpus), str(bad), str(copy)]
+    plain = pipeline.run(inputs, Options(executor=InProcessExecutor()))
+    with executors.ProcessExecutor(workers=2) as ex:
+        assert ex.local
+        parallel = pipeline.run(inputs, Options(executor=ex))
+    assert {s.path.split(":")[0] for s in plain.skipped} == {str(bad), str(copy)}
+    assert parallel.to_dict() == plain.to_dict()
+    assert [(s.path, s.reason) for s in parallel.skipped] == [(s.path, s.reason) for s in plain.skipped]
+
+
 def test_make_executor_names() -> None:
     assert isinstance(make_executor("inprocess", None), InProcessExecutor)
     with pytest.raises(ValueError, match="unknown executor 'spark'"):
         make_executor("spark", None)
     with pytest.raises(ValueError, match="--scheduler needs --executor dask"):
         make_executor("inprocess", "tcp://127.0.0.1:8786")
+    with pytest.raises(ValueError, match="--workers must be at least 1"):
+        make_executor("processes", None, workers=0)
 
 
 def test_closing_releases_the_local_cluster() -> None:

@@ -1,3 +1,7 @@
+"""``python -m diemtin``: the CLI."""
+
 from diemtin.cli import main
 
-main()
+# Guarded: worker processes of ``--executor processes`` import the main module again.
+if __name__ == "__main__":
+    main()

@@ -1,15 +1,18 @@
 """Where per-item work runs, and how a large run streams and resumes.
 
-``DaskExecutor`` runs ``pipeline.Executor.map`` on a Dask cluster (a scheduler address, or a LocalCluster);
+``ProcessExecutor`` runs ``pipeline.Executor.map`` on worker processes of this machine, ``DaskExecutor``
+on a Dask cluster (a scheduler address, or a LocalCluster);
 ``run_batched`` reads and cleans the inputs in batches of files on any executor, keeping a checkpoint of
 each batch's cleaned articles in a run folder so that an interrupted run picks up where it stopped.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import hashlib
 import importlib
+import multiprocessing
 import os
 import pickle
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -24,7 +27,44 @@ from .models import Article, Digest, RawDocument, Skipped
 T = TypeVar("T")
 R = TypeVar("R")
 
-EXECUTORS = ("inprocess", "dask")
+EXECUTORS = ("inprocess", "processes", "dask")
+
+
+class ProcessExecutor:
+    """``Executor`` on worker processes of this machine (``concurrent.futures``): the light way to use
+    every core without a Dask cluster. Work items and results travel by pickle, so the stage functions
+    must be module-level (they are). ``local``: the workers read this machine's files."""
+
+    local = True
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = max(1, workers or os.cpu_count() or 1)
+        # Workers fork from a forkserver that imported the pipeline once: plain fork from this process
+        # could copy a lock held by another thread (a progress bar, an event loop) into the child, and
+        # spawn would import the package again in every worker (~1 s each).
+        methods = multiprocessing.get_all_start_methods()
+        ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
+        if "forkserver" in methods:
+            ctx.set_forkserver_preload(["diemtin.pipeline"])
+        self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+        if not items:
+            return []
+        if len(items) == 1:
+            return [fn(items[0])]  # nothing to spread: skip the round trip through a worker
+        return list(self._pool.map(fn, items))
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> ProcessExecutor:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
 
 
 class DaskExecutor:
@@ -50,6 +90,8 @@ class DaskExecutor:
                 "the dask executor needs the [dask] extra: pip install 'diemtin[dask]'"
             ) from exc
         self._cluster: Any = None
+        # A LocalCluster's workers run here and see this machine's files; a remote cluster's may not.
+        self.local = not scheduler
         if scheduler:
             self.client: Any = dist.Client(scheduler)
         else:
@@ -83,16 +125,21 @@ class DaskExecutor:
         self.close()
 
 
-def make_executor(name: str, scheduler: str | None = None) -> pipeline.Executor:
-    """The executor the CLI option names: "inprocess" (default) or "dask" (``scheduler`` address, or a
-    LocalCluster when none). Raises ValueError for an unknown name or a scheduler without dask."""
+def make_executor(name: str, scheduler: str | None = None, workers: int | None = None) -> pipeline.Executor:
+    """The executor the CLI option names: "inprocess" (default), "processes" (``workers`` processes on
+    this machine, default one per core) or "dask" (``scheduler`` address, or a LocalCluster of
+    ``workers``). Raises ValueError for an unknown name or a scheduler without dask."""
     key = name.strip().lower().replace("-", "")
+    if scheduler and key != "dask":
+        raise ValueError("--scheduler needs --executor dask")
+    if workers is not None and workers < 1:
+        raise ValueError(f"--workers must be at least 1 (got {workers})")
     if key in ("inprocess", "local", ""):
-        if scheduler:
-            raise ValueError("--scheduler needs --executor dask")
         return pipeline.InProcessExecutor()
+    if key in ("processes", "process"):
+        return ProcessExecutor(workers)
     if key == "dask":
-        return DaskExecutor(scheduler)
+        return DaskExecutor(scheduler, n_workers=workers)
     raise ValueError(f"unknown executor {name!r}; choose one of: {', '.join(EXECUTORS)}")
 
 

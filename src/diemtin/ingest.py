@@ -84,29 +84,39 @@ def _is_dir(path: Path) -> bool:
 def read_inputs(paths: Iterable[str], stdin: BinaryIO | None = None) -> Iterator[RawDocument | Skipped]:
     """Read every input; exact copies (same content id) after the first are reported and skipped."""
     seen_ids: dict[str, str] = {}
-    found_any = False
     for item in _discover_reporting(paths):
-        if isinstance(item, Skipped):
-            yield item
-            continue
-        found_any = True
-        name = "-" if item == "-" else str(item)
-        try:
-            if item == "-":
-                data = (stdin or sys.stdin.buffer).read()
-                docs = list(parse_bytes(data, "-", sniff=True))
-            else:
-                docs = list(read_file(Path(item)))
-        except IngestError as exc:
-            yield Skipped(name, str(exc))
-            continue
-        if not docs:
-            yield Skipped(name, f"{name}: no article text found")
-            continue
-        for doc in docs:
-            yield from _assign_id(doc, seen_ids)
-    if not found_any:
-        return
+        yield from assign_ids(read_item(item, stdin), seen_ids)
+
+
+def discover_items(paths: Iterable[str]) -> list[str | Skipped]:
+    """Every input ``read_item`` will read ("-" for stdin, file paths as strings), in reading order;
+    a folder with nothing readable is a Skipped. Lets a caller read the items on several workers."""
+    return [it if isinstance(it, Skipped) else str(it) for it in _discover_reporting(paths)]
+
+
+def read_item(item: str | Path | Skipped, stdin: BinaryIO | None = None) -> list[RawDocument | Skipped]:
+    """One input's documents, or a Skipped naming it and the reason; never raises for bad input."""
+    if isinstance(item, Skipped):
+        return [item]
+    name = "-" if item == "-" else str(item)
+    try:
+        if item == "-":
+            data = (stdin or sys.stdin.buffer).read()
+            docs = list(parse_bytes(data, "-", sniff=True))
+        else:
+            docs = list(read_file(Path(item)))
+    except IngestError as exc:
+        return [Skipped(name, str(exc))]
+    return docs or [Skipped(name, f"{name}: no article text found")]
+
+
+def assign_ids(
+    docs: Iterable[RawDocument | Skipped], seen: dict[str, str]
+) -> Iterator[RawDocument | Skipped]:
+    """Ids for documents in reading order (``seen`` carries over from earlier inputs): a document keeps
+    the id its input gave, else gets its content id; an exact copy of an earlier one is a Skipped."""
+    for doc in docs:
+        yield from _assign_id(doc, seen)
 
 
 def _discover_reporting(paths: Iterable[str]) -> Iterator[str | Path | Skipped]:

@@ -43,13 +43,38 @@ class Options:
     progress: Progress | None = None
 
 
-def read(paths: Iterable[str], stdin: BinaryIO | None = None) -> tuple[list[RawDocument], list[Skipped]]:
-    """Ingest stage: every readable document, and every input skipped with its reason."""
+def read(
+    paths: Iterable[str], stdin: BinaryIO | None = None, executor: Executor | None = None
+) -> tuple[list[RawDocument], list[Skipped]]:
+    """Ingest stage: every readable document, and every input skipped with its reason.
+
+    With an executor whose workers see this machine's files (``local``: worker processes here), files
+    are read and decoded there in chunks; ids are assigned here, in input order, so the result is the
+    same as reading them one by one.
+    """
     docs: list[RawDocument] = []
     skipped: list[Skipped] = []
-    for item in ingest.read_inputs(paths, stdin=stdin):
+    if executor is None or not getattr(executor, "local", False):
+        found: Iterable[RawDocument | Skipped] = ingest.read_inputs(paths, stdin=stdin)
+    else:
+        items = ingest.discover_items(paths)
+        files = [it for it in items if isinstance(it, str) and it != "-"]
+        done = dict(zip(files, _on(executor, _read_chunk, files), strict=True))
+        found = ingest.assign_ids(
+            (
+                d
+                for it in items
+                for d in (done[it] if isinstance(it, str) and it in done else ingest.read_item(it, stdin))
+            ),
+            {},
+        )
+    for item in found:
         (skipped if isinstance(item, Skipped) else docs).append(item)  # type: ignore[arg-type]
     return docs, skipped
+
+
+def _read_chunk(files: list[str]) -> list[list[RawDocument | Skipped]]:
+    return [ingest.read_item(f) for f in files]
 
 
 def drop_empty(articles: Sequence[Article]) -> tuple[list[Article], list[Skipped]]:
@@ -161,7 +186,7 @@ def build_digest(articles: Sequence[Article], options: Options | None = None) ->
 def run(paths: Iterable[str], options: Options | None = None, stdin: BinaryIO | None = None) -> Digest:
     """The whole pipeline over files, folders or "-" (stdin)."""
     opts = options or Options()
-    docs, skipped = read(paths, stdin=stdin)
+    docs, skipped = read(paths, stdin=stdin, executor=opts.executor)
     if opts.progress:
         opts.progress("clean", 0, len(docs))
     articles, empty = drop_empty(clean_all(docs, opts.executor))

@@ -76,7 +76,16 @@ def digest(
         Path | None,
         typer.Option("--db", help="Read the digest from this store (diemtin ingest) instead of PATHs."),
     ] = None,
-    executor: Annotated[str, typer.Option("--executor", help="inprocess (default) or dask.")] = "inprocess",
+    executor: Annotated[
+        str,
+        typer.Option("--executor", help="inprocess (default), processes (this machine's cores) or dask."),
+    ] = "inprocess",
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", "-j", help="Worker processes (processes, dask LocalCluster); default: cores."
+        ),
+    ] = None,
     scheduler: Annotated[
         str | None, typer.Option("--scheduler", help="Dask scheduler address (default: a LocalCluster).")
     ] = None,
@@ -109,7 +118,7 @@ def digest(
     from .. import executors
 
     try:
-        ex = executors.make_executor(executor, scheduler)
+        ex = executors.make_executor(executor, scheduler, workers)
     except (ValueError, RuntimeError) as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         raise typer.Exit(2) from exc
