@@ -117,15 +117,18 @@ def _date_chunk(arts: list[Article]) -> list[TemporalExpression | None]:
     return [dating.article_date(a) for a in arts]
 
 
-def _events_chunk(
-    groups: list[tuple[str, list[Article], int, list[TemporalExpression | None]]],
-) -> list[Event]:
+# One event's work item: id, canonical member articles, summary length, their dates, their copies.
+EventJob = tuple[str, list[Article], int, list[TemporalExpression | None], list[Article]]
+
+
+def _events_chunk(groups: list[EventJob]) -> list[tuple[Event, stories.EventSignals]]:
     return [_event_for(g) for g in groups]
 
 
-def _event_for(group: tuple[str, list[Article], int, list[TemporalExpression | None]]) -> Event:
-    """Per-event work (date from the members' article dates, summary of the members only)."""
-    eid, members, length, dates = group
+def _event_for(group: EventJob) -> tuple[Event, stories.EventSignals]:
+    """Per-event work: date from the members' article dates, summary of the members only, and what
+    linking events into stories needs of every report (copies included)."""
+    eid, members, length, dates, copies = group
     ev = Event(id=eid, title=events.event_title(members), articles=[a.id for a in members])
     when = dating.event_date_from(dates)
     if when is not None:
@@ -134,7 +137,7 @@ def _event_for(group: tuple[str, list[Article], int, list[TemporalExpression | N
         ev.date_evidence = when.evidence or when.text
     ev.summary = summarize.summarize(members, length=length)
     ev.sources = sorted({s for a in members if (s := a.source)})
-    return ev
+    return ev, stories.event_signals(members + copies)
 
 
 def build_digest(articles: Sequence[Article], options: Options | None = None) -> Digest:
@@ -161,24 +164,33 @@ def build_digest(articles: Sequence[Article], options: Options | None = None) ->
     dates = dict(zip((a.id for a in canonical), _on(ex, _date_chunk, canonical), strict=True))
     progress("dates", len(canonical), len(canonical))
     groups = events.group_events(canonical, dates=dates)
-    work = [
-        (f"e{i + 1}", [by_id[aid] for aid in ids], opts.summary_length, [dates[aid] for aid in ids])
+    canonical_of = {g.canonical: g for g in dups}
+    # Copies join their canonical article's event: the event lists every outlet that ran it (in the
+    # order of ``dups``, i.e. by canonical id, whatever the event's article order).
+    copies = [
+        sorted((canonical_of[a] for a in ids if a in canonical_of), key=lambda g: g.canonical)
+        for ids in groups
+    ]
+    work: list[EventJob] = [
+        (
+            f"e{i + 1}",
+            [by_id[aid] for aid in ids],
+            opts.summary_length,
+            [dates[aid] for aid in ids],
+            [by_id[d] for g in copies[i] for d in g.duplicates],
+        )
         for i, ids in enumerate(groups)
     ]
     progress("events", 0, len(work))
-    evs = _on(ex, _events_chunk, work)
-    canonical_of = {g.canonical: g for g in dups}
-    for ev in evs:
-        # Copies join their canonical article's event: the event lists every outlet that ran it.
-        # (in the order of ``dups``, i.e. by canonical id, whatever the event's article order)
-        for g in sorted(
-            (canonical_of[a] for a in ev.articles if a in canonical_of), key=lambda g: g.canonical
-        ):
+    built = _on(ex, _events_chunk, work)
+    evs = [ev for ev, _ in built]
+    for ev, dup_groups in zip(evs, copies, strict=True):
+        for g in dup_groups:
             ev.articles.extend(g.duplicates)
             ev.also_published_by[g.canonical] = list(g.duplicates)
             ev.sources = sorted(set(ev.sources) | {s for d in g.duplicates if (s := by_id[d].source)})
     progress("events", len(work), len(work))
-    threads = stories.group_stories(evs, by_id)
+    threads = stories.group_stories(evs, by_id, signals={ev.id: sig for ev, sig in built})
     order = timeline.order_events(evs)
     return Digest(articles=list(articles), events=evs, stories=threads, timeline=order, duplicates=dups)
 
