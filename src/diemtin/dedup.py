@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHash, MinHashLSH
 
 from . import text as vtext
 from .models import Article, DuplicateGroup
@@ -107,7 +107,8 @@ def signatures(articles: Sequence[Article]) -> list[Signature | None]:
         mh = base.copy()
         mh.update_batch([int.from_bytes(d[:4], "little") for d in digests])
         fp = np.unique(np.array([int.from_bytes(d[:8], "little") for d in digests], dtype=np.uint64))
-        out.append(Signature(mh, fp))
+        # Lean: hash values and seed only (a third of the pickle), as signatures travel back from workers.
+        out.append(Signature(LeanMinHash(mh), fp))
     return out
 
 
