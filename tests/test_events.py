@@ -134,3 +134,30 @@ def test_names_are_capitalised_runs_without_sentence_case_or_titles() -> None:
     assert "nga v.putin" in found and "tp.hcm" in found  # inner dots kept
     assert "hai" not in found and "putin" not in found  # a lone sentence-initial word is sentence case
     assert "nhà trắng" in found
+
+
+def _flood_report(aid: str, day: str, outlet: str) -> Article:
+    body = FLOOD.replace("Ngày 20/10", f"Ngày {day}")
+    return Article(aid, f"{aid}.txt", "Miền Trung khắc phục hậu quả mưa lũ", body, source=outlet)
+
+
+def test_lead_days_are_compared_on_the_calendar() -> None:
+    # 29/10 and 2/9 are two months apart (the month-boundary rule once read them as neighbours); 31/12
+    # and 1/1 are one day apart across the year end. The same report on those days: two happenings,
+    # then one.
+    apart = [_flood_report("f1", "2/9", "TTXVN"), _flood_report("f2", "29/10", "VOV")]
+    assert events.group_events(apart) == [["f1"], ["f2"]]
+    near = [_flood_report("f1", "31/12", "TTXVN"), _flood_report("f2", "1/1", "VOV")]
+    assert events.group_events(near) == [["f1", "f2"]]
+
+
+def test_time_blocking_keeps_only_pairs_that_can_merge() -> None:
+    from datetime import datetime
+
+    ci, cj = np.array([0, 0, 1, 2]), np.array([1, 2, 2, 3])
+    published = [datetime(2020, 3, 1), datetime(2020, 3, 20), None, datetime(2021, 3, 1)]
+    lead_days = [(30, 3), None, (2, 4), (20, 10)]
+    keep = events._feasible(ci, cj, published, lead_days)
+    # 0-1: 19 days apart by publication; 0-2: lead days 3 days apart; 1-2: unknown both ways;
+    # 2-3: lead days 201 days apart on the calendar.
+    assert keep.tolist() == [False, True, True, False]

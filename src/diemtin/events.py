@@ -63,6 +63,10 @@ _CHUNK = 128  # rows per sparse product when scoring candidate pairs
 MAX_POSTING = 60  # a key in more articles than this is too common to block on
 # Reports of one happening appear within days of each other; a week and a half covers follow-ups.
 MAX_PUBLISHED_GAP_DAYS = 10
+# Candidate pairs whose lead days lie further apart than this are not scored (time blocking; see
+# ``_feasible``): well beyond DAY_TOLERANCE, so a multi-day happening whose reports bridge the gap loses
+# at most the similarity of its two extreme reports.
+LEAD_WINDOW_DAYS = 7
 DAY_TOLERANCE = 2  # "hôm qua 22/10" in one outlet, "ngày 23/10" in another, a follow-up a day later
 # Event dates (dating.date_event's date or honest range per article): two clusters whose ranges lie more
 # than a month apart report different happenings (a November 2016 call vs one from April 2017 on).
@@ -105,7 +109,10 @@ def _top_keys(block: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
     block = sparse.csr_matrix(block)
     block.sort_indices()
     row = np.repeat(np.arange(block.shape[0]), np.diff(block.indptr))
-    order = np.lexsort((block.indices, -block.data, row))
+    # One stable float sort by (row, weight descending) instead of a three-key lexsort (4x faster at
+    # 100k articles): weights of L2-normalised rows lie in (0, 1], so ``2 * row - weight`` orders rows
+    # first, and stability keeps the sorted columns' order on ties.
+    order = np.argsort(2.0 * row - block.data, kind="stable")
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order)) - block.indptr[row[order]]
     keep = rank < k
@@ -153,6 +160,42 @@ def _pair_similarities(x: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np
     return out
 
 
+def _feasible(
+    ci: np.ndarray,
+    cj: np.ndarray,
+    published: Sequence[datetime | None],
+    lead_days: Sequence[tuple[int, int] | None],
+) -> np.ndarray:
+    """Time blocking: False for candidate pairs that report different happenings by time alone.
+
+    Published more than ``MAX_PUBLISHED_GAP_DAYS`` apart: no cluster holds both, so the pair can only
+    ever link two clusters that never merge (dropping it changes no group). Lead days more than
+    ``LEAD_WINDOW_DAYS`` apart on the calendar (year unknown, so circular): the clusters holding them
+    conflict unless other members' days bridge the gap (one multi-day happening), which a week's window
+    leaves room for. In a crawl of years most content-alike pairs are recurring happenings of one kind
+    on other days, so this is what keeps the candidate graph linear in the batch."""
+    ok = np.ones(len(ci), dtype=bool)
+    pub = np.array([p.toordinal() + p.hour / 24 if p else np.nan for p in published], dtype=np.float64)
+    gap = np.abs(pub[ci] - pub[cj])
+    ok &= ~(gap > MAX_PUBLISHED_GAP_DAYS + 1)  # NaN (a date unknown) compares False: kept
+    doy = np.array([_day_of_year(day) for day in lead_days], dtype=np.int64)
+    a, b = doy[ci], doy[cj]
+    diff = np.abs(a - b)
+    diff = np.minimum(diff, 366 - diff)
+    ok &= (a < 0) | (b < 0) | (diff <= LEAD_WINDOW_DAYS)
+    return ok
+
+
+def _day_of_year(day: tuple[int, int] | None) -> int:
+    """Day of a leap year for (day, month), so 29/2 counts; -1 when unknown or impossible."""
+    if day is None:
+        return -1
+    try:
+        return date(2000, day[1], day[0]).timetuple().tm_yday
+    except ValueError:
+        return -1
+
+
 def _parse_published(value: str | None) -> datetime | None:
     if not value:
         return None
@@ -174,18 +217,17 @@ class _Cluster:
 
 
 def _days_conflict(a: set[tuple[int, int]], b: set[tuple[int, int]]) -> bool:
+    """True when no day of ``a`` lies within ``DAY_TOLERANCE`` of a day of ``b`` on the calendar (the
+    year is unknown, so the distance wraps: 31/12 and 1/1 are one day apart)."""
     if not a or not b:
         return False
-    for d1, m1 in a:
-        for d2, m2 in b:
-            if m1 == m2 and abs(d1 - d2) <= DAY_TOLERANCE:
+    da = [x for x in map(_day_of_year, a) if x >= 0]
+    db = [x for x in map(_day_of_year, b) if x >= 0]
+    for x in da:
+        for y in db:
+            if min(abs(x - y), 366 - abs(x - y)) <= DAY_TOLERANCE:
                 return False
-            # 31/10 and 1/11 are one day apart.
-            if abs(m1 - m2) in (1, 11) and (
-                (d1 >= 28 and d2 <= DAY_TOLERANCE) or (d2 >= 28 and d1 <= DAY_TOLERANCE)
-            ):
-                return False
-    return True
+    return bool(da and db)
 
 
 def _spans_conflict(a: _Cluster, b: _Cluster) -> bool:
@@ -240,7 +282,10 @@ def group_events(
     combined = sparse.csr_matrix(
         sparse.hstack([blk * math.sqrt(w) for blk, w in zip(m.blocks, m.weights, strict=True)], format="csr")
     )
+    published = [_parse_published(a.published) for a in arts]
     ci, cj = _candidates(m)
+    keep = _feasible(ci, cj, published, [f.lead_day for f in fs])
+    ci, cj = ci[keep], cj[keep]
     sims = _pair_similarities(combined, ci, cj)
     # Average link on the candidate graph: ``links[x][y]`` is the summed similarity of the two clusters'
     # article pairs, so merging is a dict addition (Lance-Williams) and a cluster's score with a
@@ -256,8 +301,8 @@ def group_events(
                 heap.append((-s, i, j))
     heapq.heapify(heap)
     clusters: dict[int, _Cluster] = {}
-    for i, a in enumerate(arts):
-        pub = _parse_published(a.published)
+    for i in range(len(arts)):
+        pub = published[i]
         lead = fs[i].lead_day
         clusters[i] = _Cluster([i], {lead} if lead else set(), [pub] if pub else [], [], set())
 
