@@ -120,7 +120,9 @@ def search(
     try:
         ranked = None
         if index is not None:
-            ranked = index.rank(conn, terms, exact_q, date_from, date_to, source, limit + offset)
+            # The exact query's words, as _fts writes them (one word per term: the index takes no phrase).
+            exact_words = [t.words[0].lower() for t in terms] if exact_q else None
+            ranked = index.rank(terms, exact_words, date_from, date_to, source, limit + offset)
         if ranked is None:
             ranked = _rank_fts(conn, terms, exact_q, date_from, date_to, source, limit + offset)
         total, top = ranked
@@ -230,30 +232,56 @@ def _varints(blob: bytes) -> list[int]:
     return out
 
 
+class _Postings:
+    """Per term, the sorted positions of the articles holding it, and a weight per article (CSC)."""
+
+    def __init__(self, vocab: dict[str, int], matrix: Any, weights: bool = True) -> None:
+        matrix = matrix.tocsc()  # scipy.sparse, articles x terms
+        matrix.sort_indices()
+        self.vocab = vocab
+        self.indptr: np.ndarray[Any, np.dtype[np.int64]] = matrix.indptr.astype(np.int64)
+        self.indices: np.ndarray[Any, np.dtype[np.int32]] = matrix.indices.astype(np.int32)
+        self.data: np.ndarray[Any, np.dtype[np.float64]] = (
+            matrix.data.astype(np.float64) if weights else np.zeros(0)
+        )
+
+    def span(self, term: int) -> slice:
+        return slice(int(self.indptr[term]), int(self.indptr[term + 1]))
+
+    def holding(self, term: int, cand: np.ndarray[Any, np.dtype[np.int32]]) -> np.ndarray[Any, Any]:
+        """Which of the (sorted) candidate positions hold ``term``, as a boolean mask."""
+        docs = self.indices[self.span(term)]
+        if not len(docs):
+            return np.zeros(len(cand), dtype=bool)
+        pos = np.minimum(np.searchsorted(docs, cand), len(docs) - 1)
+        found: np.ndarray[Any, Any] = docs[pos] == cand
+        return found
+
+
 class SearchIndex:
     """BM25 over the folded title and text, in memory (numpy), for a process that answers many searches.
 
     FTS5 computes BM25 for every matching row (a docsize lookup and a position-list walk each, ~2 µs): a
     common syllable matches a quarter of a 10,000-article store, so ranking cost ~5 ms a query. Here
     a query is a few vectorised operations over the matching terms' postings (term frequencies per
-    article, weighted title 3, text 1), a fraction of a millisecond. Built from the store (~1 s of
-    CPU for 10,000 articles: scikit-learn's CountVectorizer with unicode61's token pattern, ~20 MB);
-    a caller rebuilds it when the store changes (``PRAGMA data_version``).
+    article, weighted title 3, text 1), a fraction of a millisecond; which matches are exact (the
+    query's diacritics as written) comes from the postings of the unfolded words. Built from the store
+    (~1-2 s of CPU and ~30 MB for 10,000 articles: one scikit-learn CountVectorizer pass with
+    unicode61's token pattern over the text as written; the folded postings are its columns merged by
+    folded word); a caller rebuilds it when the store changes (``PRAGMA data_version``).
     """
 
     def __init__(
         self,
-        vocab: dict[str, int],
-        postings: Any,  # scipy.sparse CSC matrix, articles x terms: TITLE_WEIGHT * tf_title + tf_text
+        folded: _Postings,  # folded word -> articles, TITLE_WEIGHT * tf_title + TEXT_WEIGHT * tf_text
+        exact: _Postings,  # lowercased word as written -> articles holding it in title or text
         rowids: np.ndarray[Any, np.dtype[np.int64]],
         doclen: np.ndarray[Any, np.dtype[np.float64]],
         published: np.ndarray[Any, Any],
         sources: np.ndarray[Any, Any],
     ) -> None:
-        self.vocab = vocab
-        self.indptr: np.ndarray[Any, np.dtype[np.int64]] = postings.indptr.astype(np.int64)
-        self.indices: np.ndarray[Any, np.dtype[np.int32]] = postings.indices.astype(np.int32)
-        self.freq: np.ndarray[Any, np.dtype[np.float64]] = postings.data.astype(np.float64)
+        self.folded = folded
+        self.exact = exact
         self.rowids = rowids
         self.doclen = doclen
         n = len(rowids)
@@ -263,30 +291,32 @@ class SearchIndex:
 
     @classmethod
     def build(cls, conn: sqlite3.Connection) -> SearchIndex:
-        """The index of every article in the store (read in one transaction)."""
+        """The index of every article in the store (one query, so one consistent snapshot)."""
         from scipy import sparse
         from sklearn.feature_extraction.text import CountVectorizer
 
         rows = conn.execute(
-            "SELECT f.rowid, f.title_f, f.text_f, a.published, a.source, d.sz FROM articles_fts f"
+            "SELECT f.rowid, f.title, f.text, a.published, a.source, d.sz FROM articles_fts f"
             " JOIN articles a ON a.rowid = f.rowid JOIN articles_fts_docsize d ON d.id = f.rowid"
             " ORDER BY f.rowid"
         ).fetchall()
         n = len(rows)
         cv = CountVectorizer(token_pattern=_TOKEN_CHARS.pattern, lowercase=True, dtype=np.float64)
-        if n:
-            try:
-                counts = cv.fit_transform([r[1] for r in rows] + [r[2] for r in rows]).tocsr()
-                vocab = {str(t): int(i) for t, i in cv.vocabulary_.items()}
-            except ValueError:  # no token at all (every article empty)
-                counts, vocab = sparse.csr_matrix((2 * n, 0)), {}
-        else:
-            counts, vocab = sparse.csr_matrix((0, 0)), {}
-        postings = (TITLE_WEIGHT * counts[:n] + TEXT_WEIGHT * counts[n:]).tocsc()
-        postings.sort_indices()
+        try:
+            counts = cv.fit_transform([r[1] for r in rows] + [r[2] for r in rows]).tocsr()
+            words = [str(w) for w in cv.get_feature_names_out()]
+        except ValueError:  # no token at all (no article, or only empty ones)
+            counts, words = sparse.csr_matrix((2 * n, 0)), []
+        title, text = counts[:n], counts[n:]
+        # Merge the columns of words that fold alike ("đàm", "đâm", "dam" -> "dam") with a 0/1 matrix.
+        fvocab: dict[str, int] = {}
+        fcol = np.array([fvocab.setdefault(fold_aligned(w), len(fvocab)) for w in words], dtype=np.int64)
+        merge = sparse.csr_matrix(
+            (np.ones(len(words)), (np.arange(len(words)), fcol)), shape=(len(words), len(fvocab))
+        )
         return cls(
-            vocab,
-            postings,
+            _Postings(fvocab, (TITLE_WEIGHT * title + TEXT_WEIGHT * text) @ merge),
+            _Postings({w: i for i, w in enumerate(words)}, title + text, weights=False),
             np.array([r[0] for r in rows], dtype=np.int64),
             # FTS5's document length: the tokens of all four columns (docsize record).
             np.array([sum(_varints(r[5])) for r in rows], dtype=np.float64),
@@ -299,37 +329,32 @@ class SearchIndex:
 
     def rank(
         self,
-        conn: sqlite3.Connection,
         terms: list[Term],
-        exact_q: str | None,
+        exact_words: list[str] | None,
         date_from: str | None,
         date_to: str | None,
         source: str | None,
         k: int,
     ) -> Ranked | None:
         """As ``_rank_fts``, or None when this index cannot answer (a phrase, a prefix, a word it does
-        not hold: FTS5 then decides, which for an unknown word is quick)."""
+        not hold: FTS5 then decides, which for an unknown word is quick). ``exact_words``: the query's
+        words as written (lowercased) when exact matches rank first."""
         n = len(self.rowids)
+        fp = self.folded
         cols = []
         for t in terms:
             if t.prefix or len(t.words) != 1:
                 return None
             word = fold_aligned(t.words[0]).lower()
-            col = self.vocab.get(word)
+            col = fp.vocab.get(word)
             if col is None or not _TOKEN_CHARS.fullmatch(word):
                 return None
             cols.append(col)
-        # Rarest term first: the candidates only shrink.
-        order = sorted(range(len(cols)), key=lambda i: self.indptr[cols[i] + 1] - self.indptr[cols[i]])
-        cand: np.ndarray[Any, np.dtype[np.int32]] | None = None
-        for i in order:
-            docs = self.indices[self.indptr[cols[i]] : self.indptr[cols[i] + 1]]
-            if cand is None:
-                cand = docs
-            else:  # both sorted: keep the candidates found in this term's postings
-                pos = np.minimum(np.searchsorted(docs, cand), len(docs) - 1)
-                cand = cand[docs[pos] == cand]
-        assert cand is not None
+        # Rarest term first: the candidates only shrink. Positions are in rowid order.
+        by_df = sorted(cols, key=lambda c: fp.indptr[c + 1] - fp.indptr[c])
+        cand = fp.indices[fp.span(by_df[0])]
+        for col in by_df[1:]:
+            cand = cand[fp.holding(col, cand)]
         keep = np.ones(len(cand), dtype=bool)
         if date_from:
             pub = self.published[cand]
@@ -343,28 +368,27 @@ class SearchIndex:
         if not len(cand):
             return 0, []
         # FTS5's bm25(): per term, idf = log((N - n + 0.5) / (n + 0.5)) (at least 1e-6) over the articles
-        # holding it, times the saturated, length-normalised weighted frequency; the rank is minus
-        # the sum, summed in query order as FTS5 does.
+        # holding it, times the saturated, length-normalised weighted frequency; the rank is minus the
+        # sum, summed in query order as FTS5 does.
         norm = K1 * (1 - B + B * self.doclen[cand] / self.avgdl)
         score = np.zeros(len(cand))
         for col in cols:
-            lo, hi = self.indptr[col], self.indptr[col + 1]
-            docs = self.indices[lo:hi]
-            f = self.freq[lo:hi][np.searchsorted(docs, cand)]
-            idf = math.log((n - (hi - lo) + 0.5) / ((hi - lo) + 0.5))
+            span = fp.span(col)
+            docs = fp.indices[span]
+            f = fp.data[span][np.searchsorted(docs, cand)]
+            df = span.stop - span.start
+            idf = math.log((n - df + 0.5) / (df + 0.5))
             score += max(idf, 1e-6) * ((f * (K1 + 1.0)) / (f + norm))
         rank = -score
         exact = np.zeros(len(cand), dtype=bool)
-        if exact_q:
-            cur = conn.cursor()
-            cur.row_factory = None  # plain tuples: sqlite3.Row objects cost ~1 µs each
-            cur.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", (exact_q,))
-            hits = np.fromiter((r[0] for r in cur), dtype=np.int64)
-            exact = np.isin(self.rowids[cand], hits)
+        if exact_words:
+            exact[:] = True
+            for w in exact_words:
+                ecol = self.exact.vocab.get(w)
+                exact &= False if ecol is None else self.exact.holding(ecol, cand)
         rowids = self.rowids[cand]
         # ORDER BY exact DESC, rank, rowid: the exact matches' best k, then the others' best.
-        ex = np.flatnonzero(exact)
-        best = _best(ex, rank, rowids, k)
+        best = _best(np.flatnonzero(exact), rank, rowids, k)
         if len(best) < k:
             best = np.concatenate([best, _best(np.flatnonzero(~exact), rank, rowids, k - len(best))])
         top = [(int(rowids[i]), float(rank[i]), bool(exact[i])) for i in best]
@@ -393,11 +417,18 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 
 
 def _patterns(terms: list[Term]) -> re.Pattern[str]:
+    """A regex finding the terms (folded, lowercased) as whole words, or word prefixes.
+
+    Each alternative starts with its first word's letters and checks the word boundary before it with
+    a lookbehind placed after them: the regex engine can then skip ahead to the possible first
+    letters instead of trying the boundary at every position (~3x faster over a snippet's window)."""
     alts = []
     for t in terms:
         words = [re.escape(fold_aligned(w).lower()) for w in t.words]
         body = r"\W+".join(words)
-        alts.append(rf"(?<!\w){body}" + (r"\w*" if t.prefix else r"(?!\w)"))
+        alts.append(
+            rf"{words[0]}(?<!\w{words[0]}){body[len(words[0]) :]}" + (r"\w*" if t.prefix else r"(?!\w)")
+        )
     return re.compile("|".join(alts))
 
 
@@ -435,13 +466,16 @@ def snippet(
         space = text.find(" ", start)
         start = space + 1 if 0 <= space < start + 30 else start
     end = min(len(text), start + width)
-    out = ["…" if start else ""]
+    # The window with the matches between two control characters, escaped in one call, then the
+    # controls become the tags (one escape per snippet instead of two per match: ~2x cheaper). Article
+    # text holding those controls has them shown as U+FFFD (same length, so offsets stay aligned).
+    if "\x00" in text or "\x01" in text:
+        text = text.replace("\x00", "\ufffd").replace("\x01", "\ufffd")
+    out: list[str] = []
     pos = start
     for m in pattern.finditer(folded, start, end):
-        out.append(html.escape(text[pos : m.start()]))
-        out.append("<mark>" + html.escape(text[m.start() : m.end()]) + "</mark>")
+        out += (text[pos : m.start()], "\x00", text[m.start() : m.end()], "\x01")
         pos = m.end()
-    out.append(html.escape(text[pos:end]))
-    if end < len(text):
-        out.append("…")
-    return "".join(out)
+    out.append(text[pos:end])
+    body = html.escape("".join(out)).replace("\x00", "<mark>").replace("\x01", "</mark>")
+    return ("…" if start else "") + body + ("…" if end < len(text) else "")
