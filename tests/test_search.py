@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from typer.testing import CliRunner
 
 from diemtin import search, store
 from diemtin.cli import app
+from diemtin.text import fold_diacritics
 
 RECORDS = [
     {
@@ -58,43 +60,58 @@ def conn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connectio
     c.close()
 
 
+@pytest.fixture(params=["fts5", "index"])
+def index(request: pytest.FixtureRequest, conn: sqlite3.Connection) -> search.SearchIndex | None:
+    """Each behaviour test runs twice: ranked by FTS5 (the CLI) and by the in-memory index (the server)."""
+    return search.SearchIndex.build(conn) if request.param == "index" else None
+
+
 def ids(res: search.Results) -> list[str]:
     return [h.id for h in res.hits]
 
 
-def test_query_without_diacritics_finds_accented_text(conn: sqlite3.Connection) -> None:
-    assert set(ids(search.search(conn, "dien dam"))) == {"call", "xss"}
-    assert ids(search.search(conn, "da nang")) == ["stab"]
-    assert ids(search.search(conn, "DA NANG")) == ["stab"]  # đ/Đ fold to d, case-insensitive
+def test_query_without_diacritics_finds_accented_text(
+    conn: sqlite3.Connection, index: search.SearchIndex | None
+) -> None:
+    assert set(ids(search.search(conn, "dien dam", index=index))) == {"call", "xss"}
+    assert ids(search.search(conn, "da nang", index=index)) == ["stab"]
+    assert ids(search.search(conn, "DA NANG", index=index)) == ["stab"]  # đ/Đ fold to d, case-insensitive
 
 
-def test_query_with_diacritics_ranks_exact_matches_first(conn: sqlite3.Connection) -> None:
+def test_query_with_diacritics_ranks_exact_matches_first(
+    conn: sqlite3.Connection, index: search.SearchIndex | None
+) -> None:
     # "đâm", "đàm" and "đầm" all fold to "dam": every one is found, the exact spelling first.
     for query, first in (("đâm", "stab"), ("đầm", "dam")):
-        res = search.search(conn, query)
+        res = search.search(conn, query, index=index)
         assert res.hits[0].id == first and res.hits[0].exact
         assert not any(h.exact for h in res.hits[1:])
         assert {"call", "stab", "dam"} <= set(ids(res))
-    assert not any(h.exact for h in search.search(conn, "dam").hits)
+    assert not any(h.exact for h in search.search(conn, "dam", index=index).hits)
 
 
-def test_phrases_and_prefixes(conn: sqlite3.Connection) -> None:
-    assert ids(search.search(conn, '"tam giang"')) == ["dam"]
-    assert search.search(conn, '"giang tam"').total == 0
-    assert "call" in ids(search.search(conn, "tru*"))  # trực tuyến
+def test_phrases_and_prefixes(conn: sqlite3.Connection, index: search.SearchIndex | None) -> None:
+    assert ids(search.search(conn, '"tam giang"', index=index)) == ["dam"]
+    assert search.search(conn, '"giang tam"', index=index).total == 0
+    assert "call" in ids(search.search(conn, "tru*", index=index))  # trực tuyến
 
 
-def test_filters_by_date_and_source(conn: sqlite3.Connection) -> None:
-    assert set(ids(search.search(conn, "dam", source="vov"))) == {"call", "dam"}
-    assert ids(search.search(conn, "dam", date_from="2022")) == ["stab"]
-    assert ids(search.search(conn, "dam", date_to="2020-08")) == ["dam"]
-    assert set(ids(search.search(conn, "dam", date_from="2021-01", date_to="2021-12-31"))) == {"call", "xss"}
+def test_filters_by_date_and_source(conn: sqlite3.Connection, index: search.SearchIndex | None) -> None:
+    assert set(ids(search.search(conn, "dam", source="vov", index=index))) == {"call", "dam"}
+    assert ids(search.search(conn, "dam", date_from="2022", index=index)) == ["stab"]
+    assert ids(search.search(conn, "dam", date_to="2020-08", index=index)) == ["dam"]
+    assert set(ids(search.search(conn, "dam", date_from="2021-01", date_to="2021-12-31", index=index))) == {
+        "call",
+        "xss",
+    }
     with pytest.raises(search.QueryError, match="YYYY"):
-        search.search(conn, "dam", date_from="yesterday")
+        search.search(conn, "dam", date_from="yesterday", index=index)
 
 
-def test_snippet_marks_the_accented_words_and_escapes_html(conn: sqlite3.Connection) -> None:
-    hit = next(h for h in search.search(conn, "dien dam").hits if h.id == "xss")
+def test_snippet_marks_the_accented_words_and_escapes_html(
+    conn: sqlite3.Connection, index: search.SearchIndex | None
+) -> None:
+    hit = next(h for h in search.search(conn, "dien dam", index=index).hits if h.id == "xss")
     assert "<mark>điện</mark> <mark>đàm</mark>" in hit.snippet_html
     assert "<img" not in hit.snippet_html and "&lt;img" in hit.snippet_html
     assert "&amp;" in hit.snippet_html and "&quot;hai bên&quot;" in hit.snippet_html
@@ -111,10 +128,10 @@ def test_hostile_queries_return_results_or_a_message(conn: sqlite3.Connection, q
     assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == len(RECORDS)
 
 
-def test_operators_are_plain_words(conn: sqlite3.Connection) -> None:
+def test_operators_are_plain_words(conn: sqlite3.Connection, index: search.SearchIndex | None) -> None:
     # "OR" is not an operator: "dam OR xyzzy" needs both words, so nothing matches.
-    assert search.search(conn, "dam OR xyzzy").total == 0
-    assert search.search(conn, "").message and search.search(conn, "()").message
+    assert search.search(conn, "dam OR xyzzy", index=index).total == 0
+    assert search.search(conn, "", index=index).message and search.search(conn, "()", index=index).message
 
 
 @settings(max_examples=150, deadline=None)
@@ -138,3 +155,110 @@ def test_cli_search(tmp_path: Path, conn: sqlite3.Connection) -> None:
     assert r.exit_code == 1 and "YYYY" in r.output
     r = runner.invoke(app, ["search", "dam", "--db", str(tmp_path / "none.db")])
     assert r.exit_code == 1 and "none.db" in r.output
+
+
+# ---------------------------------------------------------------- the in-memory index (web server)
+
+
+def assert_same(a: search.Results, b: search.Results) -> None:
+    """Same matches, order, exact flags, snippets and (to rounding) BM25 scores."""
+    assert (a.total, a.message) == (b.total, b.message)
+    assert [(h.id, h.exact, h.snippet_html) for h in a.hits] == [
+        (h.id, h.exact, h.snippet_html) for h in b.hits
+    ]
+    assert [h.score for h in a.hits] == pytest.approx([h.score for h in b.hits], rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["dien dam", "điện đàm", "đâm", "đầm", "dam", "DAM dam", "Đà Nẵng", "tổng thống", "hai", "xyzzy",
+     '"tam giang"', "tru*", "đàm xyzzy", "a_b", "'; DROP TABLE articles; --", "NEAR(dam hai)"],
+)  # fmt: skip
+def test_index_ranks_as_fts5(conn: sqlite3.Connection, query: str) -> None:
+    idx = search.SearchIndex.build(conn)
+    for kw in ({}, {"source": "VOV"}, {"date_from": "2021", "date_to": "2022-03"}, {"offset": 1, "limit": 2}):
+        assert_same(search.search(conn, query, index=idx, **kw), search.search(conn, query, **kw))  # type: ignore[arg-type]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet='dđaàâầmĐDn "*()A_', max_size=20))
+def test_index_and_fts5_agree_on_any_query(conn: sqlite3.Connection, query: str) -> None:
+    idx = search.SearchIndex.build(conn)
+    assert_same(search.search(conn, query, index=idx), search.search(conn, query))
+
+
+@pytest.fixture(scope="module")
+def real_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[sqlite3.Connection, list[str]]]:
+    """240 articles of real Vietnamese sentences (VietnameseMDS) recombined, and queries drawn from them:
+    1-3 consecutive syllables, half typed without diacritics."""
+    from .conftest import VMDS
+
+    if not VMDS.is_dir():
+        pytest.skip("../shared/data/vmds-dev not present")
+    rng = random.Random(3)
+    sents = [s for f in sorted(VMDS.glob("cluster_*/*.body.txt"))[:150]
+             for s in f.read_text(encoding="utf-8").split(". ") if len(s.split()) > 6]  # fmt: skip
+    folder = tmp_path_factory.mktemp("real")
+    recs = [
+        {"id": f"r{i}", "title": rng.choice(sents)[:80], "text": ". ".join(rng.sample(sents, rng.randint(2, 8))),
+         "source": rng.choice(["VOV", "TTXVN", "Tuổi Trẻ"]), "published": f"20{rng.randint(16, 23)}-0{rng.randint(1, 9)}-1{i % 10}"}
+        for i in range(240)
+    ]  # fmt: skip
+    f = folder / "real.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs), encoding="utf-8")
+    c = store.connect(folder / "r.db")
+    store.ingest_file(c, f, store.file_hash(f), store.IngestResult())  # articles only: no corpus stages
+    c.close()
+    conn = store.connect(folder / "r.db", readonly=True)
+    queries = []
+    for _ in range(60):
+        words = rng.choice(sents).split()
+        start = rng.randrange(max(1, len(words) - 3))
+        q = " ".join(words[start : start + rng.randint(1, 3)])
+        queries.append(fold_diacritics(q).lower() if rng.random() < 0.5 else q)
+    yield conn, queries
+    conn.close()
+
+
+def test_index_ranks_as_fts5_on_real_text(real_store: tuple[sqlite3.Connection, list[str]]) -> None:
+    conn, queries = real_store
+    idx = search.SearchIndex.build(conn)
+    exact_first = 0
+    for q in queries:
+        for kw in ({}, {"source": "tuổi trẻ"}, {"date_from": "2019-03", "date_to": "2021"}, {"offset": 10}):
+            a, b = search.search(conn, q, index=idx, **kw), search.search(conn, q, **kw)  # type: ignore[arg-type]
+            assert_same(a, b)
+            flags = [h.exact for h in a.hits]
+            assert flags == sorted(flags, reverse=True)  # exact matches first
+            if any(flags) and not all(flags) and kw == {}:
+                exact_first += 1
+    assert exact_first > 0  # the exact-first rule was exercised, not only trivially true
+
+
+def test_exact_matches_outrank_better_bm25_folded_matches(tmp_path: Path) -> None:
+    # "đâm" four times in a short title has a far better BM25 than one "đâm" deep in a long text, but
+    # the query "đam" was typed with a diacritic that only the long article has as written.
+    recs = [
+        {"id": "folded", "title": "Đầm đâm đàm dám", "text": "Đầm phá đâm ra đàm luận dám làm."},
+        {"id": "exact", "title": "Tin vắn", "text": "Tin tức trong ngày. " * 30 + "Chữ đam hiếm gặp."},
+    ]
+    f = tmp_path / "x.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs), encoding="utf-8")
+    store.ingest(tmp_path / "x.db", [str(f)])
+    conn = store.connect(tmp_path / "x.db", readonly=True)
+    idx = search.SearchIndex.build(conn)
+    for ix in (None, idx):
+        res = search.search(conn, "đam", index=ix)
+        assert [(h.id, h.exact) for h in res.hits] == [("exact", True), ("folded", False)]
+        assert res.hits[0].score > res.hits[1].score  # ranked first despite a worse BM25
+        assert ids(search.search(conn, "dam", index=ix)) == ["folded", "exact"]  # no diacritics: BM25
+    conn.close()
+
+
+def test_index_of_an_empty_store(tmp_path: Path) -> None:
+    store.connect(tmp_path / "e.db").close()
+    conn = store.connect(tmp_path / "e.db", readonly=True)
+    idx = search.SearchIndex.build(conn)
+    res = search.search(conn, "dien dam", index=idx)
+    assert res.total == 0 and res.message
+    conn.close()
