@@ -193,3 +193,28 @@ def test_cached_pages_follow_the_store_when_it_changes(tmp_path: Path) -> None:
         assert c.get("/").text != home
     with TestClient(create_app(db, cache_mb=0)) as c:  # no cache: the same answers
         assert c.get("/api/search", params={"q": "bao so 9"}).json()["hits"] == hits
+
+
+def test_search_index_follows_the_store_without_cache(tmp_path: Path) -> None:
+    # With no response cache every search is ranked by the server's in-memory index, built at start-up:
+    # an ingest while serving must show in the next search (the index is rebuilt per data version).
+    db = build_store(tmp_path / "in")
+    with TestClient(create_app(db, cache_mb=0)) as c:
+        before = c.get("/api/search", params={"q": "dien dam"}).json()
+        assert before["total"] >= 1 and before["hits"][0]["snippet_html"].count("<mark>") >= 2
+        assert c.get("/api/search", params={"q": "quang ngai"}).json()["total"] == 0
+        storm = (
+            "Bão số 9 đổ bộ vào Quảng Ngãi\n\nNgày 28/10/2020, bão số 9 đổ bộ vào Quảng Ngãi. Thủ tướng đã"
+            " điện đàm với lãnh đạo tỉnh về công tác cứu hộ.\n"
+        )
+        (tmp_path / "more").mkdir()
+        (tmp_path / "more" / "storm.txt").write_text(storm, encoding="utf-8")
+        store.ingest(db, [str(tmp_path / "more")])
+        after = c.get("/api/search", params={"q": "quang ngai"}).json()
+        assert [h["title"] for h in after["hits"]] == ["Bão số 9 đổ bộ vào Quảng Ngãi"]
+        page = c.get("/search", params={"q": "Quảng Ngãi"}).text
+        assert "<mark>Quảng</mark> <mark>Ngãi</mark>" in page
+        # Words the first index already held: only a rebuilt index finds the new article.
+        again = c.get("/api/search", params={"q": "dien dam"}).json()
+        assert again["total"] == before["total"] + 1
+        assert "Bão số 9 đổ bộ vào Quảng Ngãi" in [h["title"] for h in again["hits"]]
