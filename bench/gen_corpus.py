@@ -8,6 +8,9 @@ timestamp line ("13:52' - 08/12/2021"), "Tin liên quan" blocks with related hea
 
     .venv/bin/python bench/gen_corpus.py 10000 -o bench/out/corpus-10k [--seed 7] [--jsonl]
 
+Beside the articles, truth.tsv records each article's generated event and topic (source cluster), so
+that bench/scale_quality.py can score grouping and stories at scale.
+
 Output is gitignored (bench/out/ or /tmp); never commit it.
 """
 
@@ -99,8 +102,10 @@ def _boilerplate_tail(rng: random.Random, follow: str, related: list[str], day: 
     return tail
 
 
-def generate(n: int, seed: int) -> list[dict[str, str]]:
-    """``n`` articles as records (id, title, text, source, published, url); deterministic for a seed."""
+def generate(n: int, seed: int, truth: list[tuple[str, int, int]] | None = None) -> list[dict[str, str]]:
+    """``n`` articles as records (id, title, text, source, published, url); deterministic for a seed.
+    ``truth`` (if given) receives (id, event number, source cluster number) per record: the events the
+    generator made, and the topic (source cluster) each event drew from, for grouping benchmarks."""
     rng = random.Random(seed)
     clusters = load_clusters()
     records: list[dict[str, str]] = []
@@ -108,7 +113,8 @@ def generate(n: int, seed: int) -> list[dict[str, str]]:
     ev = 0
     while len(records) < n:
         ev += 1
-        c = clusters[rng.randrange(len(clusters))]
+        ci = rng.randrange(len(clusters))
+        c = clusters[ci]
         day = date(2014, 1, 1) + timedelta(days=rng.randrange(9 * 365))
         # Events have 1-8 articles, most 1-3 (a long-tailed size distribution, like real news days).
         size = min(8, 1 + int(rng.expovariate(0.7)))
@@ -135,6 +141,8 @@ def generate(n: int, seed: int) -> list[dict[str, str]]:
             lines += _boilerplate_tail(rng, follow, related, pub)
             rid = f"a{len(records):07d}"
             records.append(_record(rid, title, lines, name, pub, domain))
+            if truth is not None:
+                truth.append((rid, ev, ci))
             headlines.append(title)
             # Syndicated copy (~20%): another outlet reruns it with a credit and a light edit.
             if len(records) < n and rng.random() < 0.2:
@@ -145,6 +153,8 @@ def generate(n: int, seed: int) -> list[dict[str, str]]:
                 copy += [f"Theo {name}", "", *_boilerplate_tail(rng, follow2, related[:2], pub)]
                 rid2 = f"a{len(records):07d}"
                 records.append(_record(rid2, title, copy, name2, pub, domain2))
+                if truth is not None:
+                    truth.append((rid2, ev, ci))
     return records
 
 
@@ -180,8 +190,13 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--jsonl", action="store_true", help="one corpus.jsonl instead of .txt files")
     args = ap.parse_args()
-    records = generate(args.n, args.seed)
+    truth: list[tuple[str, int, int]] = []
+    records = generate(args.n, args.seed, truth)
     write(records, args.out, args.jsonl)
+    # What the generator made, for bench/scale_quality.py (.tsv: not a format the pipeline reads).
+    with (args.out / "truth.tsv").open("w", encoding="utf-8") as f:
+        f.write("id\tevent\ttopic\n")
+        f.writelines(f"{rid}\t{ev}\t{topic}\n" for rid, ev, topic in truth)
     print(f"{len(records)} articles → {args.out}", file=sys.stderr)
 
 

@@ -115,3 +115,27 @@ def test_too_short_to_call_a_copy_has_no_signature() -> None:
     tiny = Article("tiny", "tiny.txt", "Tin ngắn", "Mưa lớn ở Hà Nội.")
     assert signatures([tiny]) == [None]
     assert find_duplicates([tiny, Article("tiny2", "tiny2.txt", "Tin ngắn", tiny.text)]) == []
+
+
+def test_template_reports_of_different_days_are_not_copies() -> None:
+    # A daily bulletin re-run with the same wording: near-identical text, but the first sentence gives
+    # another day, so it reports another happening; the same bulletin on another portal is a copy.
+    body = (
+        "Ngày {d}, Ủy ban nhân dân thành phố Hà Nội tổ chức hội nghị giao ban công tác phòng chống dịch "
+        "bệnh trên địa bàn, đánh giá tình hình tuần qua và triển khai nhiệm vụ trọng tâm tuần tới.\n"
+        "Hội nghị yêu cầu các quận, huyện tăng cường kiểm tra, giám sát, xử lý nghiêm các trường hợp vi "
+        "phạm quy định, đồng thời đẩy nhanh tiến độ tiêm chủng cho người dân thuộc nhóm nguy cơ cao.\n"
+        "Sở Y tế được giao chủ trì, phối hợp với các sở, ngành liên quan chuẩn bị phương án ứng phó với "
+        "các tình huống dịch bệnh có thể xảy ra trong thời gian tới."
+    )
+    arts = [
+        Article("a", "a.txt", "Hà Nội giao ban phòng chống dịch", body.format(d="12/3"), source="Hà Nội Mới"),
+        Article(
+            "b", "b.txt", "Hà Nội giao ban phòng chống dịch", body.format(d="12/3"), source="Kinh tế Đô thị"
+        ),
+        Article("c", "c.txt", "Hà Nội giao ban phòng chống dịch", body.format(d="9/7"), source="Hà Nội Mới"),
+        # "hôm qua (13/3)" in a reprint a day later is the same happening: within the tolerance.
+        Article("d", "d.txt", "Hà Nội giao ban phòng chống dịch", body.format(d="13/3"), source="VOV.VN"),
+    ]
+    groups = find_duplicates(arts)
+    assert [(g.canonical, sorted(g.duplicates)) for g in groups] == [("a", ["b", "d"])]

@@ -6,6 +6,10 @@ containment for a copy that was cut short). Copies form one group whose canonica
 original: the earliest publication time; when that is unknown or tied, an article that credits
 another outlet ("Theo TTXVN") is the copy; then the smallest id. Seeded hashing and sorted outputs make
 the result independent of input order.
+
+Two near-identical texts whose first sentences give different days ("ngày 12/3" vs "ngày 5/7") are
+not copies: they are template reports of different happenings (daily price bulletins, a recurring
+announcement re-run a year later), which an event must not swallow as "also published by".
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
 
+from . import features
 from . import text as vtext
 from .models import Article, DuplicateGroup
 
@@ -33,6 +39,9 @@ MIN_JACCARD = 0.6
 # A copy cut short (portal kept the first paragraphs): most of the shorter text appears in the longer.
 MIN_CONTAINMENT = 0.85
 MIN_SHINGLES = 8  # texts shorter than this are too short to call copies
+# Lead days further apart than this are different happenings; within it, one outlet's "hôm qua (29/3)"
+# and another's "ngày 30/3" (or a US-time "tối 29/3") still report one. Same tolerance as grouping.
+LEAD_DAY_TOLERANCE = 2
 
 # Credit and dateline forms: "Theo TTXVN", "Theo vov.vn", "Nguồn: Tuổi Trẻ", "(TTXVN)", "VOV.VN -".
 _CREDIT_THEO = re.compile(r"^\s*(?:\(?\s*)?(Theo|Nguồn\s*:?)\s+([^\n]{2,60}?)\s*\)?\s*\.?\s*$", re.IGNORECASE)
@@ -85,6 +94,7 @@ class Signature:
 
     minhash: MinHash
     shingles: np.ndarray
+    lead_day: tuple[int, int] | None = None  # (day, month) in the first sentence: ``features.lead_day``
 
 
 def signatures(articles: Sequence[Article]) -> list[Signature | None]:
@@ -108,7 +118,7 @@ def signatures(articles: Sequence[Article]) -> list[Signature | None]:
         mh.update_batch([int.from_bytes(d[:4], "little") for d in digests])
         fp = np.unique(np.array([int.from_bytes(d[:8], "little") for d in digests], dtype=np.uint64))
         # Lean: hash values and seed only (a third of the pickle), as signatures travel back from workers.
-        out.append(Signature(LeanMinHash(mh), fp))
+        out.append(Signature(LeanMinHash(mh), fp, features.lead_day(a)))
     return out
 
 
@@ -120,6 +130,20 @@ def _is_copy_hashed(a: np.ndarray, b: np.ndarray) -> bool:
     inter = len(np.intersect1d(a, b, assume_unique=True))
     union = len(a) + len(b) - inter
     return inter / union >= MIN_JACCARD or inter / min(len(a), len(b)) >= MIN_CONTAINMENT
+
+
+def days_conflict(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    """Two (day, month) leads more than ``LEAD_DAY_TOLERANCE`` days apart (across New Year too)."""
+    if a is None or b is None:
+        return False
+    # Day of a leap year, so that 29/2 exists; the year itself is unknown and does not matter here.
+    try:
+        x = (date(2000, a[1], a[0]) - date(2000, 1, 1)).days
+        y = (date(2000, b[1], b[0]) - date(2000, 1, 1)).days
+    except ValueError:  # "31/4" written in a hurry: no day to compare
+        return False
+    gap = abs(x - y)
+    return min(gap, 366 - gap) > LEAD_DAY_TOLERANCE
 
 
 def is_copy(a: set[str], b: set[str]) -> bool:
@@ -146,6 +170,7 @@ def find_duplicates(
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     parent = {a.id: a.id for a in arts}
     fps: dict[str, np.ndarray] = {}
+    days: dict[str, tuple[int, int] | None] = {}
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -159,12 +184,13 @@ def find_duplicates(
             continue
         aid = articles[i].id
         for other in sorted(lsh.query(sig.minhash)):
-            if _is_copy_hashed(sig.shingles, fps[other]):
+            if _is_copy_hashed(sig.shingles, fps[other]) and not days_conflict(sig.lead_day, days[other]):
                 ra, rb = find(aid), find(other)
                 if ra != rb:
                     parent[max(ra, rb)] = min(ra, rb)
         lsh.insert(aid, sig.minhash)
         fps[aid] = sig.shingles
+        days[aid] = sig.lead_day
     members: dict[str, list[Article]] = {}
     for a in arts:
         members.setdefault(find(a.id), []).append(a)
