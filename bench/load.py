@@ -13,7 +13,8 @@ Clients: ``httpx`` (default; asyncio in this process, per-kind numbers; its own 
 request, competes with the server on a small machine) or ``wrk`` (Debian's ``apt-get install wrk``: C,
 little CPU; one pass over the whole mix, then one over its searches only). "srv cpu" is the server's
 CPU per request (all its processes): on a shared machine the honest number, since latency there also
-measures everyone else's work.
+measures everyone else's work; "load" is the machine's 1-minute load average at the end of the pass
+(2 cores: above 2, the server waits for CPU behind other processes).
 """
 
 from __future__ import annotations
@@ -180,7 +181,7 @@ def run_wrk(
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "urls.lua"
         script.write_text(WRK_SCRIPT, encoding="utf-8")
-        head = ["n", "req/s", "p50 ms", "p99 ms", "mean ms", "max ms", "errors", "srv cpu"]
+        head = ["n", "req/s", "p50 ms", "p99 ms", "mean ms", "max ms", "errors", "srv cpu", "load"]
         print(f"{'wrk pass':11} " + " ".join(f"{h:>8}" for h in head))
         # The first pass starts with an empty response cache; the second (searches only) finds the
         # searches of the first pass cached, as a server that has been up a while would.
@@ -206,7 +207,7 @@ def run_wrk(
             n, errs, _, p50, p99, mean, mx = (float(x) for x in line.split()[1:])
             print(f"{kind:11} {n:8.0f} {n / wall:8.0f} {p50 / 1000:8.1f} {p99 / 1000:8.1f}"
                   f" {mean / 1000:8.1f} {mx / 1000:8.1f} {errs:8.0f}"
-                  f" {cpu_ms / max(n, 1):8.2f}")  # fmt: skip
+                  f" {cpu_ms / max(n, 1):8.2f} {os.getloadavg()[0]:8.1f}")  # fmt: skip
 
 
 def pct(xs: list[float], p: float) -> float:
@@ -339,7 +340,8 @@ def main() -> None:
     done = sum(len(v) for v in lat.values())
     rate = done / wall
     print(f"{done} requests, {args.clients} clients, {wall:.1f} s → {rate:.0f} req/s, {len(errors)} errors;"
-          f" server CPU {srv_ms / max(done, 1):.2f} ms a request")  # fmt: skip
+          f" server CPU {srv_ms / max(done, 1):.2f} ms a request;"
+          f" load average {os.getloadavg()[0]:.1f}")  # fmt: skip
     print(f"{'kind':11} {'n':>5} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
     for kind in sorted(lat):
         xs = lat[kind]
