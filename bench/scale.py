@@ -2,11 +2,13 @@
 files and splitting them into syllables with a regex). Prints numbers; not a test.
 
     .venv/bin/python bench/scale.py 1000 10000            # generates bench/out/corpus-<n> when missing
+    .venv/bin/python bench/scale.py 1000 10000 --executor processes   # both cores (-j / --workers N)
     .venv/bin/python bench/scale.py 1000 --executor dask  # LocalCluster (or --scheduler ADDRESS)
     .venv/bin/python bench/scale.py 1000 --batched 500    # executors.run_batched, checkpoints in /tmp
     .venv/bin/python bench/scale.py 1000 --profile        # pyinstrument report → bench/out/profile-<n>.txt
 
-Each measurement runs in a fresh subprocess so that peak RSS (ru_maxrss) is that run's alone.
+Each measurement runs in a fresh subprocess so that peak RSS (ru_maxrss) is that run's alone; with worker
+processes, RSS and CPU are sampled every 0.2 s over the run's whole process tree (peak of the sum).
 Targets (2-core machine): 10k articles ≤ 60 s and ≤ 1.5 GB; 100k ≤ 12 min; 10× articles → ≤ 12× time.
 """
 
@@ -20,8 +22,11 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
+
+import psutil
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"
@@ -65,17 +70,52 @@ def child_floor(path: Path) -> dict[str, float]:
     return {"seconds": time.perf_counter() - t0, "articles": n, "syllables": syl, "rss_mb": _rss_mb()}
 
 
+class TreeWatch:
+    """Peak RSS of this process and its descendants together, and the descendants' CPU seconds
+    (worker processes are not waited-for children, so ``RUSAGE_CHILDREN`` would miss them)."""
+
+    def __init__(self, every: float = 0.2) -> None:
+        self.peak_mb = 0.0
+        self.cpu: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every,), daemon=True)
+        self._thread.start()
+
+    def _run(self, every: float) -> None:
+        me = psutil.Process()
+        while not self._stop.is_set():
+            self.sample(me)
+            self._stop.wait(every)
+
+    def sample(self, me: psutil.Process) -> None:
+        total = me.memory_info().rss
+        for child in me.children(recursive=True):
+            try:
+                total += child.memory_info().rss
+                t = child.cpu_times()
+                self.cpu[child.pid] = t.user + t.system
+            except psutil.Error:
+                continue  # it ended between the listing and the sample
+        self.peak_mb = max(self.peak_mb, total / 2**20)
+
+    def stop(self) -> None:
+        self.sample(psutil.Process())
+        self._stop.set()
+        self._thread.join()
+
+
 def child_digest(path: Path, args: argparse.Namespace) -> dict[str, float]:
     from diemtin import api, executors, pipeline
 
-    ex = executors.make_executor(args.executor, args.scheduler)
+    ex = executors.make_executor(args.executor, args.scheduler, args.workers)
+    watch = TreeWatch()
     t0 = time.perf_counter()
     stages: dict[str, float] = {}
     last = [_cpu()]
 
     def progress(stage: str, done: int, total: int) -> None:
         # CPU seconds of this process from the previous stage's end to this one's (workers' CPU is not
-        # counted with --executor dask): on a shared machine wall time mostly measures the neighbours.
+        # in these; it is in the run's total): on a shared machine wall time mostly measures the neighbours.
         if done == total:
             now = _cpu()
             stages[stage] = stages.get(stage, 0.0) + now - last[0]
@@ -96,6 +136,7 @@ def child_digest(path: Path, args: argparse.Namespace) -> dict[str, float]:
             result = pipeline.run([str(path)], opts)
         with tempfile.TemporaryDirectory() as out_dir:
             api.write_reports(result, out_dir)
+        watch.stop()  # before the workers exit: their CPU is read from the live processes
     finally:
         executors.close_executor(ex)
     seconds = time.perf_counter() - t0
@@ -112,14 +153,17 @@ def child_digest(path: Path, args: argparse.Namespace) -> dict[str, float]:
         "syllables": syl,
         "events": len(result.events),
         "duplicates": sum(len(g.duplicates) for g in result.duplicates),
-        "rss_mb": _rss_mb(),
-        "cpu_seconds": _cpu(),
+        "rss_mb": max(_rss_mb(), watch.peak_mb),
+        "cpu_seconds": _cpu() + sum(watch.cpu.values()),
+        "driver_cpu_seconds": _cpu(),
         **{f"stage_{k}": v for k, v in stages.items()},
     }
 
 
 def measure(mode: str, path: Path, args: argparse.Namespace) -> dict[str, float]:
     cmd = [sys.executable, __file__, "--child", mode, "--path", str(path), "--executor", args.executor]
+    if args.workers:
+        cmd += ["--workers", str(args.workers)]
     if args.scheduler:
         cmd += ["--scheduler", args.scheduler]
     if args.batched:
@@ -135,7 +179,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("sizes", nargs="*", type=int, default=[1000, 10000])
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--executor", default="inprocess", help="inprocess | dask")
+    ap.add_argument("--executor", default="inprocess", help="inprocess | processes | dask")
+    ap.add_argument("--workers", "-j", type=int, default=None, help="worker processes (default: cores)")
     ap.add_argument("--scheduler", default=None, help="Dask scheduler address (else a LocalCluster)")
     ap.add_argument("--batched", type=int, default=0, help="run_batched with this many files a batch")
     ap.add_argument("--profile", action="store_true")
@@ -151,7 +196,7 @@ def main() -> None:
     print(f"digest ({how}) vs floor (read + regex syllables)")
     print(
         f"{'articles':>9} {'events':>7} {'seconds':>8} {'cpu s':>7} {'art/s':>7} {'syl/s':>9} {'RSS MB':>7} "
-        f"{'floor s':>8} {'× floor':>8} {'×/10× w/cpu':>12}  stages (cpu s)"
+        f"{'floor s':>8} {'× floor':>8} {'×/10× w/cpu':>12}  stages (driver cpu s)"
     )
     prev: tuple[int, float, float] | None = None
     for n in args.sizes:
