@@ -8,6 +8,7 @@ is bounded in count (--requests) and time (--max-seconds) and stops by itself.
     .venv/bin/python bench/load.py --articles 2000 --requests 1000   # quicker
     .venv/bin/python bench/load.py --db /tmp/lb/10k.db --workers 2 --client wrk   # wrk as the client
     .venv/bin/python bench/load.py --db /tmp/lb/10k.db --cache-mb 0              # no response cache
+    .venv/bin/python bench/load.py --db /tmp/lb/10k.db --search-cpu   # CPU per search, no server
 
 Clients: ``httpx`` (default; asyncio in this process, per-kind numbers; its own CPU, several ms a
 request, competes with the server on a small machine) or ``wrk`` (Debian's ``apt-get install wrk``: C,
@@ -210,6 +211,30 @@ def run_wrk(
                   f" {cpu_ms / max(n, 1):8.2f} {os.getloadavg()[0]:8.1f}")  # fmt: skip
 
 
+def search_cpu(db: Path, qs: list[str]) -> None:
+    """CPU per ``search.search`` (first page of 20, snippets included) over the benchmark's queries,
+    ranked by FTS5 (the CLI) and by the in-memory index (the server), and the index's build cost."""
+    from diemtin import search
+
+    conn = store.connect(db, readonly=True)
+    rss0, t0 = psutil.Process().memory_info().rss, time.process_time()
+    index = search.SearchIndex.build(conn)
+    build, rss = time.process_time() - t0, psutil.Process().memory_info().rss - rss0
+    print(f"index: {len(index)} articles, built in {build:.2f} s of CPU, +{rss / 2**20:.0f} MiB RSS;"
+          f" load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    for name, ix in (("fts5", None), ("index", index)):
+        for q in qs[:30]:  # warm the page cache
+            search.search(conn, q, index=ix)
+        runs = []
+        for _ in range(3):
+            t0 = time.process_time()
+            total = sum(search.search(conn, q, index=ix).total for q in qs)
+            runs.append((time.process_time() - t0) / len(qs) * 1000)
+        print(f"{name:6} {len(qs)} queries, {total / len(qs):.0f} matches each on average:"
+              f" {min(runs):.2f} ms CPU a search (best of 3 runs; {max(runs):.2f} worst)")  # fmt: skip
+    conn.close()
+
+
 def pct(xs: list[float], p: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
@@ -229,6 +254,11 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1, help="diemtin serve --workers")
     ap.add_argument("--cache-mb", type=float, default=64, help="diemtin serve --cache-mb (0: no cache)")
     ap.add_argument("--client", choices=["httpx", "wrk"], default="httpx")
+    ap.add_argument(
+        "--search-cpu",
+        action="store_true",
+        help="no server: CPU per search.search() call over the queries, FTS5 ranking vs the index",
+    )
     args = ap.parse_args()
 
     tmp = tempfile.TemporaryDirectory(prefix="diemtin-load-")
@@ -270,6 +300,9 @@ def main() -> None:
     st_ids = [r[0] for r in conn.execute("SELECT id FROM stories")] or ["none"]
     conn.close()
     qs = queries(sents, rng)
+    if args.search_cpu:
+        search_cpu(db, qs)
+        return
     urls: list[tuple[str, str]] = []
     for _ in range(args.requests):
         x = rng.random()
