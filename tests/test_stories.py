@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from diemtin import events, stories
@@ -56,3 +57,39 @@ def test_stories_do_not_depend_on_the_scoring_block_size(
     blocked = stories.group_stories(evs, by_id)
     assert [(s.title, s.events) for s in blocked] == [(s.title, s.events) for s in whole]
     assert any(len(s.events) >= 3 for s in whole)  # the calls do form a multi-event story
+
+
+def test_a_bigram_in_too_many_articles_links_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ten one-article events share one bigram code and nothing else: linked by it while it is rare
+    # enough, not once more articles hold it than STORY_MAX_ARTICLES (the genre's wording in a large
+    # corpus, which chained unrelated threads into one story).
+    shared = np.uint64(12345)
+    arrays = [np.array([shared, np.uint64(1000 + 2 * k), np.uint64(1001 + 2 * k)]) for k in range(10)]
+    monkeypatch.setattr(stories, "STORY_MAX_DF", 1.0)
+    agg = stories._tfidf(arrays, list(range(10)), 10)
+    assert (agg[0] @ agg[1].T).toarray()[0, 0] > 0.0
+    monkeypatch.setattr(stories, "STORY_MAX_ARTICLES", 9)
+    agg = stories._tfidf(arrays, list(range(10)), 10)
+    assert (agg[0] @ agg[1].T).toarray()[0, 0] == 0.0
+    assert agg.shape[1] == 20  # only the articles' own bigrams are left
+
+
+def test_signals_are_the_same_in_any_process() -> None:
+    # Codes are made on workers and compared on the driver: they must not depend on hash() salting.
+    import subprocess
+    import sys
+
+    arts = _articles()
+    here = stories.event_signals(arts).bigrams[0][:5].tolist()
+    code = (
+        "from diemtin import stories; from tests.test_events import _articles;"
+        "print(stories.event_signals(_articles()).bigrams[0][:5].tolist())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={"PYTHONHASHSEED": "123"},
+    )
+    assert out.stdout.strip() == str(here)
