@@ -161,3 +161,15 @@ def test_time_blocking_keeps_only_pairs_that_can_merge() -> None:
     # 0-1: 19 days apart by publication; 0-2: lead days 3 days apart; 1-2: unknown both ways;
     # 2-3: lead days 201 days apart on the calendar.
     assert keep.tolist() == [False, True, True, False]
+
+
+def test_time_buckets_pair_articles_published_close_together() -> None:
+    from datetime import datetime, timedelta
+
+    start = datetime(2019, 12, 25, 8)
+    published = [start, start + timedelta(days=11), start + timedelta(days=30), None]
+    home, guest = events._time_buckets(published)
+    posted = [{int(home[i]), int(guest[i])} for i in range(3)]
+    assert posted[0] & posted[1]  # 11 days apart: may report one happening, share a bucket
+    assert not posted[0] & posted[2]  # 30 days apart: never merge, never blocked together
+    assert home[3] == guest[3] == -1  # no date: batch-wide keys only

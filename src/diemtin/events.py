@@ -119,19 +119,67 @@ def _top_keys(block: sparse.csr_matrix, k: int) -> sparse.csr_matrix:
     return sparse.csr_matrix((np.ones(int(keep.sum())), (row[keep], block.indices[keep])), shape=block.shape)
 
 
-def _candidates(m: _Matrices) -> tuple[np.ndarray, np.ndarray]:
+def _candidates(m: _Matrices, home: np.ndarray, guest: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Blocking: pairs (i < j) of articles sharing one of their distinctive keys (top bigrams, names).
 
     A key held by more than ``MAX_POSTING`` articles is not a block, so the pairs an article takes part
-    in are bounded by ``TOP_KEYS * MAX_POSTING`` whatever the batch size: one sparse product."""
-    keys = sparse.hstack([_top_keys(b, TOP_KEYS) for b in m.blocks[:2]], format="csc")
+    in are bounded by ``TOP_KEYS * MAX_POSTING`` whatever the batch size: one sparse product. Keys are
+    counted twice: over the whole batch, and per publication-time bucket (``_time_buckets``: an
+    article's key is posted in its own bucket and the next, so articles published close in time share
+    a bucket). In a batch of years a topic's words are in far more than ``MAX_POSTING`` articles, yet in
+    few within a fortnight: with batch-wide counts alone 42% of the pairs of one event's reports stayed
+    candidates at 100k generated articles (98% at 10k)."""
+    keys = sparse.csr_matrix(sparse.hstack([_top_keys(b, TOP_KEYS) for b in m.blocks[:2]], format="csr"))
+    pairs = _shared_key_pairs(keys)
+    timed = home >= 0
+    if timed.any():
+        row = np.repeat(np.arange(keys.shape[0]), np.diff(keys.indptr))
+        both = np.flatnonzero(timed[row])
+        again = both[guest[row[both]] >= 0]
+        rows = np.concatenate([row[both], row[again]])
+        buckets = np.concatenate([home[row[both]], guest[row[again]]])
+        width = int(max(home.max(), guest.max())) + 1
+        code = np.concatenate([keys.indices[both], keys.indices[again]]).astype(np.int64) * width + buckets
+        uniq = feat._sorted_unique(code)
+        bucketed = sparse.csr_matrix(
+            (np.ones(len(code)), (rows, np.searchsorted(uniq, code))), shape=(keys.shape[0], len(uniq))
+        )
+        pairs = pairs.maximum(_shared_key_pairs(bucketed))
+    coo = pairs.tocoo()
+    order = np.lexsort((coo.col, coo.row))
+    return coo.row[order].astype(np.int64), coo.col[order].astype(np.int64)
+
+
+def _shared_key_pairs(keys: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Upper triangle of the articles x articles count of shared keys, keys in 2..MAX_POSTING articles,
+    pairs sharing at least MIN_SHARED_KEYS."""
+    keys = sparse.csc_matrix(keys)
     df = np.diff(keys.indptr)
     keys = sparse.csr_matrix(keys[:, np.flatnonzero((df > 1) & (df <= MAX_POSTING))])
-    shared = sparse.triu(keys @ keys.T, k=1, format="coo")
-    ok = shared.data >= MIN_SHARED_KEYS
-    shared = sparse.coo_matrix((shared.data[ok], (shared.row[ok], shared.col[ok])), shape=shared.shape)
-    order = np.lexsort((shared.col, shared.row))
-    return shared.row[order].astype(np.int64), shared.col[order].astype(np.int64)
+    shared = sparse.triu(keys @ keys.T, k=1, format="csr")
+    shared.data[shared.data < MIN_SHARED_KEYS] = 0
+    shared.eliminate_zeros()
+    return shared
+
+
+def _time_buckets(published: Sequence[datetime | None]) -> tuple[np.ndarray, np.ndarray]:
+    """Each article's time bucket for blocking and the next bucket (-1: no publication date), such that
+    two articles published within ``MAX_PUBLISHED_GAP_DAYS`` share a bucket (buckets of 12 days).
+
+    Only publication dates make buckets: they are exact (articles further apart never merge) and carry
+    the year. Lead days do not: without a year, a bucket of lead days gathers every year's happenings
+    of one kind on those days (on the generated 100k corpus, with no publication dates, it raised
+    B-cubed recall 0.72 -> 0.91 but cut precision 0.63 -> 0.48 and doubled the time)."""
+    n = len(published)
+    home = np.full(n, -1, dtype=np.int64)
+    guest = np.full(n, -1, dtype=np.int64)
+    width = MAX_PUBLISHED_GAP_DAYS + 2
+    first = min((p.toordinal() for p in published if p), default=0) // width
+    for i, pub in enumerate(published):
+        if pub is not None:
+            home[i] = pub.toordinal() // width - first
+            guest[i] = home[i] + 1
+    return home, guest
 
 
 def _pair_similarities(x: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -283,8 +331,9 @@ def group_events(
         sparse.hstack([blk * math.sqrt(w) for blk, w in zip(m.blocks, m.weights, strict=True)], format="csr")
     )
     published = [_parse_published(a.published) for a in arts]
-    ci, cj = _candidates(m)
-    keep = _feasible(ci, cj, published, [f.lead_day for f in fs])
+    lead_days = [f.lead_day for f in fs]
+    ci, cj = _candidates(m, *_time_buckets(published))
+    keep = _feasible(ci, cj, published, lead_days)
     ci, cj = ci[keep], cj[keep]
     sims = _pair_similarities(combined, ci, cj)
     # Average link on the candidate graph: ``links[x][y]`` is the summed similarity of the two clusters'
