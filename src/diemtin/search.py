@@ -10,9 +10,11 @@ it as written rank first.
 from __future__ import annotations
 
 import html
+import itertools
 import math
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -293,22 +295,36 @@ class SearchIndex:
 
     @classmethod
     def build(cls, conn: sqlite3.Connection) -> SearchIndex:
-        """The index of every article in the store (one query, so one consistent snapshot)."""
+        """The index of every article in the store (read in one transaction: one consistent snapshot)."""
         from scipy import sparse
         from sklearn.feature_extraction.text import CountVectorizer
 
-        rows = conn.execute(
-            "SELECT f.rowid, f.title, f.text, a.published, a.source, d.sz FROM articles_fts f"
-            " JOIN articles a ON a.rowid = f.rowid JOIN articles_fts_docsize d ON d.id = f.rowid"
-            " ORDER BY f.rowid"
-        ).fetchall()
-        n = len(rows)
-        cv = CountVectorizer(token_pattern=_TOKEN_CHARS.pattern, lowercase=True, dtype=np.float64)
+        own = not conn.in_transaction
+        if own:
+            conn.execute("BEGIN")
         try:
-            counts = cv.fit_transform([r[1] for r in rows] + [r[2] for r in rows]).tocsr()
-            words = [str(w) for w in cv.get_feature_names_out()]
-        except ValueError:  # no token at all (no article, or only empty ones)
-            counts, words = sparse.csr_matrix((2 * n, 0)), []
+            rows = conn.execute(
+                "SELECT a.rowid, a.published, a.source, d.sz FROM articles a"
+                " JOIN articles_fts_docsize d ON d.id = a.rowid ORDER BY a.rowid"
+            ).fetchall()
+            n = len(rows)
+
+            def column(name: str) -> Iterator[str]:
+                # Streamed from FTS5's content table (c0 title, c1 text, rowid order), not held in a
+                # list: the build's peak memory is then the vectorizer's, not the whole store's text.
+                cur = conn.cursor()
+                cur.row_factory = None
+                yield from (r[0] for r in cur.execute(f"SELECT {name} FROM articles_fts_content ORDER BY id"))
+
+            cv = CountVectorizer(token_pattern=_TOKEN_CHARS.pattern, lowercase=True, dtype=np.float64)
+            try:
+                counts = cv.fit_transform(itertools.chain(column("c0"), column("c1"))).tocsr()
+                words = [str(w) for w in cv.get_feature_names_out()]
+            except ValueError:  # no token at all (no article, or only empty ones)
+                counts, words = sparse.csr_matrix((2 * n, 0)), []
+        finally:
+            if own:
+                conn.execute("COMMIT")
         title, text = counts[:n], counts[n:]
         # Merge the columns of words that fold alike ("đàm", "đâm", "dam" -> "dam") with a 0/1 matrix.
         fvocab: dict[str, int] = {}
@@ -321,9 +337,9 @@ class SearchIndex:
             _Postings({w: i for i, w in enumerate(words)}, title + text, weights=False),
             np.array([r[0] for r in rows], dtype=np.int64),
             # FTS5's document length: the tokens of all four columns (docsize record).
-            np.array([sum(_varints(r[5])) for r in rows], dtype=np.float64),
-            np.array([r[3] or "" for r in rows], dtype=str),
-            np.array([_ascii_lower(r[4]) if r[4] is not None else "\0" for r in rows], dtype=str),
+            np.array([sum(_varints(r[3])) for r in rows], dtype=np.float64),
+            np.array([r[1] or "" for r in rows], dtype=str),
+            np.array([_ascii_lower(r[2]) if r[2] is not None else "\0" for r in rows], dtype=str),
         )
 
     def __len__(self) -> int:
