@@ -218,3 +218,13 @@ def test_search_index_follows_the_store_without_cache(tmp_path: Path) -> None:
         again = c.get("/api/search", params={"q": "dien dam"}).json()
         assert again["total"] == before["total"] + 1
         assert "Bão số 9 đổ bộ vào Quảng Ngãi" in [h["title"] for h in again["hits"]]
+
+
+@pytest.mark.parametrize("value", ["a00012", "a/b c?&é#", "x%y<z>", "điện đàm", {"q": "điện đàm", "page": 2}])
+def test_urlencode_filter_matches_jinja(value: object) -> None:
+    # The server's cheaper urlencode filter must give the links Jinja's own would.
+    from jinja2.filters import FILTERS
+
+    from diemtin.web import _urlencode
+
+    assert _urlencode(value) == str(FILTERS["urlencode"](value))
