@@ -21,13 +21,16 @@ times as large whose common terms collide across replicas as real news does).
     .venv/bin/python bench/grouping.py --no-10x   # quality only
     .venv/bin/python bench/grouping.py --no-10x --halves   # also each half of the clusters on its own
     .venv/bin/python bench/grouping.py --scale 1000 10000  # group_events alone on bench/gen_corpus.py corpora
+    .venv/bin/python bench/grouping.py --snapshot /tmp/scale/snap-100k.pkl  # group_events on a pickle
 
 ``--halves`` groups the even- and the odd-numbered gold clusters separately (each half mixed on its
 own): a threshold chosen on one half should hold on the other. ``--scale`` reads the generated scale
 corpus (``bench/out/corpus-<n>``, made by ``bench/gen_corpus.py`` when missing) with diemtin's readers,
 drops syndicated copies as the pipeline does, and times ``group_events`` in two fresh processes: with
 dating run inside (only for articles with a neighbour) and with dating's per-article answers passed in
-(as the pipeline can, computing them once for grouping and event dates alike).
+(as the pipeline can, computing them once for grouping and event dates alike). ``--snapshot`` times
+``group_events(d["canonical"], dates=d["dates"])`` on a pickle of the pipeline's state after dedup and
+dating (a dict with those keys), so that 100k articles can be timed without re-running the pipeline.
 """
 
 from __future__ import annotations
@@ -193,6 +196,20 @@ def scale_one(n: int, mode: str) -> None:
     )
 
 
+def snapshot_run(path: str) -> None:
+    """CPU time of ``group_events`` on a pickled snapshot (trusted input: one's own pipeline state)."""
+    import pickle
+
+    with open(path, "rb") as fh:
+        snap = pickle.load(fh)
+    arts = snap["canonical"]
+    c0 = time.process_time()
+    groups = events.group_events(arts, dates=snap["dates"])
+    cpu = time.process_time() - c0
+    dated = sum(1 for a in arts if a.published)
+    print(f"{path}: {len(arts)} articles ({dated} published), {len(groups)} events, cpu={cpu:.2f}s")
+
+
 def scale_run(sizes: list[int]) -> None:
     import subprocess
 
@@ -239,6 +256,7 @@ def main() -> None:
     ap.add_argument(
         "--scale", type=int, nargs="+", help="time group_events on generated corpora of N articles"
     )
+    ap.add_argument("--snapshot", help="time group_events on a pickle of dict(canonical, dates)")
     ap.add_argument("--scale-one", nargs=2, metavar=("N", "MODE"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.scale_one:
@@ -246,6 +264,9 @@ def main() -> None:
         return
     if args.scale:
         scale_run(args.scale)
+        return
+    if args.snapshot:
+        snapshot_run(args.snapshot)
         return
     if not VMDS.is_dir() or not ABMUSU.is_file():
         sys.exit(f"reference data not found under {SHARED}")
