@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -259,13 +260,16 @@ def bigram_tfidf(
     coding syllables once and pairing them with numpy avoids building and hashing a string per bigram
     (about 4x faster at 10k articles)."""
     n = len(token_lists)
-    vocab: dict[str, int] = {}
+    # A missing syllable gets the next code (the default factory is the dict's own length): one C-level
+    # lookup per token through map(), twice as fast as a generator calling setdefault.
+    vocab: defaultdict[str, int] = defaultdict()
+    vocab.default_factory = vocab.__len__
     codes: list[np.ndarray] = []
     rows: list[np.ndarray] = []
     for i, toks in enumerate(token_lists):
         if len(toks) < (1 if unigrams else 2):
             continue
-        ids = np.fromiter((vocab.setdefault(t, len(vocab)) for t in toks), dtype=np.int64, count=len(toks))
+        ids = np.fromiter(map(vocab.__getitem__, toks), dtype=np.int64, count=len(toks))
         # A bigram is (first + 1) << 32 | second; a unigram is its id alone: the two never collide.
         codes.append((ids[:-1] + 1) * (1 << 32) + ids[1:])
         rows.append(np.full(len(toks) - 1, i, dtype=np.int64))
