@@ -69,6 +69,7 @@ TOP_KEYS = 30
 # recall (vmds-dev 0.935 -> 0.908): one shared distinctive name or bigram is often all two reports share.
 MIN_SHARED_KEYS = 1
 _CHUNK = 128  # rows per sparse product when scoring candidate pairs
+_CHUNK_PAIRS = 400  # candidate pairs per sparse product, about (fewer rows where rows have many)
 MAX_POSTING = 60  # a key in more articles than this is too common to block on
 # Reports of one happening appear within days of each other; a week and a half covers follow-ups.
 MAX_PUBLISHED_GAP_DAYS = 10
@@ -201,19 +202,28 @@ def _pair_similarities(x: sparse.csr_matrix, i: np.ndarray, j: np.ndarray) -> np
     cand = sparse.csr_matrix((np.ones(len(i)), (i, j)), shape=(n, n))
     cand.sort_indices()  # rows sorted by i and columns by j: the order of the pairs
     out = np.empty(cand.nnz)
-    for r0 in range(0, n, _CHUNK):
-        sub = cand[r0 : r0 + _CHUNK]
+    r0 = 0
+    while r0 < n:
+        # At most _CHUNK rows and about _CHUNK_PAIRS candidate pairs: the product computes every row x
+        # named column, so where rows have many candidates (a dense stretch of time) fewer rows a chunk
+        # waste less (100k generated articles with dates: 15.3 -> 9.4 s).
+        r1 = min(
+            r0 + _CHUNK, max(r0 + 1, int(np.searchsorted(cand.indptr, cand.indptr[r0] + _CHUNK_PAIRS)) - 1)
+        )
+        sub = cand[r0:r1]
+        start = r0
+        r0 = r1
         if sub.nnz == 0:
             continue
         cols = np.unique(sub.indices)
-        prod = x[r0 : r0 + _CHUNK] @ x[cols].T
+        prod = x[start:r1] @ x[cols].T
         rows = np.repeat(np.arange(sub.shape[0]), np.diff(sub.indptr))
         pos = np.searchsorted(cols, sub.indices)
         if sub.shape[0] * len(cols) <= 4_000_000:  # dense lookup while the block is small
             vals = prod.toarray()[rows, pos]
         else:
             vals = np.asarray(sparse.csr_matrix(prod)[rows, pos]).ravel()
-        out[cand.indptr[r0] : cand.indptr[r0] + sub.nnz] = vals
+        out[cand.indptr[start] : cand.indptr[start] + sub.nnz] = vals
     return out
 
 
