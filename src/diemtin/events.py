@@ -155,9 +155,10 @@ def _candidates(m: _Matrices, home: np.ndarray, guest: np.ndarray) -> tuple[np.n
             (np.ones(len(code)), (rows, np.searchsorted(uniq, code))), shape=(keys.shape[0], len(uniq))
         )
         pairs = pairs.maximum(_shared_key_pairs(bucketed))
-    coo = pairs.tocoo()
-    order = np.lexsort((coo.col, coo.row))
-    return coo.row[order].astype(np.int64), coo.col[order].astype(np.int64)
+    pairs = sparse.csr_matrix(pairs)
+    pairs.sort_indices()  # row-major order with sorted columns: pairs sorted by (i, j) without a lexsort
+    rows = np.repeat(np.arange(pairs.shape[0], dtype=np.int64), np.diff(pairs.indptr))
+    return rows, pairs.indices.astype(np.int64)
 
 
 def _shared_key_pairs(keys: sparse.csr_matrix) -> sparse.csr_matrix:
