@@ -1,6 +1,6 @@
 """Train diemtin's sentence scorer with cross-validation on both corpora and write the shipped weights.
 
-    .venv/bin/python bench/train_summarizer.py [--folds 5] [--repeats 3] [--sweep] [--write]
+    .venv/bin/python bench/train_summarizer.py [--folds 5] [--repeats 8] [--linear] [--sweep] [--write]
 
 Every cluster of ../shared/data/vmds-dev and ../shared/data/abmusu-train.jsonl goes through the real
 ingest + clean (as .txt files) and diemtin's candidate extraction. Label of a sentence = its ROUGE-2
@@ -28,13 +28,22 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from diemtin import evaluate as ev  # noqa: E402
-from diemtin.summarize import FEATURES, Model, _article_order, candidates, select  # noqa: E402
+from diemtin.summarize import (  # noqa: E402
+    FEATURES,
+    INTERACTIONS,
+    Model,
+    _article_order,
+    candidates,
+    expand,
+    select,
+)
 from diemtin.summarize.baselines import lead  # noqa: E402
 from diemtin.summarize.features import Cluster  # noqa: E402
 from diemtin.text import syllables  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
 ORACLE_BONUS = 0.5
+PAIR_SHRINK = 0.5
 
 
 @dataclass
@@ -117,15 +126,31 @@ def load_items(limit: int | None) -> list[Item]:
     return items
 
 
-def fit(items: list[Item], alpha: float) -> Model:
-    x = np.vstack([it.cand.features for it in items])
+def fit(items: list[Item], alpha: float, pairs: bool = True) -> Model:
+    """Ridge on standardised features (and their pairwise products, ``INTERACTIONS``).
+
+    Each cluster weighs 1/sqrt(its sentences), between one vote per sentence (long AbMuSu clusters
+    dominate) and one per cluster. The product columns are scaled down by ``PAIR_SHRINK`` after
+    standardising, which is a ridge penalty 1/PAIR_SHRINK**2 times stronger on them than on the base
+    features: they are many and correlated.
+    """
+    inter = INTERACTIONS if pairs else ()
+    x = expand(np.vstack([it.cand.features for it in items]), inter)
     y = np.concatenate([it.labels for it in items])
-    mean = x.mean(axis=0)
-    scale = x.std(axis=0)
+    w = np.concatenate([np.full(len(it.labels), 1.0 / np.sqrt(max(len(it.labels), 1))) for it in items])
+    w = w / w.mean()
+    mean = np.average(x, axis=0, weights=w)
+    scale = np.sqrt(np.average((x - mean) ** 2, axis=0, weights=w))
     scale[scale == 0] = 1.0
-    reg = Ridge(alpha=alpha).fit((x - mean) / scale, y)
+    scale[len(FEATURES) :] /= PAIR_SHRINK
+    reg = Ridge(alpha=alpha).fit((x - mean) / scale, y, sample_weight=w)
     return Model(
-        FEATURES, tuple(mean), tuple(scale), tuple(float(c) for c in reg.coef_), float(reg.intercept_)
+        FEATURES,
+        tuple(float(v) for v in mean),
+        tuple(float(v) for v in scale),
+        tuple(float(c) for c in reg.coef_),
+        float(reg.intercept_),
+        inter,
     )
 
 
@@ -160,8 +185,9 @@ def report(name: str, items: list[Item], runs: list[list[ev.Rouge]]) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--folds", type=int, default=5)
-    ap.add_argument("--repeats", type=int, default=3, help="cross-validation repeats with shuffled folds")
-    ap.add_argument("--alpha", type=float, default=10.0)
+    ap.add_argument("--repeats", type=int, default=8, help="cross-validation repeats with shuffled folds")
+    ap.add_argument("--alpha", type=float, default=30.0)
+    ap.add_argument("--linear", action="store_true", help="no pairwise products (the former model)")
     ap.add_argument("--limit", type=int, default=None, help="clusters per corpus (quick runs)")
     ap.add_argument("--write", action="store_true", help="save the model fitted on all clusters")
     ap.add_argument("--sweep", action="store_true", help="also cross-validate REDUNDANCY x MMR")
@@ -184,7 +210,7 @@ def main() -> None:
         folds.append(fold_of)
     models = [
         [
-            fit([it for it, k in zip(items, fold_of, strict=True) if k != f], args.alpha)
+            fit([it for it, k in zip(items, fold_of, strict=True) if k != f], args.alpha, not args.linear)
             for f in range(args.folds)
         ]
         for fold_of in folds
@@ -202,10 +228,11 @@ def main() -> None:
         report(f"cross-validated ({args.repeats}x{args.folds}f) red={red} mmr={mmr}", items, cv_scores)
     summarize_module.REDUNDANCY, summarize_module.MMR = shipped
 
-    full = fit(items, args.alpha)
+    full = fit(items, args.alpha, not args.linear)
     report("fitted on all (in-sample)", items, [score_items(items, full)])
-    for name, c in sorted(zip(FEATURES, full.coef, strict=True), key=lambda p: -abs(p[1])):
-        print(f"  {name:<16}{c:+.4f}")
+    names = [*FEATURES, *(f"{a}×{b}" for a, b in full.pairs)]
+    for name, c in sorted(zip(names, full.coef, strict=True), key=lambda p: -abs(p[1]))[:25]:
+        print(f"  {name:<40}{c:+.4f}")
     if args.write:
         path = ROOT / "src" / "diemtin" / "data" / "summarizer.json"
         path.write_text(json.dumps(full.to_json(), indent=1) + "\n", encoding="utf-8")

@@ -15,10 +15,12 @@ from diemtin import evaluate as ev
 from diemtin.models import Article
 from diemtin.summarize import (
     FEATURES,
+    INTERACTIONS,
     REDUNDANCY,
     Model,
     candidates,
     default_model,
+    expand,
     locate,
     select,
     summarize,
@@ -259,6 +261,23 @@ def test_model_file_is_checked() -> None:
         Model.from_json(bad, where="bad.json")
     with pytest.raises(ValueError, match=r"bad\.json"):
         Model.from_json(json.loads('{"coef": 1}'), where="bad.json")
+    with pytest.raises(ValueError, match="unknown"):
+        Model.from_json(model.to_json() | {"pairs": [["pos_inv", "no_such"]] * len(model.pairs)})
+
+
+def test_model_interactions() -> None:
+    """Pairwise products enter the score: a model weighting only pos_inv × log_len scores their product."""
+    model = default_model()
+    assert model.pairs == INTERACTIONS and len(model.coef) == len(FEATURES) + len(INTERACTIONS)
+    assert Model.from_json(json.loads(json.dumps(model.to_json()))) == model
+    k = len(FEATURES) + INTERACTIONS.index(("pos_inv", "log_len"))
+    coef = [0.0] * len(model.coef)
+    coef[k] = 1.0
+    only = Model(FEATURES, (0.0,) * len(coef), (1.0,) * len(coef), tuple(coef), 0.5, INTERACTIONS)
+    x = np.random.RandomState(0).rand(4, len(FEATURES))
+    expected = x[:, FEATURES.index("pos_inv")] * x[:, FEATURES.index("log_len")] + 0.5
+    assert np.allclose(only.score(x), expected)
+    assert expand(x).shape == (4, len(FEATURES) + len(INTERACTIONS))
 
 
 def test_baselines() -> None:
