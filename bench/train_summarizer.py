@@ -5,10 +5,10 @@
 Every cluster of ../shared/data/vmds-dev and ../shared/data/abmusu-train.jsonl goes through the real
 ingest + clean (as .txt files) and diemtin's candidate extraction. Label of a sentence = its ROUGE-2
 precision against the references + 0.5 if a greedy ROUGE-2 oracle picks it. A ridge regression on
-standardised features is fitted on folds that do not contain the evaluated cluster (folds mix both
-corpora; the mean over --repeats fold assignments is printed), and the held-out ROUGE is printed beside
-Lead; with --write, a model fitted on all clusters
-is saved to src/diemtin/data/summarizer.json.
+standardised features and their pairwise products (``INTERACTIONS``; --linear: none) is fitted on folds
+that do not contain the evaluated cluster (folds mix both corpora; the mean over --repeats fold
+assignments is printed), and the held-out ROUGE is printed beside Lead; with --write, a model fitted on
+all clusters is saved to src/diemtin/data/summarizer.json.
 """
 
 from __future__ import annotations
