@@ -39,9 +39,10 @@ MMR = 0.5
 
 
 # Products of these features enter the scorer too (pairwise interactions, squares included). Under
-# 8 x 5-fold cross-validation (bench/train_summarizer.py) they add +0.7 ROUGE-2 on AbMuSu, whose long,
-# abstractive references reward combinations a linear score cannot express ("central AND early AND
-# long"), and cost -0.4 on vmds-dev, which stays just above its floor; docs/summarize.md has the table.
+# 8 x 5-fold cross-validation (bench/train_summarizer.py) the shipped weights (the mean of a linear ridge
+# and one with these products) add +0.8 ROUGE-2 on AbMuSu, whose long, abstractive references reward
+# combinations a linear score cannot express ("central AND early AND long"), and cost -0.2 on vmds-dev,
+# which stays just above its floor; docs/summarize.md has the table.
 # The 12 are the linear model's strongest features plus sapo_doc, fixed before measuring.
 INTERACTING = (
     "pos_inv",
