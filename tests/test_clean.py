@@ -321,3 +321,19 @@ def test_decide_lines_covers_every_input_line() -> None:
     ds = decide_lines(doc(*lines))
     assert [d.index for d in ds] == list(range(len(lines)))
     assert [d.reason for d in ds] == ["blank", None, "blank", "share", None]
+
+
+def test_the_time_a_page_prints_above_its_body_is_its_publication_time() -> None:
+    body = (
+        "VOV.VN - Sáng nay (10/9), Ủy ban nhân dân thành phố Hà Nội tổ chức hội nghị sơ kết công tác "
+        "phòng chống thiên tai và tìm kiếm cứu nạn trong mùa mưa bão năm nay."
+    )
+    related = ["Hà Nội chủ động ứng phó với bão số 3 trong những ngày tới", "15:20' - 02/08/2015"]
+    art = clean_document(doc("07:36' - 10/09/2015", "", body, "", "Tin liên quan", *related))
+    assert art.published == "2015-09-10T07:36:00"
+    assert "07:36' - 10/09/2015" in [r.text for r in art.removed]
+    # Only a stamp above the body counts: related headlines' times after it are not the page's.
+    assert clean_document(doc(body, "", "Tin liên quan", *related)).published is None
+    # Metadata, when the input has it, wins over the printed time.
+    assert clean_document(doc("07:36' - 10/09/2015", body, published="2015-09-11")).published == "2015-09-11"
+    assert clean_document(doc("Thứ Năm, 10/09/2015", body)).published == "2015-09-10"

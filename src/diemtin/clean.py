@@ -24,6 +24,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 from .models import Article, RawDocument, RemovedLine
@@ -527,6 +528,30 @@ def _source_and_credits(doc: RawDocument, decisions: Sequence[LineDecision]) -> 
     return source, list(dict.fromkeys(credits))
 
 
+_STAMP_DATE = re.compile(r"(?<!\d)(\d{1,2})[/-](\d{1,2})[/-]((?:19|20)\d\d)(?!\d)")
+_STAMP_TIME = re.compile(r"(?<!\d)(\d{1,2})[:h](\d{2})(?!\d)")
+
+
+def page_published(decisions: Sequence[LineDecision]) -> str | None:
+    """The publication time a page prints above its body ("07:36' - 10/09/2015", "Thứ Hai, 10/09/2015
+    07:36"), in ISO 8601: the first timestamp line before the first body line. Timestamps after the
+    body belong to related headlines, so they are never read."""
+    for d in decisions:
+        if d.reason is None:
+            return None
+        if d.reason != "timestamp" or not (m := _STAMP_DATE.search(d.text)):
+            continue
+        t = _STAMP_TIME.search(d.text)
+        try:
+            day = datetime(int(m[3]), int(m[2]), int(m[1]))
+            if t and int(t[1]) < 24 and int(t[2]) < 60:
+                return day.replace(hour=int(t[1]), minute=int(t[2])).isoformat()
+            return day.date().isoformat()
+        except ValueError:  # 31/02 and the like: not a date
+            return None
+    return None
+
+
 def clean_document(doc: RawDocument, repeated: frozenset[str] = frozenset()) -> Article:
     """Clean one document. ``repeated`` holds lines seen across many documents of the batch.
 
@@ -544,7 +569,8 @@ def clean_document(doc: RawDocument, repeated: frozenset[str] = frozenset()) -> 
         title=(doc.title or "").strip(),
         text="\n".join(d.text for d in decisions if d.reason is None),
         source=source,
-        published=doc.published,
+        # A page's own printed time when the input carried no metadata (crawlers' .txt files).
+        published=doc.published or page_published(decisions),
         url=doc.url,
         removed=removed,
         credits=credits,
