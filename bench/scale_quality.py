@@ -80,7 +80,8 @@ def main() -> None:
         f"R {s['events_r']:.3f} F1 {s['events_f1']:.3f}"
     )
     print(
-        f"stories {s['stories']:.0f} (topics {s['true_topics']:.0f}, largest {s['largest_story']:.0f} events)  "
+        f"stories {s['stories']:.0f} (topics {s['true_topics']:.0f}, "
+        f"largest {s['largest_story']:.0f} events)  "
         f"B-cubed P {s['stories_p']:.3f} R {s['stories_r']:.3f} F1 {s['stories_f1']:.3f}"
     )
 
