@@ -139,6 +139,38 @@ def test_story_page_has_an_svg_timeline_linking_events(client: TestClient) -> No
     assert svg.count("<circle") == len(story["events"])
 
 
+def test_long_story_is_paged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A story of thousands of events on one page took half a second to render; pages hold STORY_PAGE.
+    import diemtin.web
+
+    db = build_store(tmp_path / "in")
+    with store.connect(db) as conn:  # one story holding every event
+        events = [r[0] for r in conn.execute("SELECT event FROM story_events ORDER BY story")]
+        conn.execute("DELETE FROM story_events")
+        conn.executemany(
+            "INSERT INTO story_events (story, pos, event) VALUES ('s1', ?, ?)", list(enumerate(events))
+        )
+    assert len(events) == 3
+    monkeypatch.setattr(diemtin.web, "STORY_PAGE", 2)
+    with TestClient(create_app(db, cache_mb=0)) as c:
+        full = c.get("/api/stories/s1").json()
+        assert full["total"] == 3 and len(full["events"]) == 3
+        dates = [e["date"] for e in full["events"]]
+        assert dates == sorted(dates)
+        assert (
+            c.get("/api/stories/s1", params={"offset": 1, "limit": 1}).json()["events"] == full["events"][1:2]
+        )
+        pages = [c.get("/story/s1", params={"page": p}).text for p in (1, 2)]
+        for html, shown in zip(pages, (full["events"][:2], full["events"][2:]), strict=True):
+            svg = html[html.index("<svg") : html.index("</svg>")]
+            assert svg.count("<circle") == len(shown)
+            assert all(f'href="/event/{e["id"]}"' in svg for e in shown)
+            assert "3 sự kiện" in html
+        assert 'href="/story/s1?page=2"' in pages[0] and 'href="/story/s1?page=1"' in pages[1]
+        assert '<ol class="events" start="3">' in pages[1]
+        assert c.get("/story/s1", params={"page": 3}).status_code == 404
+
+
 def test_article_page_shows_removed_lines_on_demand(client: TestClient) -> None:
     events = client.get("/api/events?limit=50").json()
     arts = [a["id"] for e in events for a in client.get(f"/api/events/{e['id']}").json()["articles"]]
