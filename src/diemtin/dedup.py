@@ -134,16 +134,24 @@ def _is_copy_hashed(a: np.ndarray, b: np.ndarray) -> bool:
 
 def days_conflict(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
     """Two (day, month) leads more than ``LEAD_DAY_TOLERANCE`` days apart (across New Year too)."""
-    if a is None or b is None:
-        return False
-    # Day of a leap year, so that 29/2 exists; the year itself is unknown and does not matter here.
-    try:
-        x = (date(2000, a[1], a[0]) - date(2000, 1, 1)).days
-        y = (date(2000, b[1], b[0]) - date(2000, 1, 1)).days
-    except ValueError:  # "31/4" written in a hurry: no day to compare
+    return _doy_conflict(_day_of_year(a), _day_of_year(b))
+
+
+def _doy_conflict(x: int | None, y: int | None) -> bool:
+    if x is None or y is None:
         return False
     gap = abs(x - y)
     return min(gap, 366 - gap) > LEAD_DAY_TOLERANCE
+
+
+def _day_of_year(d: tuple[int, int] | None) -> int | None:
+    """0-365 in a leap year (so that 29/2 exists; the year itself is unknown and does not matter)."""
+    if d is None:
+        return None
+    try:
+        return (date(2000, d[1], d[0]) - date(2000, 1, 1)).days
+    except ValueError:  # "31/4" written in a hurry: no day to compare
+        return None
 
 
 def is_copy(a: set[str], b: set[str]) -> bool:
@@ -170,7 +178,7 @@ def find_duplicates(
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     parent = {a.id: a.id for a in arts}
     fps: dict[str, np.ndarray] = {}
-    days: dict[str, tuple[int, int] | None] = {}
+    days: dict[str, int | None] = {}  # lead day as a day of the year
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -183,14 +191,18 @@ def find_duplicates(
         if sig is None:
             continue
         aid = articles[i].id
+        day = _day_of_year(sig.lead_day)
         for other in sorted(lsh.query(sig.minhash)):
-            if _is_copy_hashed(sig.shingles, fps[other]) and not days_conflict(sig.lead_day, days[other]):
-                ra, rb = find(aid), find(other)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
+            # Cheap checks first: template reports of other days (a daily bulletin) are most of the LSH's
+            # candidates on a large crawl, and a candidate already in the group needs no exact check.
+            if _doy_conflict(day, days[other]):
+                continue
+            ra, rb = find(aid), find(other)
+            if ra != rb and _is_copy_hashed(sig.shingles, fps[other]):
+                parent[max(ra, rb)] = min(ra, rb)
         lsh.insert(aid, sig.minhash)
         fps[aid] = sig.shingles
-        days[aid] = sig.lead_day
+        days[aid] = day
     members: dict[str, list[Article]] = {}
     for a in arts:
         members.setdefault(find(a.id), []).append(a)
