@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from markupsafe import escape
 
-from diemtin import store
+from diemtin import search, store
 from diemtin.web import create_app
 
 from .helpers import CALL_2021, FLOOD_2020
@@ -250,6 +250,30 @@ def test_search_index_follows_the_store_without_cache(tmp_path: Path) -> None:
         again = c.get("/api/search", params={"q": "dien dam"}).json()
         assert again["total"] == before["total"] + 1
         assert "Bão số 9 đổ bộ vào Quảng Ngãi" in [h["title"] for h in again["hits"]]
+
+
+def test_search_index_is_rebuilt_off_the_event_loop(tmp_path: Path) -> None:
+    # After a change the index is built in a thread; meanwhile get() says None (FTS5 ranks), never stale.
+    from diemtin.web import SearchIndexes
+
+    db = build_store(tmp_path / "in")
+    conn = store.connect(db, readonly=True)
+    indexes = SearchIndexes(db)
+    indexes.build_now(conn)
+    first = indexes.get(conn)
+    assert first is not None and indexes.get(conn) is first
+    (tmp_path / "more").mkdir()
+    (tmp_path / "more" / "storm.txt").write_text(
+        "Bão số 9 đổ bộ vào Quảng Ngãi\n\nNgày 28/10/2020, bão số 9 đổ bộ vào Quảng Ngãi.\n", encoding="utf-8"
+    )
+    store.ingest(db, [str(tmp_path / "more")])
+    assert indexes.get(conn) is None  # the old index no longer answers
+    indexes.local.state.builder.join(timeout=60)
+    rebuilt = indexes.get(conn)
+    assert rebuilt is not None and len(rebuilt) == len(first) + 1
+    hits = search.search(conn, "quang ngai", index=rebuilt).hits
+    assert [h.title for h in hits] == ["Bão số 9 đổ bộ vào Quảng Ngãi"]
+    conn.close()
 
 
 @pytest.mark.parametrize("value", ["a00012", "a/b c?&é#", "x%y<z>", "điện đàm", {"q": "điện đàm", "page": 2}])

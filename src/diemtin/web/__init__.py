@@ -14,6 +14,7 @@ from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, TypeVar
 from urllib.parse import quote
 
@@ -61,6 +62,66 @@ class Db:
             hit = memos[name] = (version, compute(c))
         value: T = hit[1]
         return value
+
+
+class SearchIndexes:
+    """The server's in-memory search index (``search.SearchIndex``), kept in step with the store without
+    stalling the event loop: when the store changes, a thread builds the new index (~1-2 s of CPU per
+    10,000 articles, which in a handler would hold every request of the worker that long) while
+    searches are ranked by FTS5, which reads the store as it is (the same results, a few ms dearer).
+
+    Per thread, like ``Db.memo``: data_version numbers are per connection."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.local = threading.local()
+
+    def _state(self) -> SimpleNamespace:
+        # A plain object per thread, which the builder thread can fill in (a threading.local attribute
+        # set from the builder would land in the builder's own view of it).
+        state: SimpleNamespace | None = getattr(self.local, "state", None)
+        if state is None:
+            state = self.local.state = SimpleNamespace(index=None, version=None, builder=None, failed=None)
+        return state
+
+    def build_now(self, conn: sqlite3.Connection) -> None:
+        """Build the index in this thread (start-up: before the first request)."""
+        state, version = self._state(), _data_version(conn)
+        state.index, state.version = _search.SearchIndex.build(conn), version
+
+    def get(self, conn: sqlite3.Connection) -> _search.SearchIndex | None:
+        """The index, or None while the one for the store as ``conn`` sees it is being built."""
+        state = self._state()
+        version = _data_version(conn)
+        if state.version == version:
+            index: _search.SearchIndex | None = state.index
+            return index
+        builder: threading.Thread | None = state.builder
+        if (builder is None or not builder.is_alive()) and state.failed != version:
+            state.builder = threading.Thread(
+                target=self._build, args=(state, version), name="search-index", daemon=True
+            )
+            state.builder.start()
+        return None
+
+    def _build(self, state: SimpleNamespace, version: int) -> None:
+        # Its own connection; the build reads one snapshot, at or after ``version`` (if the store changed
+        # again meanwhile, the next request sees another version and starts another build).
+        try:
+            conn = store.connect(self.path, readonly=True)
+            try:
+                index = _search.SearchIndex.build(conn)
+            finally:
+                conn.close()
+        except (sqlite3.Error, store.StoreError):
+            state.failed = version  # FTS5 goes on answering; no rebuild loop on a broken store
+            return
+        state.index = index  # before the version: a reader that sees the version sees this index
+        state.version = version
+
+
+def _data_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA data_version").fetchone()[0])
 
 
 _JINJA_URLENCODE = DEFAULT_FILTERS["urlencode"]
@@ -205,7 +266,7 @@ def create_app(db_path: str | Path, cache_mb: float = 64) -> FastAPI:
         # Build the search index before the first request rather than during it (in the event loop's
         # thread, where the handlers will find it); ``serve --workers N`` builds one per worker. The
         # templates (compiling one costs ~5 ms) and the whole-store memos are made now too.
-        search_index()
+        indexes.build_now(db.conn())
         db.memo("sources", _sources)
         db.memo("stories", _story_rows)
         db.memo("story_events", _story_events)
@@ -248,9 +309,10 @@ def create_app(db_path: str | Path, cache_mb: float = 64) -> FastAPI:
 
     # ---------------------------------------------------------------- data (shared by pages and API)
 
-    def search_index() -> _search.SearchIndex:
-        # Rebuilt when the store changes, like the other memos (~1 s of CPU per 10,000 articles).
-        return db.memo("search_index", _search.SearchIndex.build)
+    indexes = SearchIndexes(Path(db_path))
+
+    def search_index() -> _search.SearchIndex | None:
+        return indexes.get(db.conn())
 
     def _sources(c: sqlite3.Connection) -> list[str]:
         return list(store.sources(c))
