@@ -193,6 +193,11 @@ def test_search_page_and_api(client: TestClient) -> None:
     assert r.status_code == 200 and "YYYY" in r.text
     hits = client.get("/api/search", params={"q": "lu", "source": "TTXVN"}).json()["hits"]
     assert all(h["source"] == "TTXVN" for h in hits)
+    for bad in ("0", "1001", "x", "-1"):  # the page number is checked as the API checks it
+        r = client.get("/search", params={"q": "dam", "page": bad})
+        assert r.status_code == 422 and '<html lang="vi">' in r.text, bad
+        assert client.get("/api/search", params={"q": "dam", "page": bad}).status_code == 422, bad
+    assert client.get("/search", params={"q": "dam", "page": "2"}).status_code == 200
 
 
 def test_unknown_ids_are_404_pages(client: TestClient) -> None:

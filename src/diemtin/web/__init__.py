@@ -464,19 +464,25 @@ def create_app(db_path: str | Path, cache_mb: float = 64) -> FastAPI:
     async def article_page(article_id: str) -> HTMLResponse:
         return page("article.html.j2", article=article_data(article_id))
 
-    @app.get("/search", response_class=HTMLResponse, include_in_schema=False)
-    async def search_page(
-        q: str = "",
-        date_from: str | None = Query(None, alias="from"),
-        date_to: str | None = Query(None, alias="to"),
-        source: str | None = None,
-        page_no: int = Query(1, alias="page", ge=1, le=1000),
-    ) -> HTMLResponse:
-        res = run_search(q, date_from, date_to, source or None, page_no)
+    async def search_page(request: Request) -> HTMLResponse:
+        # A plain Starlette route (not in the API schema): FastAPI's validation of five query parameters
+        # cost ~0.1 ms of a search page's ~1.2 ms. Same parameters and checks as /api/search.
+        params = request.query_params
+        q, date_from, date_to = params.get("q", ""), params.get("from") or "", params.get("to") or ""
+        source = params.get("source") or ""
+        try:
+            page_no = int(params.get("page") or 1)
+        except ValueError:
+            page_no = 0
+        if not 1 <= page_no <= 1000:
+            raise HTTPException(422, "page: expected a number from 1 to 1000")
+        res = run_search(q, date_from or None, date_to or None, source or None, page_no)
         return page(
-            "search.html.j2", q=q, res=res, date_from=date_from or "", date_to=date_to or "",
-            source=source or "", sources=db.memo("sources", _sources), page_no=page_no,
+            "search.html.j2", q=q, res=res, date_from=date_from, date_to=date_to, source=source,
+            sources=db.memo("sources", _sources), page_no=page_no,
         )  # fmt: skip
+
+    app.router.add_route("/search", search_page, methods=["GET"], include_in_schema=False)
 
     @app.exception_handler(HTTPException)
     async def not_found(request: Request, exc: HTTPException) -> Response:
