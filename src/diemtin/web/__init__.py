@@ -6,11 +6,12 @@ autoescaping, and a Content-Security-Policy that allows only this site's own scr
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import os
 import sqlite3
 import threading
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -170,6 +171,58 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class Turns:
+    """Pure ASGI middleware giving each request its own turn of the event loop, first come first served.
+
+    Handlers are CPU work with no real wait in them, so the loop serves, in one iteration, every request
+    that is ready: ~25 x 1.2 ms under 50 clients on 2 workers. uvloop (libuv >= 1.45) accepts one new
+    connection per iteration, so a burst of new connections was accepted one per such round: the k-th
+    waited k rounds for its first answer (0.4-0.9 s, the one-pass benchmark's p99). Here a request that
+    finds another one running waits on a future, woken (next iteration) when the running one ends: an
+    iteration is then one request, and new connections are accepted between requests. Static files
+    (which await a thread for file reads) are not queued."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.busy = False
+        self.waiting: deque[asyncio.Future[None]] = deque()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("path", "").startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        if self.busy or self.waiting:
+            turn = asyncio.get_running_loop().create_future()
+            self.waiting.append(turn)
+            try:
+                await turn
+            except asyncio.CancelledError:
+                if turn.done() and not turn.cancelled():  # woken, then cancelled: pass the turn on
+                    self._next()
+                raise
+        self.busy = True
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self._next()
+
+    def _next(self) -> None:
+        """End the current turn: wake the first live waiter (it runs in the next loop iteration), or stay
+        busy until the next iteration, so that requests made ready in this one wait their turn."""
+        while self.waiting:
+            turn = self.waiting.popleft()
+            if not turn.done():
+                turn.set_result(None)  # stays busy: the turn passes straight to it
+                return
+        asyncio.get_running_loop().call_soon(self._idle)
+
+    def _idle(self) -> None:
+        if self.waiting:
+            self._next()
+        else:
+            self.busy = False
+
+
 class ResponseCache:
     """Pure ASGI middleware keeping whole successful GET responses in an LRU bounded in bytes, keyed by
     path and query string, and emptied whenever the store changes (``PRAGMA data_version``).
@@ -303,6 +356,7 @@ def create_app(db_path: str | Path, cache_mb: float = 64) -> FastAPI:
     # Added first, so it sits inside SecurityHeaders: cached responses get the headers too.
     app.add_middleware(ResponseCache, db_path=Path(db_path), max_bytes=int(cache_mb * (1 << 20)))
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(Turns)  # outermost: one request per loop iteration (see Turns)
 
     def page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         return HTMLResponse(env.get_template(name).render(**ctx), status_code=status)
