@@ -289,3 +289,52 @@ def test_urlencode_filter_matches_jinja(value: object) -> None:
     from diemtin.web import _urlencode
 
     assert _urlencode(value) == str(FILTERS["urlencode"](value))
+
+
+def test_turns_serve_one_request_per_loop_iteration_in_arrival_order() -> None:
+    # uvloop accepts one new connection per loop iteration: requests must not share an iteration.
+    import asyncio
+    import itertools
+
+    from diemtin.web import Turns
+
+    async def run() -> None:
+        ticks = 0
+
+        def tick() -> None:
+            nonlocal ticks
+            ticks += 1
+            loop.call_soon(tick)
+
+        loop = asyncio.get_running_loop()
+        loop.call_soon(tick)
+        log: list[tuple[str, int]] = []
+        gate = asyncio.Event()
+
+        async def app(scope: dict[str, str], receive: object, send: object) -> None:
+            log.append((scope["path"], ticks))
+            if scope["path"] == "/slow":
+                await gate.wait()  # a handler that really waits keeps its turn until it ends
+
+        turns = Turns(app)
+        scope = {"type": "http"}
+        slow = asyncio.create_task(turns({**scope, "path": "/slow"}, None, None))
+        await asyncio.sleep(0)
+        tasks = [asyncio.create_task(turns({**scope, "path": f"/{i}"}, None, None)) for i in range(5)]
+        await asyncio.sleep(0.01)
+        assert [p for p, _ in log] == ["/slow"]  # the others wait for the slow one
+        tasks[1].cancel()  # a client gone while waiting does not hold up the rest
+        gate.set()
+        await asyncio.gather(slow, *tasks, return_exceptions=True)
+        assert [p for p, _ in log] == ["/slow", "/0", "/2", "/3", "/4"]  # first come, first served
+        starts = [t for _, t in log]
+        assert all(b > a for a, b in itertools.pairwise(starts))  # each in a later loop iteration
+        await asyncio.sleep(0.01)
+        assert not turns.busy and not turns.waiting
+        # Requests made ready together on an idle server (quick handlers, no wait) still take turns.
+        log.clear()
+        await asyncio.gather(*(turns({**scope, "path": f"/q{i}"}, None, None) for i in range(3)))
+        assert [p for p, _ in log] == ["/q0", "/q1", "/q2"]
+        assert all(b > a for a, b in itertools.pairwise(t for _, t in log))
+
+    asyncio.run(run())
