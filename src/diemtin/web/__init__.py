@@ -179,8 +179,9 @@ class Turns:
     connection per iteration, so a burst of new connections was accepted one per such round: the k-th
     waited k rounds for its first answer (0.4-0.9 s, the one-pass benchmark's p99). Here a request that
     finds another one running waits on a future, woken (next iteration) when the running one ends: an
-    iteration is then one request, and new connections are accepted between requests. Static files
-    (which await a thread for file reads) are not queued."""
+    iteration is then one request, and new connections are accepted between requests. A handler that
+    awaits real I/O keeps its turn while it waits: the handlers here only compute; static files (which
+    await a thread for file reads) are not queued."""
 
     def __init__(self, app: Any) -> None:
         self.app = app
