@@ -83,9 +83,11 @@ def _tfidf(arrays: Sequence[np.ndarray], owner: Sequence[int], n_events: int) ->
     lengths = np.fromiter((len(x) for x in arrays), dtype=np.int64, count=n)
     if n == 0 or lengths.sum() == 0:
         return sparse.csr_matrix((n_events, 1))
-    uniq, cols = np.unique(np.concatenate(arrays), return_inverse=True)
+    codes = np.concatenate(arrays)
+    uniq = feat._sorted_unique(codes)  # sort + searchsorted: 2.5x faster than np.unique's inverse
+    cols = np.searchsorted(uniq, codes)
     rows = np.repeat(np.arange(n), lengths)
-    counts = sparse.csr_matrix((np.ones(len(cols)), (rows, cols.ravel())), shape=(n, len(uniq)))
+    counts = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n, len(uniq)))
     counts.sum_duplicates()
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     limit = max(MAX_DF_FLOOR, min(STORY_MAX_DF * n, STORY_MAX_ARTICLES))
@@ -138,15 +140,18 @@ def group_stories(
             x = parent[x]
         return x
 
-    aggt = agg.T.tocsr()
     for lo in range(0, n, STORY_BLOCK):
-        block = (agg[lo : lo + STORY_BLOCK] @ aggt).tocoo()
-        rows = block.row + lo
-        keep = (block.data >= STORY_SIMILARITY) & (rows < block.col)
-        for i, j in zip(rows[keep].tolist(), block.col[keep].tolist(), strict=True):
+        # Only columns from ``lo`` on: pairs (i < j) once, half the product of the full row block.
+        block = (agg[lo : lo + STORY_BLOCK] @ agg[lo:].T).tocoo()
+        rows, cols = block.row + lo, block.col + lo
+        keep = (block.data >= STORY_SIMILARITY) & (rows < cols)
+        for i, j in zip(rows[keep].tolist(), cols[keep].tolist(), strict=True):
+            ri, rj = find(i), find(j)
+            if ri == rj:  # already one story through other links: the name check cannot change that
+                continue
             union = names[i] | names[j]
             if union and len(names[i] & names[j]) / len(union) >= STORY_NAME_JACCARD:
-                parent[find(j)] = find(i)
+                parent[rj] = ri
     comps: dict[int, list[int]] = {}
     for i in range(n):
         comps.setdefault(find(i), []).append(i)
