@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from scale import corpus  # bench/ is not a package: import its sibling by path
 
-from diemtin import store
+from diemtin import executors, pipeline, store
 
 
 def _children_cpu() -> float:
@@ -59,9 +59,16 @@ def main() -> None:
             last = Last()
 
             t0, c0, w0 = time.perf_counter(), time.process_time(), _children_cpu()
-            res = store.ingest(db, [str(path)], on_file=last, jobs=args.jobs)
-            # Worker processes exit when the per-file phase ends; their CPU is then in RUSAGE_CHILDREN.
-            wcpu = _children_cpu() - w0
+            if args.jobs > 1:  # as `diemtin ingest -j N`: the refresh runs on N processes too
+                with executors.ProcessExecutor(args.jobs) as ex:
+                    opts = pipeline.Options(executor=ex)
+                    res = store.ingest(db, [str(path)], opts, on_file=last, jobs=args.jobs)
+                    # The file workers have exited (their CPU is in RUSAGE_CHILDREN); the refresh's
+                    # workers are still alive, so their CPU is not counted here.
+                    wcpu = _children_cpu() - w0
+            else:
+                res = store.ingest(db, [str(path)], on_file=last)
+                wcpu = _children_cpu() - w0
             main_cpu = last.cpu - c0
             # What the per-file phase would run at on this many idle cores: CPU-bound, the busiest of
             # this process and the workers sharing the cores left sets the pace (the machine is shared).

@@ -279,3 +279,17 @@ def test_reading_in_worker_processes_stores_the_same(tmp_path: Path) -> None:
     assert two.stored == one.stored == 3 and len(two.added) == 4
     assert [s.reason for s in two.skipped] == [s.reason for s in one.skipped]
     assert snapshot(tmp_path / "one.db") == snapshot(tmp_path / "two.db")
+
+
+def test_cli_ingest_with_jobs_updates_events_on_worker_processes_the_same(tmp_path: Path) -> None:
+    runner = CliRunner()
+    corpus(tmp_path / "in")
+    for name, extra in (("one.db", []), ("two.db", ["-j", "2"])):
+        r = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", str(tmp_path / name), "-q", *extra])
+        assert r.exit_code == 0, r.output
+    assert snapshot(tmp_path / "one.db") == snapshot(tmp_path / "two.db")
+    conn = store.connect(tmp_path / "two.db", readonly=True)
+    try:
+        assert conn.execute("SELECT count(*) FROM events").fetchone()[0] >= 2
+    finally:
+        conn.close()

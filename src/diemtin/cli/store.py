@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
+from .. import executors, store
 from .. import search as _search
-from .. import store
 from ..pipeline import Options
 from .app import app, err, out
 from .digest import report_skipped
@@ -26,7 +26,10 @@ def ingest(
     length: Annotated[int, typer.Option(help="Syllables per event summary.")] = 80,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No per-file lines.")] = False,
     jobs: Annotated[
-        int, typer.Option("--jobs", "-j", min=1, max=64, help="Processes reading and cleaning files.")
+        int,
+        typer.Option(
+            "--jobs", "-j", min=1, max=64, help="Processes reading and cleaning files and updating events."
+        ),
     ] = 1,
 ) -> None:
     """Add new or changed files to a store (each in its own transaction), then update events and stories."""
@@ -36,7 +39,14 @@ def ingest(
             err.print(f"{status:9} {path}", highlight=False)
 
     try:
-        result = store.ingest(db, paths, Options(summary_length=length), on_file=on_file, jobs=jobs)
+        if jobs > 1:
+            # The refresh of events, summaries and stories after the files uses the same processes' worth
+            # of cores: its per-article and per-event stages are most of an ingest's time.
+            with executors.ProcessExecutor(jobs) as ex:
+                opts = Options(summary_length=length, executor=ex)
+                result = store.ingest(db, paths, opts, on_file=on_file, jobs=jobs)
+        else:
+            result = store.ingest(db, paths, Options(summary_length=length), on_file=on_file)
     except store.StoreError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         raise typer.Exit(1) from exc
