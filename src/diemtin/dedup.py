@@ -18,7 +18,6 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -132,26 +131,9 @@ def _is_copy_hashed(a: np.ndarray, b: np.ndarray) -> bool:
     return inter / union >= MIN_JACCARD or inter / min(len(a), len(b)) >= MIN_CONTAINMENT
 
 
-def days_conflict(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
-    """Two (day, month) leads more than ``LEAD_DAY_TOLERANCE`` days apart (across New Year too)."""
-    return _doy_conflict(_day_of_year(a), _day_of_year(b))
-
-
 def _doy_conflict(x: int | None, y: int | None) -> bool:
-    if x is None or y is None:
-        return False
-    gap = abs(x - y)
-    return min(gap, 366 - gap) > LEAD_DAY_TOLERANCE
-
-
-def _day_of_year(d: tuple[int, int] | None) -> int | None:
-    """0-365 in a leap year (so that 29/2 exists; the year itself is unknown and does not matter)."""
-    if d is None:
-        return None
-    try:
-        return (date(2000, d[1], d[0]) - date(2000, 1, 1)).days
-    except ValueError:  # "31/4" written in a hurry: no day to compare
-        return None
+    """Two lead days (``features.day_of_year``) more than ``LEAD_DAY_TOLERANCE`` days apart."""
+    return x is not None and y is not None and features.calendar_gap(x, y) > LEAD_DAY_TOLERANCE
 
 
 def is_copy(a: set[str], b: set[str]) -> bool:
@@ -191,7 +173,7 @@ def find_duplicates(
         if sig is None:
             continue
         aid = articles[i].id
-        day = _day_of_year(sig.lead_day)
+        day = features.day_of_year(sig.lead_day)
         for other in sorted(lsh.query(sig.minhash)):
             # Cheap checks first: template reports of other days (a daily bulletin) are most of the LSH's
             # candidates on a large crawl, and a candidate already in the group needs no exact check.

@@ -246,22 +246,12 @@ def _feasible(
     pub = np.array([p.toordinal() + p.hour / 24 if p else np.nan for p in published], dtype=np.float64)
     gap = np.abs(pub[ci] - pub[cj])
     ok &= ~(gap > MAX_PUBLISHED_GAP_DAYS + 1)  # NaN (a date unknown) compares False: kept
-    doy = np.array([_day_of_year(day) for day in lead_days], dtype=np.int64)
+    doy = np.array([-1 if (x := feat.day_of_year(day)) is None else x for day in lead_days], dtype=np.int64)
     a, b = doy[ci], doy[cj]
     diff = np.abs(a - b)
     diff = np.minimum(diff, 366 - diff)
     ok &= (a < 0) | (b < 0) | (diff <= LEAD_WINDOW_DAYS)
     return ok
-
-
-def _day_of_year(day: tuple[int, int] | None) -> int:
-    """Day of a leap year for (day, month), so 29/2 counts; -1 when unknown or impossible."""
-    if day is None:
-        return -1
-    try:
-        return date(2000, day[1], day[0]).timetuple().tm_yday
-    except ValueError:
-        return -1
 
 
 def _parse_published(value: str | None) -> datetime | None:
@@ -289,11 +279,11 @@ def _days_conflict(a: set[tuple[int, int]], b: set[tuple[int, int]]) -> bool:
     year is unknown, so the distance wraps: 31/12 and 1/1 are one day apart)."""
     if not a or not b:
         return False
-    da = [x for x in map(_day_of_year, a) if x >= 0]
-    db = [x for x in map(_day_of_year, b) if x >= 0]
+    da = [x for x in map(feat.day_of_year, a) if x is not None]
+    db = [x for x in map(feat.day_of_year, b) if x is not None]
     for x in da:
         for y in db:
-            if min(abs(x - y), 366 - abs(x - y)) <= DAY_TOLERANCE:
+            if feat.calendar_gap(x, y) <= DAY_TOLERANCE:
                 return False
     return bool(da and db)
 

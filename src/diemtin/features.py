@@ -201,6 +201,24 @@ def lead_day(article: Article) -> tuple[int, int] | None:
     return (d, mo) if 1 <= d <= 31 and 1 <= mo <= 12 else None
 
 
+def day_of_year(day: tuple[int, int] | None) -> int | None:
+    """Day of a leap year (1-366) for a (day, month) such as ``lead_day``'s, so that 29/2 exists: the
+    year is unknown and does not matter. None when unknown or impossible ("31/4" written in a hurry)."""
+    if day is None:
+        return None
+    try:
+        return date(2000, day[1], day[0]).timetuple().tm_yday
+    except ValueError:
+        return None
+
+
+def calendar_gap(x: int, y: int) -> int:
+    """Days between two days of the year when the year is unknown: the distance wraps around New Year
+    (31/12 and 1/1 are one day apart)."""
+    gap = abs(x - y)
+    return min(gap, 366 - gap)
+
+
 EventDate = tuple[tuple[date, date] | None, tuple[int, int] | None]
 
 
@@ -278,19 +296,30 @@ def bigram_tfidf(
             rows.append(np.full(len(toks), i, dtype=np.int64))
     if not codes:
         return sparse.csr_matrix((n, 1))
-    all_codes = np.concatenate(codes)
-    uniq = _sorted_unique(all_codes)
-    cols = np.searchsorted(uniq, all_codes)
-    counts = sparse.csr_matrix((np.ones(len(cols)), (np.concatenate(rows), cols)), shape=(n, len(uniq)))
+    limit = max_df * n if isinstance(max_df, float) else max_df
+    return code_tfidf(np.concatenate(codes), np.concatenate(rows), n, limit)
+
+
+def code_tfidf(codes: np.ndarray, rows: np.ndarray, n: int, limit: float) -> sparse.csr_matrix:
+    """``n`` rows of L2-normalised sublinear, smoothed-IDF TF-IDF over integer term codes (one code per
+    occurrence, ``rows`` its row); terms in more than ``limit`` rows are dropped. All zeros when none is
+    left."""
+    uniq = _sorted_unique(codes)
+    cols = np.searchsorted(uniq, codes)
+    counts = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n, len(uniq)))
     counts.sum_duplicates()
     df = np.bincount(counts.indices, minlength=counts.shape[1])
-    limit = max_df * n if isinstance(max_df, float) else max_df
     keep = np.flatnonzero(df <= limit)
     if len(keep) == 0:
         return sparse.csr_matrix((n, 1))
     m = counts if len(keep) == counts.shape[1] else sparse.csr_matrix(counts[:, keep])
     idf = np.log((1 + n) / (1 + df[keep])) + 1.0
     m.data = (1.0 + np.log(m.data)) * idf[m.indices]
+    return l2_rows(m)
+
+
+def l2_rows(m: sparse.csr_matrix) -> sparse.csr_matrix:
+    """Rows scaled to unit length (all-zero rows stay zero)."""
     norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ m)

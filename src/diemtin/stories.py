@@ -83,28 +83,10 @@ def _tfidf(arrays: Sequence[np.ndarray], owner: Sequence[int], n_events: int) ->
     lengths = np.fromiter((len(x) for x in arrays), dtype=np.int64, count=n)
     if n == 0 or lengths.sum() == 0:
         return sparse.csr_matrix((n_events, 1))
-    codes = np.concatenate(arrays)
-    uniq = feat._sorted_unique(codes)  # sort + searchsorted: 2.5x faster than np.unique's inverse
-    cols = np.searchsorted(uniq, codes)
-    rows = np.repeat(np.arange(n), lengths)
-    counts = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n, len(uniq)))
-    counts.sum_duplicates()
-    df = np.bincount(counts.indices, minlength=counts.shape[1])
     limit = max(MAX_DF_FLOOR, min(STORY_MAX_DF * n, STORY_MAX_ARTICLES))
-    keep = np.flatnonzero(df <= limit)
-    if len(keep) == 0:
-        return sparse.csr_matrix((n_events, 1))
-    m = sparse.csr_matrix(counts[:, keep])
-    m.data = (1.0 + np.log(m.data)) * (np.log((1 + n) / (1 + df[keep])) + 1.0)[m.indices]
-    m = _normalised(m)
+    m = feat.code_tfidf(np.concatenate(arrays), np.repeat(np.arange(n), lengths), n, limit)
     owners = sparse.csr_matrix((np.ones(n), (np.asarray(owner), np.arange(n))), shape=(n_events, n))
-    return _normalised(sparse.csr_matrix(owners @ m))
-
-
-def _normalised(m: sparse.csr_matrix) -> sparse.csr_matrix:
-    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
-    norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ m)
+    return feat.l2_rows(sparse.csr_matrix(owners @ m))
 
 
 def group_stories(
