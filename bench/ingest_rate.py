@@ -59,15 +59,13 @@ def main() -> None:
             last = Last()
 
             t0, c0, w0 = time.perf_counter(), time.process_time(), _children_cpu()
-            if args.jobs > 1:  # as `diemtin ingest -j N`: the refresh runs on N processes too
-                with executors.ProcessExecutor(args.jobs) as ex:
-                    opts = pipeline.Options(executor=ex)
-                    res = store.ingest(db, [str(path)], opts, on_file=last, jobs=args.jobs)
-                    # The file workers have exited (their CPU is in RUSAGE_CHILDREN); the refresh's
-                    # workers are still alive, so their CPU is not counted here.
-                    wcpu = _children_cpu() - w0
-            else:
-                res = store.ingest(db, [str(path)], on_file=last)
+            # As `diemtin ingest -j N`: the refresh runs on N processes too.
+            ex = executors.make_executor("processes" if args.jobs > 1 else "inprocess", workers=args.jobs)
+            with executors.closing(ex):
+                opts = pipeline.Options(executor=ex)
+                res = store.ingest(db, [str(path)], opts, on_file=last, jobs=args.jobs)
+                # The file workers have exited (their CPU is in RUSAGE_CHILDREN); the refresh's workers
+                # are still alive, so their CPU is not counted here.
                 wcpu = _children_cpu() - w0
             main_cpu = last.cpu - c0
             # What the per-file phase would run at on this many idle cores: CPU-bound, the busiest of

@@ -39,14 +39,12 @@ def ingest(
             err.print(f"{status:9} {path}", highlight=False)
 
     try:
-        if jobs > 1:
-            # The refresh of events, summaries and stories after the files uses the same processes' worth
-            # of cores: its per-article and per-event stages are most of an ingest's time.
-            with executors.ProcessExecutor(jobs) as ex:
-                opts = Options(summary_length=length, executor=ex)
-                result = store.ingest(db, paths, opts, on_file=on_file, jobs=jobs)
-        else:
-            result = store.ingest(db, paths, Options(summary_length=length), on_file=on_file)
+        # The refresh of events, summaries and stories after the files uses as many processes: its
+        # per-article and per-event stages are most of an ingest's time.
+        ex = executors.make_executor("processes" if jobs > 1 else "inprocess", workers=jobs)
+        with executors.closing(ex):
+            opts = Options(summary_length=length, executor=ex)
+            result = store.ingest(db, paths, opts, on_file=on_file, jobs=jobs)
     except store.StoreError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         raise typer.Exit(1) from exc
