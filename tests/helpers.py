@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 CALL_2021 = """Ông Biden điện đàm với ông Putin, đề xuất gặp thượng đỉnh
@@ -38,3 +41,17 @@ def write_articles(folder: Path, **articles: str) -> list[Path]:
         p.write_text(text, encoding="utf-8")
         paths.append(p)
     return paths
+
+
+def output_under_another_hash_seed(code: str) -> str:
+    """stdout of ``python -c code`` in a child whose string hashing differs from this process's
+    (another PYTHONHASHSEED): for checks that a result does not depend on ``hash()`` salting."""
+    seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
+    child = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": seed},
+    )
+    return child.stdout.strip()

@@ -11,6 +11,7 @@ from diemtin import events, stories
 from diemtin.api import read_articles
 from diemtin.models import Event
 
+from .helpers import output_under_another_hash_seed
 from .test_events import _articles
 
 
@@ -76,20 +77,10 @@ def test_a_bigram_in_too_many_articles_links_nothing(monkeypatch: pytest.MonkeyP
 
 def test_signals_are_the_same_in_any_process() -> None:
     # Codes are made on workers and compared on the driver: they must not depend on hash() salting.
-    import subprocess
-    import sys
-
     arts = _articles()
     here = stories.event_signals(arts).bigrams[0][:5].tolist()
     code = (
         "from diemtin import stories; from tests.test_events import _articles;"
         "print(stories.event_signals(_articles()).bigrams[0][:5].tolist())"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={"PYTHONHASHSEED": "123"},
-    )
-    assert out.stdout.strip() == str(here)
+    assert output_under_another_hash_seed(code) == str(here)

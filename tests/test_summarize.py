@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
@@ -30,6 +27,8 @@ from diemtin.summarize.features import RANKED
 from diemtin.summarize.units import clean_sentence, is_dangling, strip_caption, trim
 from diemtin.text import count_syllables, split_sentences
 from tests.conftest import ABMUSU, VMDS
+
+from .helpers import output_under_another_hash_seed
 
 # Written for this test in the style of Baomoi bodies (one line, captions inlined).
 BODY_A = (
@@ -347,18 +346,10 @@ def test_summary_does_not_depend_on_the_string_hash_seed() -> None:
     """
     arts = [*_syndicated(), _article("c", BODY_B.replace("40.000", "45.000"))]
     here = hashlib.sha256(candidates(arts).features.tobytes()).hexdigest()
-    seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
     script = (
         "import hashlib; from tests.test_summarize import _syndicated, BODY_B, _article;"
         "from diemtin.summarize import candidates;"
         "arts = [*_syndicated(), _article('c', BODY_B.replace('40.000', '45.000'))];"
         "print(hashlib.sha256(candidates(arts).features.tobytes()).hexdigest())"
     )
-    child = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=True,
-        env={**os.environ, "PYTHONHASHSEED": seed},
-    )
-    assert child.stdout.strip() == here
+    assert output_under_another_hash_seed(script) == here
