@@ -252,14 +252,20 @@ class _Postings:
     def span(self, term: int) -> slice:
         return slice(int(self.indptr[term]), int(self.indptr[term + 1]))
 
-    def holding(self, term: int, cand: np.ndarray[Any, np.dtype[np.int32]]) -> np.ndarray[Any, Any]:
-        """Which of the (sorted) candidate positions hold ``term``, as a boolean mask."""
+    def locate(
+        self, term: int, cand: np.ndarray[Any, np.dtype[np.int32]]
+    ) -> tuple[np.ndarray[Any, Any], np.ndarray[Any, Any]]:
+        """Which of the (sorted) candidate positions hold ``term`` (a boolean mask), and for those, where
+        in the term's postings (``pos[mask]``: offsets into ``span(term)``)."""
         docs = self.indices[self.span(term)]
         if not len(docs):
-            return np.zeros(len(cand), dtype=bool)
+            return np.zeros(len(cand), dtype=bool), np.zeros(len(cand), dtype=np.intp)
         pos = np.minimum(np.searchsorted(docs, cand), len(docs) - 1)
-        found: np.ndarray[Any, Any] = docs[pos] == cand
-        return found
+        return docs[pos] == cand, pos
+
+    def holding(self, term: int, cand: np.ndarray[Any, np.dtype[np.int32]]) -> np.ndarray[Any, Any]:
+        """Which of the (sorted) candidate positions hold ``term``, as a boolean mask."""
+        return self.locate(term, cand)[0]
 
 
 class SearchIndex:
@@ -395,13 +401,10 @@ class SearchIndex:
         cand = fp.indices[span]
         parts = {by_df[0]: fp.data[span]}
         for col in by_df[1:]:
-            span = fp.span(col)
-            docs = fp.indices[span]
-            pos = np.minimum(np.searchsorted(docs, cand), len(docs) - 1)
-            found = docs[pos] == cand
+            found, pos = fp.locate(col, cand)
             cand = cand[found]
             parts = {c: part[found] for c, part in parts.items()}
-            parts[col] = fp.data[span][pos[found]]
+            parts[col] = fp.data[fp.span(col)][pos[found]]
         keep = None
         if date_from:
             pub = self.published[cand]
