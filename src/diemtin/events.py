@@ -150,10 +150,8 @@ def _candidates(m: _Matrices, home: np.ndarray, guest: np.ndarray) -> tuple[np.n
         buckets = np.concatenate([home[row[both]], guest[row[again]]])
         width = int(max(home.max(), guest.max())) + 1
         code = np.concatenate([keys.indices[both], keys.indices[again]]).astype(np.int64) * width + buckets
-        uniq = feat._sorted_unique(code)
-        bucketed = sparse.csr_matrix(
-            (np.ones(len(code)), (rows, np.searchsorted(uniq, code))), shape=(keys.shape[0], len(uniq))
-        )
+        n_keys, cols = feat.dense_codes(code)
+        bucketed = sparse.csr_matrix((np.ones(len(code)), (rows, cols)), shape=(keys.shape[0], n_keys))
         pairs = pairs.maximum(_shared_key_pairs(bucketed))
     pairs = sparse.csr_matrix(pairs)
     pairs.sort_indices()  # row-major order with sorted columns: pairs sorted by (i, j) without a lexsort

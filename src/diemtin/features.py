@@ -304,9 +304,8 @@ def code_tfidf(codes: np.ndarray, rows: np.ndarray, n: int, limit: float) -> spa
     """``n`` rows of L2-normalised sublinear, smoothed-IDF TF-IDF over integer term codes (one code per
     occurrence, ``rows`` its row); terms in more than ``limit`` rows are dropped. All zeros when none is
     left."""
-    uniq = _sorted_unique(codes)
-    cols = np.searchsorted(uniq, codes)
-    counts = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n, len(uniq)))
+    n_terms, cols = dense_codes(codes)
+    counts = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(n, n_terms))
     counts.sum_duplicates()
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     keep = np.flatnonzero(df <= limit)
@@ -325,11 +324,13 @@ def l2_rows(m: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ m)
 
 
-def _sorted_unique(values: np.ndarray) -> np.ndarray:
-    """``np.unique(values)``; with ``np.searchsorted`` for the inverse, 2.5x faster than
-    ``np.unique(return_inverse=True)`` on the 30M codes of 100k articles (an argsort of the codes)."""
+def dense_codes(values: np.ndarray) -> tuple[int, np.ndarray]:
+    """How many distinct values there are, and each value's rank among them (0, 1, ...): integer codes
+    as column numbers. ``np.unique(return_inverse=True)`` does the same with an argsort; a sort and a
+    ``searchsorted`` are 2.5x faster on the 30M codes of 100k articles."""
     s = np.sort(values)
     first = np.empty(len(s), dtype=bool)
     first[:1] = True
     np.not_equal(s[1:], s[:-1], out=first[1:])
-    return s[first]
+    uniq = s[first]
+    return len(uniq), np.searchsorted(uniq, values)
