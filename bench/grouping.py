@@ -20,6 +20,7 @@ times as large whose common terms collide across replicas as real news does).
     .venv/bin/python bench/grouping.py            # both corpora, 1x and 10x
     .venv/bin/python bench/grouping.py --no-10x   # quality only
     .venv/bin/python bench/grouping.py --no-10x --halves   # also each half of the clusters on its own
+    .venv/bin/python bench/grouping.py --no-10x --lone     # also one article per cluster: how many joined
     .venv/bin/python bench/grouping.py --scale 1000 10000  # group_events alone on bench/gen_corpus.py corpora
     .venv/bin/python bench/grouping.py --snapshot /tmp/scale/snap-100k.pkl  # group_events on a pickle
 
@@ -167,6 +168,31 @@ def bcubed(pred: list[list[str]], gold: dict[str, str]) -> tuple[float, float, f
     return p, r, 2 * p * r / (p + r) if p + r else 0.0
 
 
+def lone(docs: list[Doc]) -> list[Doc]:
+    """The first article of each gold cluster: a batch of lone reports, each its own happening."""
+    seen: set[str] = set()
+    out = []
+    for d in docs:
+        if d[3] not in seen:
+            seen.add(d[3])
+            out.append(d)
+    return out
+
+
+def evaluate_lone(name: str, docs: list[Doc], fmt: str) -> None:
+    """How many lone reports grouping joins to another: a crawl is full of articles no other outlet
+    covered, and the benchmarks, where every article has 1-4 partners, cannot see a rule that pulls
+    such articles into a neighbour (docs/events.md, session 5)."""
+    articles, gold = to_articles(lone(docs), fmt)
+    pred = events.group_events(articles)
+    joined = sum(len(c) for c in pred if len(c) > 1)
+    p, _r, _f = bcubed(pred, gold)
+    print(
+        f"{name + ' lone':<22} n={len(articles):5d} pred={len(pred):4d} joined to another: {joined:4d} "
+        f"({joined / len(articles):.1%})  B3 P={p:.3f}"
+    )
+
+
 def half(docs: list[Doc], h: int) -> list[Doc]:
     """The gold clusters whose number is even (h=0) or odd (h=1)."""
     return [d for d in docs if int(re.sub(r"\D", "", d[3]) or 0) % 2 == h]
@@ -254,6 +280,9 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="only the first N clusters of each corpus")
     ap.add_argument("--halves", action="store_true", help="also each half of the gold clusters alone")
     ap.add_argument(
+        "--lone", action="store_true", help="also one article per gold cluster: how many get joined"
+    )
+    ap.add_argument(
         "--scale", type=int, nargs="+", help="time group_events on generated corpora of N articles"
     )
     ap.add_argument("--snapshot", help="time group_events on a pickle of dict(canonical, dates)")
@@ -280,6 +309,10 @@ def main() -> None:
             evaluate(f"vmds-dev txt h{h}", half(vm, h), "txt", scale=False)
             evaluate(f"vmds-dev jsonl h{h}", half(vm, h), "jsonl", scale=False)
             evaluate(f"abmusu txt h{h}", half(ab, h), "txt", scale=False)
+    if args.lone:
+        evaluate_lone("vmds-dev txt", vm, "txt")
+        evaluate_lone("vmds-dev jsonl", vm, "jsonl")
+        evaluate_lone("abmusu-train txt", ab, "txt")
 
 
 if __name__ == "__main__":
