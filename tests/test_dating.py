@@ -320,6 +320,19 @@ def test_event_date_differs_from_publication() -> None:
     assert ev is not None and (ev.value, ev.text) == ("2021-04-13", "Ngày 13/4")
 
 
+def test_an_anniversary_in_brackets_is_not_the_event_date() -> None:
+    # As abmusu-train prints it: the dash of "(27/7/1947 - 27/7/2022)" lost, so two full dates.
+    a = article(
+        "Hướng tới kỷ niệm 75 năm ngày Thương binh Liệt sỹ (27/7/1947 27/7/2022), Ban Quản lý Di tích "
+        "Nhà tù Hỏa Lò tổ chức trưng bày 'Cung trầm tháng 7' từ ngày 20/7/2022.\n"
+        "Trưng bày giới thiệu hơn 100 tư liệu, hiện vật về các chiến sĩ cách mạng bị giam giữ tại đây.",
+        "2022-07-20",
+    )
+    ev = date_event([a])
+    assert ev is not None and ev.value == "2022-07-20"
+    assert "1947" not in (ev.earliest or "")
+
+
 def test_event_without_any_year_evidence_is_honest() -> None:
     a = article("VOV.VN - Điện Kremlin cho biết, ngày 30/3, hai Tổng thống đã có cuộc điện đàm dài.")
     ev = date_event([a])

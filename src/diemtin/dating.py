@@ -1273,6 +1273,17 @@ def _resolve_in_context(text: str, men: _Mention, ref: Reference, before: Sequen
     return _resolve(men, ref)
 
 
+def _commemorated(body: str, d: _Dated) -> bool:
+    """A date in brackets of an anniversary sentence: "kỷ niệm 75 năm ngày Thương binh Liệt sỹ
+    (27/7/1947 27/7/2022)" (a crawled page without the dash) names the day remembered, not the day of
+    the happening reported (an exhibition opened for it); read as the event's date it put one report
+    75 years before the others' (abmusu-train)."""
+    if not _is_history(d.sentence):
+        return False
+    before = body[: d.men.start]
+    return before.rfind("(") > before.rfind(")")
+
+
 def _in_quote(text: str, pos: int) -> bool:
     before = text[:pos]
     opens = before.count("“") - before.count("”")
@@ -1469,6 +1480,7 @@ def _event_in(body: str, ref: Reference) -> TemporalExpression | None:
         and d.men.kind in day_kinds
         and not _BACKGROUND.match(d.sentence)
         and not _CAPTION_AFTER.match(body, d.men.end)
+        and not _commemorated(body, d)
     ]
     refnote = f" [{ref.why}]" if ref.why else ""
     if lead:
