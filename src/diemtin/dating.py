@@ -1278,10 +1278,8 @@ def _commemorated(body: str, d: _Dated) -> bool:
     (27/7/1947 27/7/2022)" (a crawled page without the dash) names the day remembered, not the day of
     the happening reported (an exhibition opened for it); read as the event's date it put one report
     75 years before the others' (abmusu-train)."""
-    if not _is_history(d.sentence):
-        return False
-    before = body[: d.men.start]
-    return before.rfind("(") > before.rfind(")")
+    start = d.men.start
+    return _is_history(d.sentence) and body.rfind("(", 0, start) > body.rfind(")", 0, start)
 
 
 def _in_quote(text: str, pos: int) -> bool:
