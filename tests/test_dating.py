@@ -333,6 +333,33 @@ def test_an_anniversary_in_brackets_is_not_the_event_date() -> None:
     assert "1947" not in (ev.earliest or "")
 
 
+def test_the_end_of_a_period_or_a_deadline_is_not_the_event_date() -> None:
+    # An exhibition running to 31/10: it opened before the end, not on it.
+    shown = article(
+        "Ban Quản lý Di tích Nhà tù Hỏa Lò vừa khai mạc trưng bày 'Cung trầm tháng 7' về các chiến sĩ. "
+        "Trưng bày kéo dài đến hết ngày 31/10/2022.\n"
+        "Trưng bày giới thiệu hơn 100 tư liệu, hiện vật về các chiến sĩ cách mạng bị giam giữ tại đây."
+    )
+    ev = date_event([shown])
+    assert ev is not None and ev.value != "2022-10-31"
+    assert ev.latest is not None and ev.latest < "2022-10-31"
+    assert "kết thúc" in ev.evidence
+    # A deadline for replies: the notice came before it.
+    notice = article(
+        "Trung tâm Lưu ký Chứng khoán vừa lấy ý kiến về dự thảo quy chế mới. Các thành viên gửi ý kiến "
+        "về trước ngày 5/7/2022.\nQuy chế dự kiến áp dụng từ tháng 8/2022 cho mọi giao dịch chứng khoán."
+    )
+    ev = date_event([notice])
+    assert ev is not None and ev.latest is not None and ev.latest < "2022-07-05"
+    # "As of" a day is not an end: the count was reported on (after) that day.
+    count = article(
+        "Tính đến hết ngày 5/7/2022, TP.HCM ghi nhận 23.000 ca sốt xuất huyết, tăng gấp đôi cùng kỳ.\n"
+        "Ngành y tế khuyến cáo người dân diệt lăng quăng, bọ gậy mỗi tuần."
+    )
+    ev = date_event([count])
+    assert ev is not None and ev.value == "2022-07-05"
+
+
 def test_event_without_any_year_evidence_is_honest() -> None:
     a = article("VOV.VN - Điện Kremlin cho biết, ngày 30/3, hai Tổng thống đã có cuộc điện đàm dài.")
     ev = date_event([a])

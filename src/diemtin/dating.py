@@ -1217,9 +1217,25 @@ class _Dated:
     sentence: str
     index: int
     send: int = 0  # where the sentence ends in the text
+    until: bool = False  # the end of a period or a deadline ("kéo dài đến hết ngày 31/10"), see _UNTIL
 
 
 _YEARLESS = ("daymonth", "dayrange", "month", "relyear", "relmonthyear")
+
+# The words before a date that make it the end of a period or a deadline, not the day of the happening:
+# "Trưng bày kéo dài đến hết ngày 31/10/2022", "được sử dụng đến hết ngày", "gửi ý kiến trước ngày
+# 5/7/2022", "chậm nhất là ngày". Read as the event's date it put an exhibition opened in July on
+# 31 October (abmusu-train). Not: "tính đến hết ngày 5/7" or a sentence-initial "Đến hết ngày 8/5, X đã"
+# (a count as of a day, reported after it), "kéo dài từ đầu tháng 4 đến giữa tháng 5" (a past span),
+# a bare "trước ngày 22/12" (what happened before a day, background).
+_UNTIL = re.compile(
+    r"(?:\b(?:kéo dài|diễn ra|mở cửa|áp dụng|hiệu lực|gia hạn|sử dụng|lưu hành|thực hiện|triển khai|"
+    r"tiếp nhận|gửi|nộp|hoàn thành|hoàn tất|đăng ký)\b(?:(?!\b(?:từ|tính)\b)[^.;:]){0,30}?"
+    r"\b(?:(?:đến|tới)(?:\s+(?:hết|trước))?|trước)"
+    r"|\b(?:chậm nhất|muộn nhất|hạn chót|thời hạn)(?:\s+(?:là|vào|đến|trước))*)"
+    r"\s*(?:ngày|hôm)?\s*$",
+    re.I,
+)
 
 
 def _dated_mentions(text: str, ref: Reference) -> list[_Dated]:
@@ -1253,7 +1269,8 @@ def _dated_mentions(text: str, ref: Reference) -> list[_Dated]:
                 # "6 tháng đầu năm 2022 ... so với cùng kỳ năm ngoái": last year of the period just named.
                 y = max(stated)
                 r = Reference(date(y, 1, 1), date(y, 12, 31), (y,), f"giai đoạn năm {y} nêu trong câu")
-            out.append(_Dated(men, _resolve_in_context(text, men, r, out), s, idx, off + len(s)))
+            until = bool(_UNTIL.search(text[max(0, men.start - 60) : men.start]))
+            out.append(_Dated(men, _resolve_in_context(text, men, r, out), s, idx, off + len(s), until))
     return out
 
 
@@ -1479,6 +1496,7 @@ def _event_in(body: str, ref: Reference) -> TemporalExpression | None:
         and not _BACKGROUND.match(d.sentence)
         and not _CAPTION_AFTER.match(body, d.men.end)
         and not _commemorated(body, d)
+        and not d.until
     ]
     refnote = f" [{ref.why}]" if ref.why else ""
     if lead:
@@ -1525,8 +1543,8 @@ def _bounds_from_background(
 ) -> TemporalExpression | None:
     """An event not dated in its lead: after the latest earlier date, before the first date ahead."""
     rlo, rhi = ref.lo, ref.hi
-    past_txt = [d for d in dated if d.men.kind in day_kinds and not d.men.future]
-    ahead_txt = [d for d in dated if d.men.future]
+    past_txt = [d for d in dated if d.men.kind in day_kinds and not d.men.future and not d.until]
+    ahead_txt = [d for d in dated if d.men.future or d.until]  # a period's end is ahead of its start
     # Resolved mentions count only on the right side of the text's own date.
     past = [d for d in past_txt if d.res.lo and d.res.hi and (rhi is None or d.res.hi <= rhi)]
     ahead = [d for d in ahead_txt if d.res.lo and (rlo is None or d.res.lo > rlo)]
@@ -1554,7 +1572,8 @@ def _bounds_from_background(
     if last_past:
         parts.append(f"sau '{last_past.men.text.strip()}' (được nhắc như việc đã qua)")
     if first_ahead:
-        parts.append(f"trước '{first_ahead.men.text.strip()}' (được nhắc như việc sắp tới)")
+        what = "hạn hoặc ngày kết thúc nêu trong bài" if first_ahead.until else "được nhắc như việc sắp tới"
+        parts.append(f"trước '{first_ahead.men.text.strip()}' ({what})")
     if lo is None and hi is None:
         if anchor is None:
             return None
