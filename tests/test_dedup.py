@@ -139,3 +139,23 @@ def test_template_reports_of_different_days_are_not_copies() -> None:
     ]
     groups = find_duplicates(arts)
     assert [(g.canonical, sorted(g.duplicates)) for g in groups] == [("a", ["b", "d"])]
+
+
+def test_two_days_editions_of_a_bulletin_are_not_copies() -> None:
+    # One portal's daily price bulletin: the same paragraphs every day, the title's day and a figure
+    # change. The lead days (22/7, 23/7) are within the reprint tolerance; the titles tell the days apart.
+    body = (
+        "Sáng {d}, giá cà phê robusta nhân xô tại các tỉnh Tây Nguyên dao động quanh mức {p} đồng/kg, "
+        "theo khảo sát của phóng viên tại các đại lý thu mua ở Đắk Lắk, Gia Lai, Lâm Đồng và Đắk Nông.\n"
+        "Trên sàn London, giá cà phê robusta kỳ hạn giao tháng 9 biến động nhẹ so với phiên trước; trên "
+        "sàn New York, giá arabica chịu áp lực bán khi Brazil đẩy mạnh xuất khẩu vụ mùa mới.\n"
+        "Các chuyên gia cho rằng nguồn cung từ Brazil và đồng USD mạnh sẽ tiếp tục chi phối thị trường cà "
+        "phê thế giới trong những tuần tới, khi giới đầu cơ vẫn đứng ngoài thị trường."
+    )
+    arts = [
+        Article("a", "a.txt", "Giá cà phê hôm nay 22/7: Giảm nhẹ", body.format(d="22/7", p="42.800")),
+        Article("b", "b.txt", "Giá cà phê hôm nay 23/7: Giảm nhẹ", body.format(d="23/7", p="42.700")),
+        Article("c", "c.txt", "Giá cà phê hôm nay 22/7: Giảm nhẹ", body.format(d="22/7", p="42.800")),
+    ]
+    groups = find_duplicates(arts)
+    assert [(g.canonical, g.duplicates) for g in groups] == [("a", ["c"])]

@@ -94,6 +94,7 @@ class Signature:
     minhash: MinHash
     shingles: np.ndarray
     lead_day: tuple[int, int] | None = None  # (day, month) in the first sentence: ``features.lead_day``
+    edition_day: tuple[int, int] | None = None  # a dated bulletin title's day: ``features.edition_day``
 
 
 def signatures(articles: Sequence[Article]) -> list[Signature | None]:
@@ -117,7 +118,7 @@ def signatures(articles: Sequence[Article]) -> list[Signature | None]:
         mh.update_batch([int.from_bytes(d[:4], "little") for d in digests])
         fp = np.unique(np.array([int.from_bytes(d[:8], "little") for d in digests], dtype=np.uint64))
         # Lean: hash values and seed only (a third of the pickle), as signatures travel back from workers.
-        out.append(Signature(LeanMinHash(mh), fp, features.lead_day(a)))
+        out.append(Signature(LeanMinHash(mh), fp, features.lead_day(a), features.edition_day(a.title)))
     return out
 
 
@@ -161,6 +162,7 @@ def find_duplicates(
     parent = {a.id: a.id for a in arts}
     fps: dict[str, np.ndarray] = {}
     days: dict[str, int | None] = {}  # lead day as a day of the year
+    editions: dict[str, tuple[int, int] | None] = {}
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -179,12 +181,15 @@ def find_duplicates(
             # candidates on a large crawl, and a candidate already in the group needs no exact check.
             if _doy_conflict(day, days[other]):
                 continue
+            if sig.edition_day and editions[other] and sig.edition_day != editions[other]:
+                continue  # "Giá vàng hôm nay 22/7:" and "... 23/7:": one template, two days' news
             ra, rb = find(aid), find(other)
             if ra != rb and _is_copy_hashed(sig.shingles, fps[other]):
                 parent[max(ra, rb)] = min(ra, rb)
         lsh.insert(aid, sig.minhash)
         fps[aid] = sig.shingles
         days[aid] = day
+        editions[aid] = sig.edition_day
     members: dict[str, list[Article]] = {}
     for a in arts:
         members.setdefault(find(a.id), []).append(a)

@@ -32,7 +32,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
@@ -278,6 +278,7 @@ class _Cluster:
     event_spans: list[tuple[date, date]]  # the members' event dates or ranges (dating.date_event)
     weak_days: set[tuple[int, int]]  # days of dating's chosen expressions, for members with no lead day
     dated: bool = False  # event_spans / weak_days filled in (dating runs only for articles that need it)
+    editions: set[tuple[int, int]] = field(default_factory=set)  # days stamped in bulletin titles
 
 
 def _days_conflict(a: set[tuple[int, int]], b: set[tuple[int, int]]) -> bool:
@@ -322,6 +323,8 @@ def _conflict(a: _Cluster, b: _Cluster, similarity: float) -> bool:
         hi = max(max(a.published), max(b.published))
         if (hi - lo).days > MAX_PUBLISHED_GAP_DAYS:
             return True
+    if a.editions and b.editions and not a.editions & b.editions:
+        return True  # two days' editions of one bulletin ("Giá cà phê hôm nay 22/7:" and "... 23/7:")
     if _days_conflict(a.first_days, b.first_days):
         return True
     all_days = _days_conflict(a.first_days | a.weak_days, b.first_days | b.weak_days)
@@ -375,7 +378,10 @@ def group_events(
     for i in range(len(arts)):
         pub = published[i]
         lead = fs[i].lead_day
-        clusters[i] = _Cluster([i], {lead} if lead else set(), [pub] if pub else [], [], set())
+        ed = fs[i].edition_day
+        clusters[i] = _Cluster(
+            [i], {lead} if lead else set(), [pub] if pub else [], [], set(), editions={ed} if ed else set()
+        )
 
     def ensure_dated(c: _Cluster) -> None:
         # The day written in the first sentence ("ngày 30/3") always counts. Without one, the day of the
@@ -412,6 +418,7 @@ def group_events(
             ca.event_spans + cb.event_spans,
             ca.weak_days | cb.weak_days,
             True,
+            ca.editions | cb.editions,
         )
         del clusters[i], clusters[j]
         li, lj = links.pop(i), links.pop(j)

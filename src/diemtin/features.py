@@ -97,6 +97,7 @@ class ArticleFeatures:
     lead_tokens: tuple[str, ...]  # lower-cased syllables of the title and the first three sentences
     names: frozenset[str]  # lower-cased capitalised runs of title + body ("vladimir putin")
     lead_day: tuple[int, int] | None  # "ngày 30/3" in the first body sentence: the happening's own day
+    edition_day: tuple[int, int] | None = None  # "Giá cà phê hôm nay 23/7: ...": a dated bulletin's day
 
 
 def capitalized_runs(text: str) -> list[str]:
@@ -178,6 +179,7 @@ def extract(article: Article) -> ArticleFeatures:
         lead_tokens=tuple(vtext.syllables(lead(article))),
         names=frozenset(names(article.title + "\n" + article.text)),
         lead_day=lead_day(article),
+        edition_day=edition_day(article.title),
     )
 
 
@@ -198,6 +200,27 @@ def lead_day(article: Article) -> tuple[int, int] | None:
     if not m:
         return None
     d, mo = int(m.group(1)), int(m.group(2))
+    return (d, mo) if 1 <= d <= 31 and 1 <= mo <= 12 else None
+
+
+# A title that stamps its day before the colon: one edition of a recurring bulletin ("Giá cà phê hôm nay
+# 23/7: ...", "Dự báo thời tiết 23/7: ...", "Dịch COVID-19 ngày 23/7: ...", "Giá nông sản ngày
+# 22/7/2022: ..."). Vietnamese portals run these daily with the same wording, so the next day's edition
+# reads like a report of the same happening; its day is the one thing that tells them apart. A dash
+# counts only after a day word, so a score before a colon ("Việt Nam 3-1: ...") is not a day.
+_EDITION = re.compile(
+    r"^[^:]{2,80}?(?:\s" + _DAY_WORD + r"\s+(\d{1,2})\s?[/-]\s?(\d{1,2})|\s(\d{1,2})/(\d{1,2}))"
+    r"(?:\s?[/-]\s?(?:19|20)\d\d)?\s*:",
+    re.IGNORECASE,
+)
+
+
+def edition_day(title: str) -> tuple[int, int] | None:
+    """The day a dated bulletin's title stamps before its colon ("Giá vàng hôm nay 22/7: ..."), if any."""
+    m = _EDITION.search(title)
+    if not m:
+        return None
+    d, mo = (int(m.group(1)), int(m.group(2))) if m.group(1) else (int(m.group(3)), int(m.group(4)))
     return (d, mo) if 1 <= d <= 31 and 1 <= mo <= 12 else None
 
 
