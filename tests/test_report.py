@@ -56,3 +56,13 @@ def test_markdown_lists_story_events_summary_and_sources() -> None:
     assert "- Hai bên điện đàm." in md
     assert "Nguồn: VOV.VN" in md
     assert "Căn cứ ngày: “ngày 30/3”" in md
+
+
+def test_an_event_without_a_named_outlet_says_so() -> None:
+    d = _digest()
+    d.articles[0].source = None
+    d.events[0].sources = []
+    md, html = render_markdown(d), render_html(d)
+    # The line is there, saying the outlet is unknown, rather than missing (as if overlooked).
+    assert "Nguồn: không rõ" in md
+    assert re.search(r'<div class="sources">Nguồn: không rõ', html)

@@ -14,6 +14,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .models import Digest, Event
 
+# Said when no article of an event names its outlet (no dateline, credit or site name in the text),
+# rather than leaving the line out: a reader should see that the source is unknown, not overlooked.
+UNKNOWN_SOURCE = "không rõ (bài không ghi tên báo)"
+
 
 def format_when(event: Event) -> str:
     """How a reader sees an event's date: exact when known, an honest range when not."""
@@ -75,9 +79,8 @@ def render_markdown(digest: Digest) -> str:
             lines.append("")
             for s in r.event.summary:
                 lines.append(f"- {s.text} *[{titles.get(s.article, s.article)}]*")
-            if r.sources:
-                lines.append("")
-                lines.append("Nguồn: " + ", ".join(r.sources))
+            lines.append("")
+            lines.append("Nguồn: " + (", ".join(r.sources) if r.sources else UNKNOWN_SOURCE))
             if r.event.date_evidence:
                 lines.append("")
                 lines.append(f"Căn cứ ngày: “{r.event.date_evidence}”")
@@ -116,6 +119,7 @@ def render_html(digest: Digest) -> str:
         stories=stories,
         articles={a.id: a for a in digest.articles},
         n_sources=len({a.source for a in digest.articles if a.source}),
+        unknown_source=UNKNOWN_SOURCE,
     )
 
 
