@@ -337,3 +337,16 @@ def test_the_time_a_page_prints_above_its_body_is_its_publication_time() -> None
     # Metadata, when the input has it, wins over the printed time.
     assert clean_document(doc("07:36' - 10/09/2015", body, published="2015-09-11")).published == "2015-09-11"
     assert clean_document(doc("Thứ Năm, 10/09/2015", body)).published == "2015-09-10"
+
+
+def test_spellings_of_one_outlet_are_one_outlet() -> None:
+    from diemtin.clean import outlet_names
+
+    # A dateline writes "VOV.VN", a credit "Theo vov.vn", a URL host "www.vov.vn": one outlet, shown
+    # as its dateline writes it; other outlets stay apart.
+    assert outlet_names(["vov.vn", "VOV.VN", "www.vov.vn", "TTXVN", "", "Tuổi Trẻ"]) == [
+        "TTXVN",
+        "Tuổi Trẻ",
+        "VOV.VN",
+    ]
+    assert outlet_names(["vietnamplus.vn", "VietnamPlus"]) == ["VietnamPlus"]

@@ -56,6 +56,8 @@ def test_seeds_sources_detected(seeds_digest: Digest) -> None:
     assert {"VOV.VN", "TTXVN"} <= sources
     credits = [c for a in seeds_digest.articles for c in a.credits]
     assert any(c.lower().endswith("vov.vn") and c.lower().startswith("theo") for c in credits)
+    # The events name each outlet one way: the 2017 call credits "Theo vov.vn", the others "VOV.VN -".
+    assert {s for e in seeds_digest.events for s in e.sources} == {"VOV.VN", "TTXVN"}
 
 
 def test_seeds_timeline_order_and_years(seeds_digest: Digest) -> None:

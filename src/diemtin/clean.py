@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -579,6 +579,30 @@ def clean_document(doc: RawDocument, repeated: frozenset[str] = frozenset()) -> 
 
 # --------------------------------------------------------------------------------------------------
 # The batch
+
+
+_TLD = re.compile(r"\.(?:com\.vn|net\.vn|org\.vn|gov\.vn|edu\.vn|vn|com|net|org)$")
+
+
+def outlet_name_key(name: str) -> str:
+    """One key for the spellings of one outlet's name: "VOV.VN" (dateline), "vov.vn" (a "Theo vov.vn"
+    credit), "www.vov.vn" and "VOV" are all "vov"."""
+    return _TLD.sub("", re.sub(r"^www\.", "", name.strip().casefold()))
+
+
+def outlet_names(names: Iterable[str]) -> list[str]:
+    """Distinct outlets among ``names``, one spelling each (the one with the most capitals: the brand as
+    its own dateline writes it, "VOV.VN" over "vov.vn"), sorted."""
+
+    def rank(x: str) -> tuple[int, str]:
+        return (-sum(c.isupper() for c in x), x)
+
+    best: dict[str, str] = {}
+    for n in (x.strip() for x in names if x and x.strip()):
+        k = outlet_name_key(n)
+        if k not in best or rank(n) < rank(best[k]):
+            best[k] = n
+    return sorted(best.values())
 
 
 def outlet_key(doc: RawDocument) -> str:

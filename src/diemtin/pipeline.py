@@ -136,7 +136,7 @@ def _event_for(group: EventJob) -> tuple[Event, stories.EventSignals]:
         ev.date_range = (when.earliest, when.latest)
         ev.date_evidence = when.evidence or when.text
     ev.summary = summarize.summarize(members, length=length)
-    ev.sources = sorted({s for a in members if (s := a.source)})
+    ev.sources = clean.outlet_names(a.source or "" for a in members)
     return ev, stories.event_signals(members + copies)
 
 
@@ -188,7 +188,12 @@ def build_digest(articles: Sequence[Article], options: Options | None = None) ->
         for g in dup_groups:
             ev.articles.extend(g.duplicates)
             ev.also_published_by[g.canonical] = list(g.duplicates)
-            ev.sources = sorted(set(ev.sources) | {s for d in g.duplicates if (s := by_id[d].source)})
+            ev.sources = clean.outlet_names([*ev.sources, *(by_id[d].source or "" for d in g.duplicates)])
+    # One spelling per outlet across the digest: "vov.vn" (a credit) in one event, "VOV.VN" (a dateline)
+    # in another would read as two outlets.
+    spelling = {clean.outlet_name_key(n): n for n in clean.outlet_names(a.source or "" for a in articles)}
+    for ev in evs:
+        ev.sources = sorted({spelling.get(clean.outlet_name_key(s), s) for s in ev.sources})
     progress("events", len(work), len(work))
     threads = stories.group_stories(evs, by_id, signals={ev.id: sig for ev, sig in built})
     order = timeline.order_events(evs)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from .clean import outlet_names
 from .models import Digest, Event
 
 # Said when no article of an event names its outlet (no dateline, credit or site name in the text),
@@ -55,7 +56,7 @@ def _story_rows(digest: Digest) -> list[tuple[str, str, list[_Row]]]:
             _Row(
                 e,
                 format_when(e),
-                e.sources or sorted({art[a].source or "" for a in e.articles if a in art} - {""}),
+                e.sources or outlet_names(art[a].source or "" for a in e.articles if a in art),
             )
             for e in evs
         ]
@@ -65,7 +66,7 @@ def _story_rows(digest: Digest) -> list[tuple[str, str, list[_Row]]]:
 
 def render_markdown(digest: Digest) -> str:
     lines = ["# Điểm tin", ""]
-    n_src = len({a.source for a in digest.articles if a.source})
+    n_src = len(outlet_names(a.source or "" for a in digest.articles))
     lines.append(
         f"{len(digest.articles)} bài · {len(digest.events)} sự kiện · {len(digest.stories)} chuỗi tin · "
         f"{n_src} nguồn"
@@ -118,7 +119,7 @@ def render_html(digest: Digest) -> str:
         digest=digest,
         stories=stories,
         articles={a.id: a for a in digest.articles},
-        n_sources=len({a.source for a in digest.articles if a.source}),
+        n_sources=len(outlet_names(a.source or "" for a in digest.articles)),
         unknown_source=UNKNOWN_SOURCE,
     )
 
