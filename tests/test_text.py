@@ -66,3 +66,17 @@ def test_split_sentences_at_a_glued_agency_end_mark() -> None:
         "Hai bên đã điện đàm./.",
         "Ông Putin nói thêm.",
     ]
+
+
+def test_split_sentences_goes_on_after_a_mark_before_a_lower_case_word() -> None:
+    # "…" or "." before a lower-case word with a diacritic ("để", "ở", "ấy") is not a sentence end;
+    # before a capital with one ("Ủy ban", "Ở đó") it is.
+    text = (
+        "Bộ phận thu hồi nợ đe dọa, bôi nhọ khách hàng vay và người thân, bạn bè… để thu hồi được khoản vay. "
+        "Ủy ban nhân dân tỉnh đã vào cuộc. Ở đó, người dân được hỗ trợ."
+    )
+    assert split_sentences(text) == [
+        "Bộ phận thu hồi nợ đe dọa, bôi nhọ khách hàng vay và người thân, bạn bè… để thu hồi được khoản vay.",
+        "Ủy ban nhân dân tỉnh đã vào cuộc.",
+        "Ở đó, người dân được hỗ trợ.",
+    ]

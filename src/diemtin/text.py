@@ -176,7 +176,15 @@ _SENT_END = re.compile(
     r"""(?:([.!?…]+)(["”’»)\]]*)(\s+)|(\./\.)(["”’»)\]]*)(\s*))"""
     r"""(?=["“‘«(\[]?[\-–—]?\s*[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ0-9\w])"""  # then something that can start a sentence
 )
-_UPPER_START = re.compile(r"""^["“‘«(\[]?[\-–—]?\s*[0-9A-ZĐÀ-Ỹ]""")
+# What may open the next sentence: a capital or a digit, after an opening quote or a dash. Capitals are
+# told by ``str.isupper`` (a character range such as "À-Ỹ" also holds the lower-case "đ", "à", "ể", so
+# "bạn bè… để thu hồi" was cut at the ellipsis).
+_NEXT_START = re.compile(r"""^["“‘«(\[]?[\-–—]?\s*(\w)""")
+
+
+def _opens_sentence(rest: str) -> bool:
+    m = _NEXT_START.match(rest)
+    return m is not None and (m.group(1).isdigit() or m.group(1).isupper())
 
 
 def split_sentences(text: str) -> list[str]:
@@ -201,7 +209,7 @@ def _split_sentences(text: str) -> tuple[str, ...]:
         for m in _SENT_END.finditer(line):
             before = line[start : m.start()]
             rest = line[m.end() :]
-            if not _UPPER_START.match(rest):
+            if not _opens_sentence(rest):
                 continue
             if m.group(1) == ".":
                 last = before.rsplit(None, 1)[-1] if before.strip() else ""
