@@ -1,6 +1,6 @@
 """Accuracy of Vietnamese date normalisation on the hand-labelled set.
 
-    .venv/bin/python bench/dating_eval.py [tests/fixtures/dating/labelled.jsonl] [-v] [--events]
+    .venv/bin/python bench/dating_eval.py [labelled.jsonl] [-v] [--events] [--knowledge] [--years]
 
 Each record is a real sentence from the shared corpora (VietnameseMDS dev bodies/info TIME, AbMuSu, the
 seeds) with its reference date (the article's TIME, or null), one expression and the expected ISO
@@ -13,6 +13,10 @@ tests/test_dating.py is 0.95), full accuracy (value and range), and the misses w
 era terms) against it: how many texts it bounds, and how often TIME lies inside the periods it infers
 (a wrong term date or a role read out of context would put it outside); also how many event dates
 then get a range and whether that range is consistent with TIME (earliest <= TIME, latest >= TIME - 31 days).
+
+--years dates every AbMuSu train article (no publication dates: the year comes from the text's own
+evidence) and counts event dates whose range excludes 2022, the year of the VLSP 2022 task's articles
+(their texts date them June-July 2022): how often the year inference is wrong, not an accuracy of days.
 
 --events also runs ``date_event`` over every VietnameseMDS dev article (body + sapo, TIME as the
 publication date) and prints how the event dates sit against publication: a sanity check on unlabelled
@@ -36,6 +40,7 @@ from diemtin.text import normalize
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT / "tests" / "fixtures" / "dating" / "labelled.jsonl"
 VMDS = ROOT.parent / "shared" / "data" / "vmds-dev"
+ABMUSU = ROOT.parent / "shared" / "data" / "abmusu-train.jsonl"
 
 
 def load(path: Path) -> list[dict[str, Any]]:
@@ -159,6 +164,23 @@ def knowledge_vs_publication() -> Counter[str]:
     return out
 
 
+def years_vs_2022() -> Counter[str]:
+    """AbMuSu train articles' event dates against the corpus year (2022)."""
+    out: Counter[str] = Counter()
+    with ABMUSU.open(encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            for j, d in enumerate(json.loads(line)["single_documents"]):
+                text = normalize((d.get("anchor_text") or "") + "\n" + (d.get("raw_text") or ""))
+                ev = date_event([Article(f"c{i}-{j}", "", normalize(d.get("title") or ""), text)])
+                out["articles"] += 1
+                if ev is None or (ev.earliest is None and ev.latest is None):
+                    out["no date or range"] += 1
+                    continue
+                ok = (ev.earliest or "0000") <= "2022-12-31" and (ev.latest or "9999") >= "2022-01-01"
+                out["dated, 2022 in range" if ok else "dated, 2022 NOT in range"] += 1
+    return out
+
+
 def main(argv: list[str]) -> None:
     args = [a for a in argv if not a.startswith("-")]
     path = Path(args[0]) if args else DEFAULT
@@ -178,6 +200,9 @@ def main(argv: list[str]) -> None:
     if "--knowledge" in argv and VMDS.is_dir():
         for k, v in knowledge_vs_publication().items():
             print(f"knowledge: {k}: {v}")
+    if "--years" in argv and ABMUSU.is_file():
+        for k, v in years_vs_2022().items():
+            print(f"years: {k}: {v}")
     if "-v" in argv:
         for m in res["misses"]:
             print(f"  MISS {m['expression']!r} [{m['form']}] want {m['want']} got {m['got']}")

@@ -737,3 +737,40 @@ def test_event_date_from_known_article_dates_equals_date_event() -> None:
     ]
     assert dating.event_date_from([dating.article_date(a) for a in arts]) == date_event(arts)
     assert dating.event_date_from([None, None]) is None
+
+
+def test_a_year_the_text_speaks_from_overrides_an_old_full_date() -> None:
+    # The only full date is a 1997 milestone; the text says it is 2022. Reading "28.7" as 1997 or 1998
+    # (the latest full date is at most a year old) would be wrong; 2022 or later is all that is known.
+    a = article(
+        "Ngày 28.7 tại Hà Nội, Công ty CP Vietnam Blockchain phối hợp tổ chức hội thảo về hệ sinh thái "
+        "blockchain tại Việt Nam với sự tham gia của nhiều chuyên gia.\n"
+        "Năm 2022 là năm đánh dấu 25 năm Việt Nam hòa mạng Internet toàn cầu (từ ngày 19.11.1997), nên hiện "
+        "tại là thời điểm vàng để thúc đẩy các ứng dụng công nghệ tiên tiến."
+    )
+    ev = date_event([a])
+    assert ev is not None
+    assert not (ev.earliest or "").startswith(("1997", "1998")) and not (ev.latest or "").startswith("199")
+
+
+def test_same_period_last_year_does_not_move_the_year() -> None:
+    # "cùng kỳ năm ngoái" names no part of a year: it cannot say the 2022 figures are last year's.
+    a = article(
+        "Theo Bộ Y tế, tính đến ngày 4/7, cả nước ghi nhận 92.000 ca mắc sốt xuất huyết, 36 ca tử vong, "
+        "tăng gần 3 lần so với cùng kỳ năm ngoái.\n"
+        "Riêng trong tháng 6/2022, số ca mắc tăng mạnh tại các tỉnh phía Nam, nhất là TP.HCM và Đồng Nai."
+    )
+    ev = date_event([a])
+    assert ev is not None and ev.earliest is not None and ev.earliest.startswith("2022-07-04")
+
+
+def test_a_forecast_for_a_named_year_is_made_within_it() -> None:
+    # "năm 2022 dự kiến": a forecast for the current year, not proof the text was written before 2022.
+    a = article(
+        "Các tổ chức quốc tế đánh giá kinh tế Việt Nam phục hồi tích cực sau đại dịch Covid-19 với nhiều "
+        "động lực tăng trưởng mới.\n"
+        "Năm 2021, GDP chỉ tăng 2,58% do ảnh hưởng nặng nề của dịch bệnh.\n"
+        "Tăng trưởng GDP năm 2022 dự kiến đạt khoảng 6,5% nhờ xuất khẩu và tiêu dùng phục hồi."
+    )
+    ev = date_event([a])
+    assert ev is not None and ev.latest is not None and ev.latest >= "2022-01-01"

@@ -808,6 +808,16 @@ def _current_years(sentence: str, mens: Sequence[_Mention]) -> list[int]:
     ]
 
 
+# Words before a year that make it a plan's horizon, not a year the text speaks from: "đến năm 2030",
+# "tầm nhìn 2045", "mục tiêu năm 2025", "giai đoạn 2021 - 2025", "từ năm 2023 đến hết năm 2030" (a
+# programme's start, often ahead: "từ" is both "since" and "from", so it is not used).
+_PLAN_BEFORE = re.compile(
+    r"\b(?:từ|đến|tới|trước|tầm nhìn|mục tiêu|kế hoạch|chiến lược|phấn đấu|giai đoạn|dự kiến|dự báo)\b"
+    r"[^.;]*$",
+    re.I,
+)
+
+
 def infer_reference(
     text: str, related: Sequence[date] = (), context: str = "", today: date | None = None
 ) -> Reference:
@@ -817,7 +827,7 @@ def infer_reference(
     with their role and era terms found in ``context`` (e.g. the title) and ``text`` (docs/dating.md).
     ``today`` closes terms still running (default: the current date).
     """
-    ref = _infer_from_dates(text, related)
+    ref = _infer_from_dates(text, related, context)
     return _apply_knowledge(ref, (context + "\n" + text) if context else text, today, soft_upper=True)
 
 
@@ -826,11 +836,11 @@ def _infer_reference_split(
 ) -> Reference:
     """``infer_reference`` for normalised ``text`` and ``context`` whose sentences (context's, then
     text's) the caller has split already."""
-    ref = _infer_from_dates(text, related)
+    ref = _infer_from_dates(text, related, context)
     return _apply_knowledge(ref, "", today, soft_upper=True, sentences=sentences)
 
 
-def _infer_from_dates(text: str, related: Sequence[date] = ()) -> Reference:
+def _infer_from_dates(text: str, related: Sequence[date] = (), title: str = "") -> Reference:
     """Candidate years of the text's own date, from its evidence only (no publication date known).
 
     Rules (each a general property of news text, see docs/dating.md):
@@ -838,7 +848,10 @@ def _infer_from_dates(text: str, related: Sequence[date] = ()) -> Reference:
        a year-less "ngày 11/2" in a text whose full dates are all in Y or earlier is in Y or Y+1;
     2. "Năm Y, ... sẽ ..." (a year spoken of in the future) means the text was written before Y;
     3. "cuối/đầu/giữa năm ngoái" (or "năm nay") matching a full date in that part of year Y gives Y+1 (Y);
-    4. ``related``: timestamps of the article's related-headline list (weak: those are older articles).
+    4. ``related``: timestamps of the article's related-headline list (weak: those are older articles);
+    5. a year the text (or ``title``) states, not as a plan or the future ("Năm 2022 là năm đánh dấu
+       ...", "Chương trình ... năm 2022"), bounds it from below; when that is later than rule 1's years,
+       rule 1 read an old date (a 1997 anniversary, a 2004 tsunami) and gives no years.
     """
     sentences = split_sentences(text)
     full_years: list[int] = []
@@ -846,6 +859,18 @@ def _infer_from_dates(text: str, related: Sequence[date] = ()) -> Reference:
     lo_year: int | None = None
     hi_year: int | None = None
     why: list[str] = []
+    stated: list[tuple[int, str]] = []
+    for s in split_sentences(title) + sentences if title else sentences:
+        for men in _scan(s):
+            if (
+                men.kind == "year"
+                and men.year
+                and not men.future
+                and not men.part
+                and not _is_history(s)
+                and not _PLAN_BEFORE.search(s[max(0, men.start - 30) : men.start])
+            ):
+                stated.append((men.year, s))
     for s in sentences:
         mens = _scan(s)
         full_years.extend(_current_years(s, mens))
@@ -869,6 +894,14 @@ def _infer_from_dates(text: str, related: Sequence[date] = ()) -> Reference:
         why.insert(
             0, f"ngày đầy đủ muộn nhất trong bài thuộc năm {ymax}, nên bài viết năm {ymax} hoặc {ymax + 1}"
         )
+    if stated:
+        ys, ss = max(stated)
+        if cands is not None and ys > max(cands):
+            # Rule 1 read an old date: what is left is a lower bound, which a year set cannot hold.
+            return Reference(why=f"bài nêu năm {ys} ('{_short(ss)}'), muộn hơn mọi ngày đầy đủ trong bài")
+        if lo_year is None or ys > lo_year:
+            lo_year = ys
+            why.append(f"bài nêu năm {ys} ('{_short(ss)}'), nên viết từ năm {ys}")
     if related:
         r = max(related)
         if lo_year is None or r.year > lo_year:
@@ -884,7 +917,11 @@ def _infer_from_dates(text: str, related: Sequence[date] = ()) -> Reference:
     if len(cands) > 1:
         for s in sentences:
             for m in _LAST_YEAR.finditer(s):
-                part = _PART_YEAR.get((m.group(1) or "").lower(), (1, 12))
+                if not m.group(1):
+                    # A bare "năm ngoái" ("so với cùng kỳ năm ngoái") matches a full date anywhere in a
+                    # year, the current year's included: it moved mid-2022 texts to 2023.
+                    continue
+                part = _PART_YEAR[m.group(1).lower()]
                 shift = 1 if m.group(2).lower() == "ngoái" else 0
                 hits = {d.year + shift for d in full_dates if part[0] <= d.month <= part[1]}
                 if len(hits & cands) == 1:
@@ -1538,6 +1575,19 @@ def _event_in(body: str, ref: Reference) -> TemporalExpression | None:
     return _bounds_from_background(dated, ref, day_kinds)
 
 
+def _ahead_bound(d: _Dated) -> date | None:
+    """The latest the text can be, given a date it looks ahead to: the day before it, or the end of a
+    named month or year ("GDP năm 2022 dự kiến tăng 6%", "Fed sẽ tăng lãi suất vào tháng 7"): a forecast
+    for a year or a month is made before it ends, often within it (mid-2022 reports read as written by
+    2021). A period marked as the next one ("tháng 9 tới", "năm sau") is still wholly ahead."""
+    if d.res.lo is None:
+        return None
+    named = d.men.kind in ("year", "month", "monthyear") and not re.search(r"\b(tới|sau)\b", d.men.text, re.I)
+    if named and not d.until and d.res.hi is not None:
+        return d.res.hi
+    return d.res.lo - timedelta(days=1)
+
+
 def _bounds_from_background(
     dated: Sequence[_Dated], ref: Reference, day_kinds: tuple[str, ...]
 ) -> TemporalExpression | None:
@@ -1554,14 +1604,7 @@ def _bounds_from_background(
         last_past = last_past or (past_txt[-1] if past_txt else None)
         first_ahead = first_ahead or (ahead_txt[0] if ahead_txt else None)
     lo = last_past.res.lo if last_past else None
-    hi_opts = [
-        x
-        for x in (
-            (first_ahead.res.lo - timedelta(days=1)) if first_ahead and first_ahead.res.lo else None,
-            rhi,
-        )
-        if x
-    ]
+    hi_opts = [x for x in (_ahead_bound(first_ahead) if first_ahead else None, rhi) if x]
     hi = min(hi_opts) if hi_opts else None
     if lo and hi and lo > hi:  # contradictory cues: keep only what the text's own date says
         first_ahead, hi = None, rhi
