@@ -9,7 +9,7 @@ import pytest
 
 from diemtin import events, stories
 from diemtin.api import read_articles
-from diemtin.models import Event
+from diemtin.models import Article, Event
 
 from .helpers import output_under_another_hash_seed
 from .test_events import _articles
@@ -84,3 +84,65 @@ def test_signals_are_the_same_in_any_process() -> None:
         "print(stories.event_signals(_articles()).bigrams[0][:5].tolist())"
     )
     assert output_under_another_hash_seed(code) == str(here)
+
+
+# Two threads on one river: a dam's spillway days in July, another dam's flood days in August. The last
+# Sơn La report names EVN and the Đà river as the Hòa Bình reports do, so it passes both linking
+# thresholds with two of them (bigram cosine 0.13-0.14, name Jaccard 0.38-0.40), but every event of each
+# thread has three closer events in its own thread.
+_SON_LA = [
+    (
+        "Thủy điện Sơn La mở thêm cửa xả đáy",
+        "Sáng {d}/7, Công ty Thủy điện Sơn La mở thêm một cửa xả đáy để điều tiết nước hồ chứa khi mực nước thượng lưu lên nhanh. Ban Chỉ đạo phòng chống thiên tai tỉnh Sơn La yêu cầu người dân ven sông Đà không đánh bắt cá gần đập. Lưu lượng về hồ Sơn La đạt {q} m3/s.",
+    ),
+    (
+        "Sơn La tiếp tục xả lũ qua cửa xả đáy",
+        "Ngày {d}/7, thủy điện Sơn La duy trì hai cửa xả đáy, mực nước hồ Sơn La ở mức cao. Ban Chỉ đạo phòng chống thiên tai tỉnh Sơn La cử lực lượng túc trực tại các bến đò trên sông Đà. Lưu lượng về hồ Sơn La khoảng {q} m3/s.",
+    ),
+    (
+        "Hồ Sơn La giảm lưu lượng, đóng một cửa xả",
+        "Chiều {d}/7, Công ty Thủy điện Sơn La đóng một cửa xả đáy khi lưu lượng về hồ Sơn La giảm còn {q} m3/s. Ban Chỉ đạo phòng chống thiên tai tỉnh Sơn La cho phép người dân ven sông Đà trở lại đánh bắt cá.",
+    ),
+    (
+        "Thủy điện Sơn La đóng toàn bộ cửa xả đáy",
+        "Sáng {d}/7, thủy điện Sơn La đóng cửa xả đáy cuối cùng, kết thúc đợt xả lũ, mực nước hồ Sơn La trở về mức bình thường. Tập đoàn Điện lực Việt Nam (EVN) cho biết các nhà máy trên sông Đà vận hành an toàn. Lưu lượng về hồ còn {q} m3/s.",
+    ),
+]
+_HOA_BINH = [
+    (
+        "Hồ Hòa Bình đón lũ, EVN chỉ đạo vận hành an toàn",
+        "Ngày {d}/8, Tập đoàn Điện lực Việt Nam (EVN) yêu cầu Công ty Thủy điện Hòa Bình vận hành hồ chứa an toàn khi lũ về hồ Hòa Bình tăng. Nhà máy thủy điện Hòa Bình trên sông Đà phát điện tối đa công suất. Lưu lượng về hồ Hòa Bình đạt {q} m3/s.",
+    ),
+    (
+        "Thủy điện Hòa Bình phát điện tối đa đón lũ",
+        "Sáng {d}/8, nhà máy thủy điện Hòa Bình phát tối đa công suất tám tổ máy để hạ mực nước hồ Hòa Bình. Tập đoàn Điện lực Việt Nam (EVN) chưa yêu cầu mở cửa xả. Lưu lượng về hồ Hòa Bình khoảng {q} m3/s.",
+    ),
+    (
+        "Hồ Hòa Bình mực nước lên nhanh, tám tổ máy chạy hết công suất",
+        "Ngày {d}/8, mực nước hồ Hòa Bình lên nhanh, tám tổ máy của nhà máy thủy điện Hòa Bình chạy hết công suất. Tập đoàn Điện lực Việt Nam (EVN) theo dõi sát lũ về hồ Hòa Bình, lưu lượng {q} m3/s.",
+    ),
+    (
+        "EVN: hồ Hòa Bình đã hạ mực nước an toàn",
+        "Chiều {d}/8, Tập đoàn Điện lực Việt Nam (EVN) cho biết mực nước hồ Hòa Bình đã hạ về mức an toàn sau đợt lũ. Nhà máy thủy điện Hòa Bình giảm công suất phát. Lưu lượng về hồ Hòa Bình còn {q} m3/s.",
+    ),
+]
+
+
+def _dam_events() -> tuple[list[Event], dict[str, Article]]:
+    arts = [
+        Article(f"a{k}", f"a{k}.txt", t, b.format(d=10 + k, q=3000 + 500 * k))
+        for k, (t, b) in enumerate(_SON_LA)
+    ] + [
+        Article(f"b{k}", f"b{k}.txt", t, b.format(d=5 + k, q=4000 + 300 * k))
+        for k, (t, b) in enumerate(_HOA_BINH)
+    ]
+    return [Event(f"e{a.id}", a.title, [a.id]) for a in arts], {a.id: a for a in arts}
+
+
+def test_a_weak_link_between_two_threads_does_not_join_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    evs, by_id = _dam_events()
+    threads = sorted(sorted(s.events) for s in stories.group_stories(evs, by_id))
+    assert threads == [["ea0", "ea1", "ea2", "ea3"], ["eb0", "eb1", "eb2", "eb3"]]
+    # The cross links pass the thresholds: with every link kept (single link) the threads chain.
+    monkeypatch.setattr(stories, "STORY_NEIGHBOURS", 100)
+    assert len(stories.group_stories(evs, by_id)) == 1
