@@ -353,3 +353,16 @@ def test_summary_does_not_depend_on_the_string_hash_seed() -> None:
         "print(hashlib.sha256(candidates(arts).features.tobytes()).hexdigest())"
     )
     assert output_under_another_hash_seed(script) == here
+
+
+def test_a_sentence_that_introduces_a_list_is_never_chosen() -> None:
+    # The lead ends in a colon: the list it announces is on the next lines, so alone it tells nothing.
+    body = (
+        "Theo các chuyên gia y tế, 3 dấu hiệu cảnh báo sớm trẻ bị tay chân miệng có diễn biến nặng gồm:\n"
+        "Sốt cao trên 39 độ C kéo dài, khó hạ sốt dù đã dùng thuốc hạ sốt theo đúng hướng dẫn.\n"
+        "Trẻ giật mình, quấy khóc liên tục, ngủ gà, run chi, đi đứng loạng choạng, yếu liệt chân tay.\n"
+        "Thở nhanh, thở bất thường, mạch nhanh, vã mồ hôi, lạnh toàn thân hoặc khu trú.\n"
+        "Khi trẻ có một trong các dấu hiệu trên, cha mẹ cần đưa trẻ đến cơ sở y tế gần nhất để được xử trí kịp thời."
+    )
+    out = summarize([_article("p", body, title="3 dấu hiệu trẻ mắc tay chân miệng chuyển nặng")], length=200)
+    assert out and not any(s.text.rstrip().endswith(":") for s in out)

@@ -145,9 +145,10 @@ def select(cluster: _features.Cluster, scores: FloatArray, length: int) -> list[
 
     Each step takes the eligible sentence with the best score minus ``MMR`` times its highest cosine to
     a sentence already chosen. Never chosen: the sapo of a multi-article event, captions, sentences under
-    ``MIN_SYLLABLES``, ones that do not fit what is left of the budget, a near-duplicate (cosine above
-    ``REDUNDANCY``), a second variant of a chosen sentence, and a dangling sentence whose predecessor is
-    not chosen (it becomes eligible once the predecessor is). Filling the last syllables with a
+    ``MIN_SYLLABLES``, a sentence ending in a colon (it introduces a list or a quote that is not in it:
+    "3 dấu hiệu cảnh báo ... gồm:"), ones that do not fit what is left of the budget, a near-duplicate
+    (cosine above ``REDUNDANCY``), a second variant of a chosen sentence, and a dangling sentence whose
+    predecessor is not chosen (it becomes eligible once the predecessor is). Filling the last syllables with a
     sentence's leading clause was tried: +0.05 ROUGE-2, not worth a summary that ends mid-sentence.
     """
     units = cluster.units
@@ -155,7 +156,12 @@ def select(cluster: _features.Cluster, scores: FloatArray, length: int) -> list[
     sizes = np.array([len(u.tokens) for u in units], dtype=np.int64)
     allowed = np.array(
         [
-            not ((u.is_sapo and not cluster.sapo_eligible) or u.caption or len(u.tokens) < MIN_SYLLABLES)
+            not (
+                (u.is_sapo and not cluster.sapo_eligible)
+                or u.caption
+                or len(u.tokens) < MIN_SYLLABLES
+                or u.text.rstrip().endswith(":")
+            )
             for u in units
         ],
         dtype=bool,
