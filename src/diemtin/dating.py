@@ -808,6 +808,20 @@ def _current_years(sentence: str, mens: Sequence[_Mention]) -> list[int]:
     ]
 
 
+def _stated_years(sentence: str, mens: Sequence[_Mention]) -> list[tuple[int, str]]:
+    """Years the sentence states as the time it speaks from (rule 5 of ``_infer_from_dates``)."""
+    return [
+        (m.year, sentence)
+        for m in mens
+        if m.kind == "year"
+        and m.year
+        and not m.future
+        and not m.part
+        and not _PLAN_BEFORE.search(sentence[max(0, m.start - 30) : m.start])
+        and not _is_history(sentence)
+    ]
+
+
 # Words before a year that make it a plan's horizon, not a year the text speaks from: "đến năm 2030",
 # "tầm nhìn 2045", "mục tiêu năm 2025", "giai đoạn 2021 - 2025", "từ năm 2023 đến hết năm 2030" (a
 # programme's start, often ahead: "từ" is both "since" and "from", so it is not used).
@@ -860,20 +874,12 @@ def _infer_from_dates(text: str, related: Sequence[date] = (), title: str = "") 
     hi_year: int | None = None
     why: list[str] = []
     stated: list[tuple[int, str]] = []
-    for s in split_sentences(title) + sentences if title else sentences:
-        for men in _scan(s):
-            if (
-                men.kind == "year"
-                and men.year
-                and not men.future
-                and not men.part
-                and not _is_history(s)
-                and not _PLAN_BEFORE.search(s[max(0, men.start - 30) : men.start])
-            ):
-                stated.append((men.year, s))
+    for s in split_sentences(title) if title else []:
+        stated.extend(_stated_years(s, _scan(s)))
     for s in sentences:
         mens = _scan(s)
         full_years.extend(_current_years(s, mens))
+        stated.extend(_stated_years(s, mens))
         for men in mens:
             if men.kind in ("full", "monthyear") and men.year and not men.future and not _is_history(s):
                 full_dates.append(date(men.year, men.month or 1, men.day or 1 if men.kind == "full" else 1))
