@@ -80,3 +80,17 @@ def test_split_sentences_goes_on_after_a_mark_before_a_lower_case_word() -> None
         "Ủy ban nhân dân tỉnh đã vào cuộc.",
         "Ở đó, người dân được hỗ trợ.",
     ]
+
+
+def test_split_sentences_keeps_a_quotation_whole() -> None:
+    text = (
+        "“Chúng tôi sẵn sàng đối thoại. Hai bên sẽ gặp nhau trong tháng tới”, ông Peskov nói. "
+        'Ông nhắc lại: "Nga không đóng cửa. Mọi kênh vẫn mở". Cuộc điện đàm kéo dài một giờ.'
+    )
+    assert split_sentences(text) == [
+        "“Chúng tôi sẵn sàng đối thoại. Hai bên sẽ gặp nhau trong tháng tới”, ông Peskov nói.",
+        'Ông nhắc lại: "Nga không đóng cửa. Mọi kênh vẫn mở".',
+        "Cuộc điện đàm kéo dài một giờ.",
+    ]
+    # A mark that never closes on its line (a crawl's stray quote) does not swallow the paragraph.
+    assert len(split_sentences("“Hai bên điện đàm. Ông Putin chúc mừng. Năm 2017 là năm kỷ niệm.")) == 3

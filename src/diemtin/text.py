@@ -187,6 +187,15 @@ def _opens_sentence(rest: str) -> bool:
     return m is not None and (m.group(1).isdigit() or m.group(1).isupper())
 
 
+def _inside_quote(before: str, rest: str) -> bool:
+    """True when a quotation opened in ``before`` closes in ``rest``: "“Chúng tôi sẵn sàng. Hai bên sẽ
+    gặp nhau”, ông nói." is one sentence, so a summary never shows half a quote. A quote that does not
+    close on its line (a crawl's stray mark) splits as usual."""
+    if before.count("“") > before.count("”") and "”" in rest:
+        return True
+    return before.count('"') % 2 == 1 and '"' in rest
+
+
 def split_sentences(text: str) -> list[str]:
     """Split Vietnamese text into sentences. Every line break ends a sentence.
 
@@ -210,6 +219,8 @@ def _split_sentences(text: str) -> tuple[str, ...]:
             before = line[start : m.start()]
             rest = line[m.end() :]
             if not _opens_sentence(rest):
+                continue
+            if _inside_quote(line[: m.end()], rest):
                 continue
             if m.group(1) == ".":
                 last = before.rsplit(None, 1)[-1] if before.strip() else ""
