@@ -145,6 +145,9 @@ _NB = r"(?<![\w/.,-])"  # not glued to a preceding number or word
 _NA = r"(?![\w/]|[.,-]\d)"  # not continued by more digits ("30/3/2021" is one date, "1.920" a number)
 # Future cues of a clause. "tới" is not one by itself (it is also the preposition "to"); "tháng 7 tới"
 # and "tuần tới" are read by their own rules.
+# A date compared against ("cao hơn mức 2,58% của năm 2021", "so với cùng kỳ năm 2021") is a past
+# reference even in a sentence that forecasts: "GDP năm 2022 dự kiến đạt 6,5%, cao hơn ... năm 2021".
+_COMPARED = re.compile(r"(?:\bso với|\b(?:cao|thấp|nhiều|ít|lớn|nhỏ|tăng|giảm) hơn)\b[^.;]{0,25}$", re.I)
 _FUTURE = re.compile(r"\b(sẽ|dự kiến|dự định|sắp|chuẩn bị|kế hoạch|lên lịch|hẹn)\b", re.I)
 _PAST = re.compile(r"\b(đã|vừa|từng|hồi|qua)\b", re.I)
 _WEEKDAYS = {"hai": 0, "ba": 1, "tư": 2, "năm": 3, "sáu": 4, "bảy": 5, "2": 0, "3": 1, "4": 2, "5": 3}
@@ -549,7 +552,9 @@ def _scan_cached(text: str) -> tuple[_Mention, ...]:
             men.end += 1  # "hôm nay (22/10)": keep the parenthesis whole
             men.text += ")"
         ctx = _clause(text, men.start, men.end)
-        men.future = men.future or bool(_FUTURE.search(ctx))
+        men.future = men.future or (
+            bool(_FUTURE.search(ctx)) and not _COMPARED.search(text, max(0, men.start - 30), men.start)
+        )
         men.past = men.past or bool(_PAST.search(ctx))
         # Trim a leading connective captured as a day marker ("vào ngày 12/2" is reported as "ngày 12/2").
         lead = re.match(r"(?:vào|từ|đến|tới|trước|sau|hồi)\s+(?=\S)", men.text, re.I)
@@ -883,7 +888,7 @@ def _infer_from_dates(text: str, related: Sequence[date] = (), title: str = "") 
         for men in mens:
             if men.kind in ("full", "monthyear") and men.year and not men.future and not _is_history(s):
                 full_dates.append(date(men.year, men.month or 1, men.day or 1 if men.kind == "full" else 1))
-            if men.kind != "year" or not men.year or men.part or not _YEAR_FUTURE.search(s):
+            if men.kind != "year" or not men.year or men.part or not men.future or not _YEAR_FUTURE.search(s):
                 continue
             # "Năm 2017, X sẽ ..." opens on the year: written before it. "X sẽ ... năm 2015": by then.
             head = re.match(r"[“\"'\-\s]*(?:trong |sang )?năm\s+" + str(men.year) + r"\b", s, re.I)
