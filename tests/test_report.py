@@ -1,4 +1,7 @@
 import re
+from pathlib import Path
+
+import pytest
 
 from diemtin.models import Article, Digest, Event, RemovedLine, Story, SummarySentence
 from diemtin.report import format_when, render_html, render_markdown
@@ -66,3 +69,41 @@ def test_an_event_without_a_named_outlet_says_so() -> None:
     # The line is there, saying the outlet is unknown, rather than missing (as if overlooked).
     assert "Nguồn: không rõ" in md
     assert re.search(r'<div class="sources">Nguồn: không rõ', html)
+
+
+def test_timeline_labels_stay_inside_the_drawing(tmp_path: Path) -> None:
+    # In a real browser: every date label of the SVG timeline lies within the SVG, the long ranges at
+    # the two ends included ("2016 (2016-11-08 – 2016-12-31)" was cut at the left edge).
+    from .test_web_browser import ARGS, CHROMIUM
+
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium missing (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    whens = [
+        ("2016-11-08", "2016-12-31", "2016"),
+        ("2017-04-03", "2026-06-30", None),
+        ("2020-03-30", "2026-03-30", None),
+        ("2021-04-13", "2024-04-13", None),
+        ("2022-02-12", "2022-02-12", "2022-02-12"),
+    ]
+    evs = [
+        Event(id=f"e{i}", title=f"Cuộc điện đàm {i}", articles=["a1"], date=d, date_range=(lo, hi))
+        for i, (lo, hi, d) in enumerate(whens)
+    ]
+    d = _digest()
+    d.events = evs
+    d.stories = [Story("s1", "Nga – Mỹ", [e.id for e in evs])]
+    d.timeline = [e.id for e in evs]
+    page_file = tmp_path / "digest.html"
+    page_file.write_text(render_html(d), encoding="utf-8")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
+        pg = browser.new_page(viewport={"width": 1000, "height": 800})
+        pg.goto(page_file.as_uri())
+        svg = pg.locator("svg").first.bounding_box()
+        boxes = [t.bounding_box() for t in pg.locator("svg text").all()]
+        browser.close()
+    assert svg is not None and len(boxes) == 5
+    for b in boxes:
+        assert b is not None
+        assert b["x"] >= svg["x"] - 0.5 and b["x"] + b["width"] <= svg["x"] + svg["width"] + 0.5

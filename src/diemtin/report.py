@@ -100,8 +100,18 @@ def _svg_points(rows: list[_Row]) -> list[dict[str, object]]:
     for i, r in enumerate(rows):
         x = 40 + (i * (720 / max(1, n - 1)) if n > 1 else 360)
         dated = bool(r.event.date)
+        # The end labels grow inwards: centred on the first or last point, a range such as
+        # "2016 (2016-11-08 – 2016-12-31)" ran past the drawing's edge and was cut.
+        anchor = "middle" if n == 1 else "start" if i == 0 else "end" if i == n - 1 else "middle"
         pts.append(
-            {"x": round(x, 1), "label": r.when, "title": r.event.title, "dated": dated, "id": r.event.id}
+            {
+                "x": round(x, 1),
+                "label": r.when,
+                "title": r.event.title,
+                "dated": dated,
+                "id": r.event.id,
+                "anchor": anchor,
+            }
         )
     return pts
 
