@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -38,11 +40,11 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def serve(db: Path) -> Iterator[str]:
+    """The web app over ``db`` on a free loopback port, in a thread; yields its base URL."""
     import uvicorn
 
-    db = build_store(tmp_path_factory.mktemp("browser"))
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(db), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
@@ -52,9 +54,17 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if time.monotonic() > deadline or not thread.is_alive():
             pytest.fail("uvicorn did not start")
         time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with serve(build_store(tmp_path_factory.mktemp("browser"))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +156,41 @@ def test_every_page_loads_only_local_resources(page: Any, base_url: str) -> None
         page.goto(base_url + url)
     page.remove_listener("request", record)
     assert requested and all(u.startswith(base_url) for u in requested), requested
+
+
+def test_story_timeline_of_the_seeds_reads_in_order_and_fits(page: Any, tmp_path: Path) -> None:
+    # The five calls: the list follows the digest's timeline (the calls known only by ranges sit between
+    # 2016 and 2022, not after them), and in the SVG no label is cut at the edge and no two titles of
+    # one row overlap.
+    from diemtin import store
+
+    from .conftest import SEEDS
+
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds not present")
+    db = tmp_path / "seeds.db"
+    store.ingest(db, [str(SEEDS)])
+    with serve(db) as url:
+        page.goto(url + "/")
+        page.locator("ul.stories a").first.click()
+        page.wait_for_url("**/story/**")
+        dates = [d.inner_text() for d in page.locator("ol.events span.date").all()]
+        svg = page.locator("svg").first.bounding_box()
+        titles = [t.bounding_box() for t in page.locator("svg text.tl-title").all()]
+        labels = [t.bounding_box() for t in page.locator("svg text").all()]
+    assert len(dates) == 5 and dates[0].startswith("2016") and dates[-1] == "2022-02-12"
+    assert all(" – " in d for d in dates[1:4])  # honest ranges, in order between the two known years
+    assert svg is not None
+    for b in labels:
+        assert (
+            b is not None
+            and svg["x"] - 0.5 <= b["x"]
+            and b["x"] + b["width"] <= svg["x"] + svg["width"] + 0.5
+        )
+    rows: dict[float, list[tuple[float, float]]] = {}
+    for b in titles:
+        assert b is not None
+        rows.setdefault(round(b["y"]), []).append((b["x"], b["x"] + b["width"]))
+    for spans in rows.values():
+        spans.sort()
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))

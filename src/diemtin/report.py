@@ -22,11 +22,15 @@ UNKNOWN_SOURCE = "không rõ (bài không ghi tên báo)"
 
 def format_when(event: Event) -> str:
     """How a reader sees an event's date: exact when known, an honest range when not."""
-    lo, hi = event.date_range
-    if event.date:
-        if lo and hi and lo != hi and (lo != event.date or hi != event.date):
-            return f"{event.date} ({lo} – {hi})"
-        return event.date
+    return when_text(event.date, *event.date_range)
+
+
+def when_text(date: str | None, lo: str | None, hi: str | None) -> str:
+    """``format_when`` on the stored fields (the web UI reads them from SQLite)."""
+    if date:
+        if lo and hi and lo != hi and (lo != date or hi != date):
+            return f"{date} ({lo} – {hi})"
+        return date
     if lo and hi:
         return f"{lo} – {hi}" if lo != hi else lo
     if lo or hi:

@@ -25,8 +25,8 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, PackageLoader, select_autoescape
 from jinja2.filters import FILTERS as DEFAULT_FILTERS
 
+from .. import report, store
 from .. import search as _search
-from .. import store
 
 HERE = Path(__file__).resolve().parent
 T = TypeVar("T")
@@ -137,11 +137,26 @@ def _urlencode(value: Any) -> str:
 
 
 def _timeline_svg_points(events: list[dict[str, Any]]) -> dict[str, Any]:
-    """Positions for the story's SVG timeline: one dot per event, left to right in date order."""
+    """Positions for the story's SVG timeline: one dot per event, left to right in timeline order.
+
+    Titles alternate between two rows, so that 170 px an event holds a 24-character title next to its
+    neighbours'; the end labels grow inwards so that none is cut at the drawing's edge; a range is shown
+    by its years ("2017–2026"), the list below gives it in full."""
     n = len(events)
-    width = max(640, 160 * n)
+    width = max(640, 170 * n)
     step = (width - 120) / max(1, n - 1)
-    points = [{"x": 60 + (i * step if n > 1 else (width - 120) / 2), **e} for i, e in enumerate(events)]
+    points = []
+    for i, e in enumerate(events):
+        lo, hi = (e.get("date_range") or [None, None])[:2]
+        if e.get("date"):
+            label = e["date"]
+        elif lo and hi:
+            label = lo[:4] if lo[:4] == hi[:4] else f"{lo[:4]}–{hi[:4]}"
+        else:
+            label = "?"
+        anchor = "middle" if n == 1 else "start" if i == 0 else "end" if i == n - 1 else "middle"
+        x = 60 + (i * step if n > 1 else (width - 120) / 2)
+        points.append({**e, "x": x, "label": label, "anchor": anchor, "title_y": 88 if i % 2 == 0 else 108})
     return {"width": width, "height": 150, "points": points}
 
 
@@ -390,10 +405,20 @@ def create_app(db_path: str | Path, cache_mb: float = 64) -> FastAPI:
 
     def _latest_events(c: sqlite3.Connection, limit: int) -> list[dict[str, Any]]:
         rows = c.execute(
-            "SELECT id, title, date, sources FROM events ORDER BY date IS NULL, date DESC, pos LIMIT ?",
+            "SELECT id, title, date, date_start, date_end, sources FROM events"
+            " ORDER BY date IS NULL, date DESC, pos LIMIT ?",
             (limit,),
         )
-        return [{**dict(r), "sources": store._json_list(r["sources"])} for r in rows]
+        return [
+            {
+                "id": r["id"],
+                "title": r["title"],
+                "date": r["date"],
+                "when": report.when_text(r["date"], r["date_start"], r["date_end"]),
+                "sources": store._json_list(r["sources"]),
+            }
+            for r in rows
+        ]
 
     def article_brief(ids: list[str]) -> dict[str, dict[str, Any]]:
         if not ids:
@@ -420,14 +445,25 @@ def create_app(db_path: str | Path, cache_mb: float = 64) -> FastAPI:
         request after a change): a story can hold thousands of events (8,500 of the 10k-article load
         store's), ~50 ms to join, decode and sort, which each page of it would otherwise pay."""
         out: dict[str, list[dict[str, Any]]] = {}
-        # One join rather than load_event per event; date order, then the story's own order.
+        # One join rather than load_event per event. The digest's timeline order (timeline.order_events:
+        # dates and honest ranges placed by what is known), then the story's own order; ordering by the
+        # exact date alone put every event with only a range ("2017-04-03 – 2026-06-30") last.
         rows = c.execute(
-            "SELECT se.story, e.id, e.title, e.date, e.sources FROM story_events se"
-            " JOIN events e ON e.id = se.event ORDER BY se.story, e.date IS NULL, e.date, se.pos"
+            "SELECT se.story, e.id, e.title, e.date, e.date_start, e.date_end, e.sources FROM story_events se"
+            " JOIN events e ON e.id = se.event"
+            " ORDER BY se.story, e.timeline_pos IS NULL, e.timeline_pos, e.date IS NULL, e.date, se.pos"
         )
-        for story, *ev in rows:
-            evs = out.setdefault(story, [])
-            evs.append({"id": ev[0], "title": ev[1], "date": ev[2], "sources": store._json_list(ev[3])})
+        for story, eid, title, date, lo, hi, sources in rows:
+            out.setdefault(story, []).append(
+                {
+                    "id": eid,
+                    "title": title,
+                    "date": date,
+                    "date_range": [lo, hi],
+                    "when": report.when_text(date, lo, hi),
+                    "sources": store._json_list(sources),
+                }
+            )
         return out
 
     def event_data(event_id: str) -> dict[str, Any]:
