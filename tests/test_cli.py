@@ -124,3 +124,13 @@ def test_digest_run_dir_resumes_to_the_same_digest(tmp_path: Path) -> None:
     assert plain.exit_code == 0, plain.output
     c = json.loads((tmp_path / "c" / "digest.json").read_text(encoding="utf-8"))
     assert sorted(x["id"] for x in c["articles"]) == sorted(x["id"] for x in a["articles"])
+
+
+def test_counts_read_as_english() -> None:
+    from diemtin.cli.app import plural
+
+    assert [plural(1, "story", "stories"), plural(5, "story", "stories"), plural(0, "event")] == [
+        "1 story",
+        "5 stories",
+        "0 events",
+    ]

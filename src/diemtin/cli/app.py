@@ -16,3 +16,8 @@ app = typer.Typer(
 # Messages and progress go to stderr so that stdout stays clean for piping (--json, summaries).
 err = Console(stderr=True, soft_wrap=True)  # never break a file name across lines
 out = Console(soft_wrap=True)
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    """A count in the commands' English messages: "1 story", "5 stories", "0 events"."""
+    return f"{n} {one if n == 1 else (many or one + 's')}"

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from .. import api
 from ..pipeline import Options
 from .app import app, err, out
+from .app import plural as _n
 
 if TYPE_CHECKING:
     from ..summarize.abstractive import Rewriter, RewriteStats
@@ -166,7 +167,8 @@ def _rewrite(result: api.Digest, rewriter: Rewriter | None) -> api.Digest:
 def _write(result: api.Digest, out_dir: Path) -> None:
     files = api.write_reports(result, out_dir)
     err.print(
-        f"{len(result.articles)} articles → {len(result.events)} events in {len(result.stories)} stories",
+        f"{_n(len(result.articles), 'article')} → {_n(len(result.events), 'event')} in "
+        f"{_n(len(result.stories), 'story', 'stories')}",
         highlight=False,
     )
     for fmt, path in files.items():

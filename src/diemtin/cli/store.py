@@ -12,6 +12,7 @@ from .. import executors, store
 from .. import search as _search
 from ..pipeline import Options
 from .app import app, err, out
+from .app import plural as _n
 from .digest import report_skipped
 
 DbOption = Annotated[Path, typer.Option("--db", help="The SQLite store file.")]
@@ -51,7 +52,8 @@ def ingest(
     report_skipped(result.skipped)
     err.print(
         f"{len(result.added)} added, {len(result.updated)} updated, {len(result.unchanged)} unchanged;"
-        f" store: {result.articles} articles, {result.events} events, {result.stories} stories",
+        f" store: {_n(result.articles, 'article')}, {_n(result.events, 'event')},"
+        f" {_n(result.stories, 'story', 'stories')}",
         highlight=False,
     )
     if result.stored == 0 and not result.unchanged:
