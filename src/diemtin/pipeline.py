@@ -136,7 +136,7 @@ def _event_for(group: EventJob) -> tuple[Event, stories.EventSignals]:
         ev.date_range = (when.earliest, when.latest)
         ev.date_evidence = when.evidence or when.text
     ev.summary = summarize.summarize(members, length=length)
-    ev.sources = clean.outlet_names(a.source or "" for a in members)
+    ev.sources = sorted({s for a in members if (s := a.source)})
     return ev, stories.event_signals(members + copies)
 
 
@@ -188,9 +188,9 @@ def build_digest(articles: Sequence[Article], options: Options | None = None) ->
         for g in dup_groups:
             ev.articles.extend(g.duplicates)
             ev.also_published_by[g.canonical] = list(g.duplicates)
-            ev.sources = clean.outlet_names([*ev.sources, *(by_id[d].source or "" for d in g.duplicates)])
-    # One spelling per outlet across the digest: "vov.vn" (a credit) in one event, "VOV.VN" (a dateline)
-    # in another would read as two outlets.
+            ev.sources = sorted(set(ev.sources) | {s for d in g.duplicates if (s := by_id[d].source)})
+    # One spelling per outlet across the digest ("vov.vn" from a credit and "VOV.VN" from a dateline are
+    # one outlet, in one event or in two): every source maps to its outlet's spelling here, once.
     spelling = {clean.outlet_name_key(n): n for n in clean.outlet_names(a.source or "" for a in articles)}
     for ev in evs:
         ev.sources = sorted({spelling.get(clean.outlet_name_key(s), s) for s in ev.sources})
