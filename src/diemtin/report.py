@@ -70,7 +70,7 @@ def _story_rows(digest: Digest) -> list[tuple[str, str, list[_Row]]]:
 
 def render_markdown(digest: Digest) -> str:
     lines = ["# Điểm tin", ""]
-    n_src = len(outlet_names(a.source or "" for a in digest.articles))
+    n_src = _outlet_count(digest)
     lines.append(
         f"{len(digest.articles)} bài · {len(digest.events)} sự kiện · {len(digest.stories)} chuỗi tin · "
         f"{n_src} nguồn"
@@ -97,6 +97,19 @@ def render_markdown(digest: Digest) -> str:
     return "\n".join(lines)
 
 
+def svg_anchor(i: int, n: int) -> str:
+    """``text-anchor`` of the label of point ``i`` of ``n`` on a timeline: the end labels grow inwards
+    (centred on the first or last point, a range such as "2016 (2016-11-08 – 2016-12-31)" ran past the
+    drawing's edge and was cut)."""
+    if n == 1 or 0 < i < n - 1:
+        return "middle"
+    return "start" if i == 0 else "end"
+
+
+def _outlet_count(digest: Digest) -> int:
+    return len(outlet_names(a.source or "" for a in digest.articles))
+
+
 def _svg_points(rows: list[_Row]) -> list[dict[str, object]]:
     """Positions for the inline SVG timeline: events evenly spaced in timeline order."""
     n = max(1, len(rows))
@@ -104,9 +117,6 @@ def _svg_points(rows: list[_Row]) -> list[dict[str, object]]:
     for i, r in enumerate(rows):
         x = 40 + (i * (720 / max(1, n - 1)) if n > 1 else 360)
         dated = bool(r.event.date)
-        # The end labels grow inwards: centred on the first or last point, a range such as
-        # "2016 (2016-11-08 – 2016-12-31)" ran past the drawing's edge and was cut.
-        anchor = "middle" if n == 1 else "start" if i == 0 else "end" if i == n - 1 else "middle"
         pts.append(
             {
                 "x": round(x, 1),
@@ -114,7 +124,7 @@ def _svg_points(rows: list[_Row]) -> list[dict[str, object]]:
                 "title": r.event.title,
                 "dated": dated,
                 "id": r.event.id,
-                "anchor": anchor,
+                "anchor": svg_anchor(i, n),
             }
         )
     return pts
@@ -133,7 +143,7 @@ def render_html(digest: Digest) -> str:
         digest=digest,
         stories=stories,
         articles={a.id: a for a in digest.articles},
-        n_sources=len(outlet_names(a.source or "" for a in digest.articles)),
+        n_sources=_outlet_count(digest),
         unknown_source=UNKNOWN_SOURCE,
     )
 

@@ -154,9 +154,16 @@ def _timeline_svg_points(events: list[dict[str, Any]]) -> dict[str, Any]:
             label = lo[:4] if lo[:4] == hi[:4] else f"{lo[:4]}–{hi[:4]}"
         else:
             label = "?"
-        anchor = "middle" if n == 1 else "start" if i == 0 else "end" if i == n - 1 else "middle"
         x = 60 + (i * step if n > 1 else (width - 120) / 2)
-        points.append({**e, "x": x, "label": label, "anchor": anchor, "title_y": 88 if i % 2 == 0 else 108})
+        points.append(
+            {
+                **e,
+                "x": x,
+                "label": label,
+                "anchor": report.svg_anchor(i, n),
+                "title_y": 88 if i % 2 == 0 else 108,
+            }
+        )
     return {"width": width, "height": 150, "points": points}
 
 
