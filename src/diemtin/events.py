@@ -327,14 +327,17 @@ def _conflict(a: _Cluster, b: _Cluster, similarity: float) -> bool:
         return True  # two days' editions of one bulletin ("Giá cà phê hôm nay 22/7:" and "... 23/7:")
     if _days_conflict(a.first_days, b.first_days):
         return True
-    all_days = _days_conflict(a.first_days | a.weak_days, b.first_days | b.weak_days)
-    if all_days and _spans_conflict(a, b, HARD_GAP_DAYS):
+
+    def all_days() -> bool:  # weak days too; built only when a rule below needs it
+        return _days_conflict(a.first_days | a.weak_days, b.first_days | b.weak_days)
+
+    if _spans_conflict(a, b, HARD_GAP_DAYS) and all_days():
         return True
     if similarity >= DATE_OVERRIDE:
         return False
-    if _spans_conflict(a, b):
+    if _spans_conflict(a, b):  # always true when the hard gap was: all_days() is built at most once
         return True
-    return similarity < DATE_TRUST and bool(a.first_days or b.first_days) and all_days
+    return similarity < DATE_TRUST and bool(a.first_days or b.first_days) and all_days()
 
 
 def group_events(
