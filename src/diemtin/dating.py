@@ -145,10 +145,10 @@ _NB = r"(?<![\w/.,-])"  # not glued to a preceding number or word
 _NA = r"(?![\w/]|[.,-]\d)"  # not continued by more digits ("30/3/2021" is one date, "1.920" a number)
 # Future cues of a clause. "tới" is not one by itself (it is also the preposition "to"); "tháng 7 tới"
 # and "tuần tới" are read by their own rules.
+_FUTURE = re.compile(r"\b(sẽ|dự kiến|dự định|sắp|chuẩn bị|kế hoạch|lên lịch|hẹn)\b", re.I)
 # A date compared against ("cao hơn mức 2,58% của năm 2021", "so với cùng kỳ năm 2021") is a past
 # reference even in a sentence that forecasts: "GDP năm 2022 dự kiến đạt 6,5%, cao hơn ... năm 2021".
 _COMPARED = re.compile(r"(?:\bso với|\b(?:cao|thấp|nhiều|ít|lớn|nhỏ|tăng|giảm) hơn)\b[^.;]{0,25}$", re.I)
-_FUTURE = re.compile(r"\b(sẽ|dự kiến|dự định|sắp|chuẩn bị|kế hoạch|lên lịch|hẹn)\b", re.I)
 _PAST = re.compile(r"\b(đã|vừa|từng|hồi|qua)\b", re.I)
 _WEEKDAYS = {"hai": 0, "ba": 1, "tư": 2, "năm": 3, "sáu": 4, "bảy": 5, "2": 0, "3": 1, "4": 2, "5": 3}
 _WEEKDAYS |= {"6": 4, "7": 5, "chủ nhật": 6, "cn": 6}

@@ -30,7 +30,7 @@ from .. import search as _search
 
 HERE = Path(__file__).resolve().parent
 T = TypeVar("T")
-STORY_PAGE = 100  # events per story page (its SVG timeline is 160 px per event)
+STORY_PAGE = 100  # events per story page (its SVG timeline is 170 px per event)
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
@@ -438,7 +438,7 @@ def create_app(db_path: str | Path, cache_mb: float = 64) -> FastAPI:
 
     def story_data(story_id: str, offset: int = 0, limit: int | None = None) -> dict[str, Any]:
         """The story with ``total`` (its number of events) and the events ``offset`` to ``offset + limit``
-        (all by default) in date order."""
+        (all by default) in timeline order."""
         c = db.conn()
         s = c.execute("SELECT id, title FROM stories WHERE id = ?", (story_id,)).fetchone()
         if s is None:
@@ -448,7 +448,7 @@ def create_app(db_path: str | Path, cache_mb: float = 64) -> FastAPI:
         return {"id": s["id"], "title": s["title"], "total": len(evs), "events": evs[offset:end]}
 
     def _story_events(c: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
-        """Every story's events in date order, made once per data version (at start-up, then on the first
+        """Every story's events in timeline order, made once per data version (at start-up, then on the first
         request after a change): a story can hold thousands of events (8,500 of the 10k-article load
         store's), ~50 ms to join, decode and sort, which each page of it would otherwise pay."""
         out: dict[str, list[dict[str, Any]]] = {}
@@ -599,7 +599,7 @@ def create_app(db_path: str | Path, cache_mb: float = 64) -> FastAPI:
     async def api_story(
         story_id: str, offset: int = Query(0, ge=0), limit: int | None = Query(None, ge=1)
     ) -> dict[str, Any]:
-        """One story, its number of events (total) and its events in date order (all of them, or
+        """One story, its number of events (total) and its events in timeline order (all of them, or
         ``limit`` from ``offset``)."""
         return story_data(story_id, offset, limit)
 
