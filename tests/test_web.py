@@ -141,7 +141,7 @@ def test_story_page_has_an_svg_timeline_linking_events(client: TestClient) -> No
 
 def test_long_story_is_paged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A story of thousands of events on one page took half a second to render; pages hold STORY_PAGE.
-    import diemtin.web
+    from diemtin.web.routes import story as story_routes
 
     db = build_store(tmp_path / "in")
     with store.connect(db) as conn:  # one story holding every event
@@ -151,7 +151,7 @@ def test_long_story_is_paged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
             "INSERT INTO story_events (story, pos, event) VALUES ('s1', ?, ?)", list(enumerate(events))
         )
     assert len(events) == 3
-    monkeypatch.setattr(diemtin.web, "STORY_PAGE", 2)
+    monkeypatch.setattr(story_routes, "STORY_PAGE", 2)
     with TestClient(create_app(db, cache_mb=0)) as c:
         full = c.get("/api/stories/s1").json()
         assert full["total"] == 3 and len(full["events"]) == 3
@@ -259,7 +259,7 @@ def test_search_index_follows_the_store_without_cache(tmp_path: Path) -> None:
 
 def test_search_index_is_rebuilt_off_the_event_loop(tmp_path: Path) -> None:
     # After a change the index is built in a thread; meanwhile get() says None (FTS5 ranks), never stale.
-    from diemtin.web import SearchIndexes
+    from diemtin.web.db import SearchIndexes
 
     db = build_store(tmp_path / "in")
     conn = store.connect(db, readonly=True)
@@ -286,7 +286,7 @@ def test_urlencode_filter_matches_jinja(value: object) -> None:
     # The server's cheaper urlencode filter must give the links Jinja's own would.
     from jinja2.filters import FILTERS
 
-    from diemtin.web import _urlencode
+    from diemtin.web.site import _urlencode
 
     assert _urlencode(value) == str(FILTERS["urlencode"](value))
 
@@ -296,7 +296,7 @@ def test_turns_serve_one_request_per_loop_iteration_in_arrival_order() -> None:
     import asyncio
     import itertools
 
-    from diemtin.web import Turns
+    from diemtin.web.middleware import Turns
 
     async def run() -> None:
         ticks = 0

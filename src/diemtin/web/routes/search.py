@@ -1,0 +1,36 @@
+"""The search page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse
+
+from .. import queries
+from ..site import Site
+
+
+def router(site: Site) -> APIRouter:
+    r = APIRouter()
+
+    async def search_page(request: Request) -> HTMLResponse:
+        # A plain Starlette route (not in the API schema): FastAPI's validation of five query parameters
+        # cost ~0.1 ms of a search page's ~1.2 ms. Same parameters and checks as /api/search.
+        params = request.query_params
+        q, date_from, date_to = params.get("q", ""), params.get("from") or "", params.get("to") or ""
+        source = params.get("source") or ""
+        try:
+            page_no = int(params.get("page") or 1)
+        except ValueError:
+            page_no = 0
+        if not 1 <= page_no <= 1000:
+            raise HTTPException(422, "page: expected a number from 1 to 1000")
+        res = queries.run_search(
+            site.db, site.indexes, q, date_from or None, date_to or None, source or None, page_no
+        )
+        return site.page(
+            "search.html.j2", q=q, res=res, date_from=date_from, date_to=date_to, source=source,
+            sources=site.db.memo("sources", queries.sources), page_no=page_no,
+        )  # fmt: skip
+
+    r.add_route("/search", search_page, methods=["GET"], include_in_schema=False)
+    return r
