@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from diemtin import events, stories
+from diemtin import events, pipeline, stories
 from diemtin.api import read_articles
-from diemtin.models import Article, Event
+from diemtin.models import Article, Event, SummarySentence
 
 from .helpers import output_under_another_hash_seed
 from .test_events import _articles
@@ -38,7 +38,70 @@ def test_seeds_are_five_events_in_one_story(seeds_dir: Path) -> None:
     evs = [Event(f"e{i + 1}", events.event_title([by_id[x] for x in g]), g) for i, g in enumerate(groups)]
     threads = stories.group_stories(evs, by_id)
     assert len(threads) == 1 and sorted(threads[0].events) == sorted(e.id for e in evs)
-    assert threads[0].title in {e.title for e in evs}
+
+
+def test_a_story_is_titled_by_what_its_events_share_and_summarised_in_two_sentences(
+    seeds_dir: Path,
+) -> None:
+    # The five calls' story: its title is no single call's headline but the phrase and names the
+    # calls share; its summary is two sentences of two different calls, each naming its article.
+    digest = pipeline.run([str(seeds_dir)])
+    (story,) = digest.stories
+    assert story.title not in {e.title for e in digest.events}
+    head, _, names = story.title.partition(" — ")
+    assert head == "Điện đàm"
+    assert {"Nga", "Mỹ"} <= set(names.split(", "))
+    assert len(story.summary) == 2
+    texts = {a.id: a.text for a in digest.articles}
+    event_of = {a: e.id for e in digest.events for a in e.articles}
+    assert all(s.text in texts[s.article] for s in story.summary)
+    assert event_of[story.summary[0].article] != event_of[story.summary[1].article]
+    # carried to digest.json as plain fields
+    as_json = digest.to_dict()["stories"][0]
+    assert as_json["title"] == story.title
+    assert [x["article"] for x in as_json["summary"]] == [s.article for s in story.summary]
+
+
+def test_a_one_event_story_is_its_event() -> None:
+    arts = _articles()
+    by_id = {a.id: a for a in arts}
+    ev = Event(
+        "e1",
+        "Miền Trung khắc phục hậu quả mưa lũ",
+        ["a4"],
+        summary=[
+            SummarySentence("Ngày 20/10, các tỉnh miền Trung tiếp tục khắc phục hậu quả mưa lũ.", "a4"),
+            SummarySentence("Chính phủ đã hỗ trợ khẩn cấp gạo.", "a4"),
+            SummarySentence("Câu thứ ba.", "a4"),
+        ],
+    )
+    (story,) = stories.group_stories([ev], by_id)
+    assert story.title == ev.title and story.summary == ev.summary[:2]
+
+
+def test_story_title_names_what_most_events_share() -> None:
+    # Three events about one dam: the phrase and the names two or more of them share make the title;
+    # a name only one event mentions does not.
+    arts = {
+        "x1": Article("x1", "x1.txt", "Thủy điện Sơn La xả lũ", "Ngày 2/8, Thủy điện Sơn La mở cửa xả đáy."),
+        "x2": Article(
+            "x2",
+            "x2.txt",
+            "Thủy điện Sơn La xả lũ lần hai",
+            "Ngày 9/8, EVN cho biết Thủy điện Sơn La xả thêm một cửa.",
+        ),
+        "x3": Article(
+            "x3",
+            "x3.txt",
+            "Hòa Bình lo ngập khi thủy điện xả lũ",
+            "Tỉnh Hòa Bình sơ tán dân vùng trũng, Thủy điện Sơn La vẫn xả.",
+        ),
+    }
+    evs = [Event(f"e{k}", arts[a].title, [a]) for k, a in enumerate(sorted(arts))]
+    title = stories.story_title(evs, arts)
+    head, _, names = title.partition(" — ")
+    assert head.lower() in {"thủy điện xả lũ", "xả lũ", "thủy điện"}  # each in all three headlines
+    assert "Sơn La" in names.split(", ") and "EVN" not in title
 
 
 def test_stories_do_not_depend_on_the_scoring_block_size(

@@ -86,10 +86,18 @@ def tables(digest: Digest | Mapping[str, Any]) -> dict[str, list[Row]]:
                 "sources": list(e.get("sources", [])),
                 "summary": " ".join(s["text"] for s in summary),
                 "summary_sentences": summary,
+                "kind": e.get("kind", "report"),
             }
         )
     story_rows = [
-        {"id": s["id"], "title": s.get("title"), "events": list(s["events"]), "n_events": len(s["events"])}
+        {
+            "id": s["id"],
+            "title": s.get("title"),
+            "events": list(s["events"]),
+            "n_events": len(s["events"]),
+            "summary": " ".join(x["text"] for x in s.get("summary", [])),
+            "summary_sentences": list(s.get("summary", [])),
+        }
         for s in stories
     ]
     return {"articles": articles, "events": event_rows, "stories": story_rows}
@@ -131,9 +139,19 @@ def _schemas(pa: Any) -> dict[str, Any]:
                 ("sources", pa.list_(s)),
                 ("summary", s),
                 ("summary_sentences", pa.list_(sentence)),
+                ("kind", s),
             ]
         ),
-        "stories": pa.schema([("id", s), ("title", s), ("events", pa.list_(s)), ("n_events", i)]),
+        "stories": pa.schema(
+            [
+                ("id", s),
+                ("title", s),
+                ("events", pa.list_(s)),
+                ("n_events", i),
+                ("summary", s),
+                ("summary_sentences", pa.list_(sentence)),
+            ]
+        ),
     }
 
 

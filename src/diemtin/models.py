@@ -115,6 +115,9 @@ class Event:
     summary: list[SummarySentence] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # outlets reporting it
     also_published_by: dict[str, list[str]] = field(default_factory=dict)  # canonical -> copies
+    # "report": the articles report an occurrence; "commentary": an opinion, analysis, explainer or
+    # feature that reports none (its own event, shown in its story apart from the reports).
+    kind: str = "report"
 
 
 @dataclass(slots=True)
@@ -122,8 +125,9 @@ class Story:
     """A thread of related events (shared people, places, topic)."""
 
     id: str
-    title: str
+    title: str  # what the thread is about: its shared keyphrase and names, not one event's headline
     events: list[str]
+    summary: list[SummarySentence] = field(default_factory=list)  # two sentences, each from an article
 
 
 @dataclass(slots=True)
@@ -173,6 +177,7 @@ class Digest:
                     "sources": list(e.sources),
                     "also_published_by": {k: list(v) for k, v in e.also_published_by.items()},
                     "summary": [asdict(s) for s in e.summary],
+                    "kind": e.kind,
                 }
                 for e in self.events
             ],

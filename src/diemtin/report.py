@@ -77,8 +77,11 @@ def render_markdown(digest: Digest) -> str:
     )
     lines.append("")
     titles = {a.id: a.title for a in digest.articles}
-    for _sid, title, rows in _story_rows(digest):
+    story_by_id = {s.id: s for s in digest.stories}
+    for sid, title, rows in _story_rows(digest):
         lines += [f"## {title}", ""]
+        if len(rows) > 1 and (summary := story_by_id[sid].summary):
+            lines += [" ".join(f"{s.text} *[{titles.get(s.article, s.article)}]*" for s in summary), ""]
         for r in rows:
             lines.append(f"### {r.when} — {r.event.title}")
             lines.append("")
@@ -135,8 +138,16 @@ def render_html(digest: Digest) -> str:
         loader=PackageLoader("diemtin", "templates"), autoescape=select_autoescape(["html", "j2"])
     )
     template = env.get_template("digest.html.j2")
+    story_by_id = {s.id: s for s in digest.stories}
     stories = [
-        {"id": sid, "title": title, "rows": rows, "points": _svg_points(rows)}
+        {
+            "id": sid,
+            "title": title,
+            "rows": rows,
+            "points": _svg_points(rows),
+            # a one-event story's summary is its event's: shown once, under the event
+            "summary": story_by_id[sid].summary if len(rows) > 1 else [],
+        }
         for sid, title, rows in _story_rows(digest)
     ]
     return template.render(

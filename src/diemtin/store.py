@@ -127,11 +127,24 @@ MIGRATIONS: list[str] = [
     """
     INSERT INTO articles_fts (articles_fts, rank) VALUES ('rank', 'bm25(0.0, 0.0, 3.0, 1.0)');
     """,
+    # 3: an event's kind (report or commentary) and a story's two-sentence summary. Stored digests
+    # made before lack both: marked dirty, so the next ingest recomputes them.
+    """
+    ALTER TABLE events ADD COLUMN kind TEXT NOT NULL DEFAULT 'report';
+    CREATE TABLE story_summaries (
+        story TEXT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        pos INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        article TEXT NOT NULL,
+        PRIMARY KEY (story, pos)
+    );
+    UPDATE meta SET value = '1' WHERE key = 'derived_dirty' AND EXISTS (SELECT 1 FROM stories);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
-DERIVED_TABLES = ("summaries", "also_published", "event_articles", "story_events", "stories", "events",
-                  "duplicates", "duplicate_groups")  # fmt: skip
+DERIVED_TABLES = ("summaries", "also_published", "event_articles", "story_summaries", "story_events",
+                  "stories", "events", "duplicates", "duplicate_groups")  # fmt: skip
 
 
 class StoreError(ValueError):
@@ -448,9 +461,9 @@ def write_derived(conn: sqlite3.Connection, d: Digest) -> None:
     for i, e in enumerate(d.events):
         conn.execute(
             "INSERT INTO events (id, pos, title, date, date_start, date_end, date_evidence, sources,"
-            " timeline_pos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " timeline_pos, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (e.id, i, e.title, e.date, e.date_range[0], e.date_range[1], e.date_evidence,
-             json.dumps(e.sources, ensure_ascii=False), tpos.get(e.id)),
+             json.dumps(e.sources, ensure_ascii=False), tpos.get(e.id), e.kind),
         )  # fmt: skip
         conn.executemany(
             "INSERT INTO event_articles (event, pos, article) VALUES (?, ?, ?)",
@@ -470,6 +483,10 @@ def write_derived(conn: sqlite3.Connection, d: Digest) -> None:
             "INSERT INTO story_events (story, pos, event) VALUES (?, ?, ?)",
             [(s.id, j, e) for j, e in enumerate(s.events)],
         )
+        conn.executemany(
+            "INSERT INTO story_summaries (story, pos, text, article) VALUES (?, ?, ?, ?)",
+            [(s.id, j, x.text, x.article) for j, x in enumerate(s.summary)],
+        )
 
 
 def _json_list(text: str) -> list[str]:
@@ -483,7 +500,7 @@ def load_event(conn: sqlite3.Connection, event_id: str) -> Event | None:
         return None
     ev = Event(
         id=r["id"], title=r["title"], date=r["date"], date_range=(r["date_start"], r["date_end"]),
-        date_evidence=r["date_evidence"], sources=_json_list(r["sources"]),
+        date_evidence=r["date_evidence"], sources=_json_list(r["sources"]), kind=r["kind"],
         articles=[x[0] for x in conn.execute(
             "SELECT article FROM event_articles WHERE event = ? ORDER BY pos", (event_id,))],
         summary=[SummarySentence(x[0], x[1]) for x in conn.execute(
@@ -503,7 +520,13 @@ def load_story(conn: sqlite3.Connection, story_id: str) -> Story | None:
     evs = [
         x[0] for x in conn.execute("SELECT event FROM story_events WHERE story = ? ORDER BY pos", (story_id,))
     ]
-    return Story(id=r["id"], title=r["title"], events=evs)
+    summary = [
+        SummarySentence(x[0], x[1])
+        for x in conn.execute(
+            "SELECT text, article FROM story_summaries WHERE story = ? ORDER BY pos", (story_id,)
+        )
+    ]
+    return Story(id=r["id"], title=r["title"], events=evs, summary=summary)
 
 
 def _ids(conn: sqlite3.Connection, sql: str) -> Iterator[str]:

@@ -2,13 +2,18 @@
 
 Events are linked when their names overlap and their texts share distinctive bigrams (lower thresholds
 than events), each event to at most its ``STORY_NEIGHBOURS`` closest such events; a story is a connected
-component of those links. The story title is the title of its most central event
-(the event with the highest summed similarity to the story's other events).
+component of those links. A story of several events is titled by what its events share (the title
+phrase most of their headlines use and the names most of them mention: "Điện đàm — Putin, Nga, Mỹ"), not
+by one event's headline, and summarised in two sentences taken from its events' summaries (the most
+central, then the most central one that says something else), each traceable to its article. A story of
+one event is that event: its headline and the first two sentences of its summary.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -17,7 +22,7 @@ from scipy import sparse
 
 from . import features as feat
 from . import text as vtext
-from .models import Article, Event, Story
+from .models import Article, Event, Story, SummarySentence
 
 # Stories: events sharing names and some wording.
 # Set by hand on the seeds (five calls; each links to another at name Jaccard 0.18-0.86 and bigram
@@ -182,7 +187,143 @@ def group_stories(
             # rounded: float sums differ in the last bits, and ties must go to the smallest index
             totals = np.round(rows_m @ total - self_sim, 9)
             central = members[int(np.argmax(totals))]
-        stories.append(Story(id="", title=evs[central].title, events=[evs[i].id for i in members]))
+        story_events = [evs[i] for i in members]
+        stories.append(
+            Story(
+                id="",
+                title=story_title(story_events, articles, fallback=evs[central].title),
+                events=[e.id for e in story_events],
+                summary=story_summary(story_events),
+            )
+        )
     for k, s in enumerate(stories):
         s.id = f"s{k + 1}"
     return stories
+
+
+# --------------------------------------------------------------------------------------------------
+# Title and summary of a story
+
+# Words that neither start nor end a title phrase: "của Mỹ", "điện đàm với" are not what a thread is
+# about. Vietnamese function words, hand-listed (a stop list would need a download or a corpus).
+_FUNCTION_WORDS = (
+    "của và với về các những trong cho là có được đã sẽ đang tại từ theo này đó một hai ba khi sau "
+    "trước lần ra vào lên để mà thì nhưng hay hoặc bị do vì nên người ông bà anh chị"
+)
+_FUNCTION = frozenset(_FUNCTION_WORDS.split())
+TITLE_NAMES = 3  # names after the title phrase
+STORY_SUMMARY_SENTENCES = 2
+# A second summary sentence whose syllable cosine to the first exceeds this says the same thing again
+# (the summarizer's REDUNDANCY).
+SUMMARY_REDUNDANCY = 0.6
+
+
+def _event_names(event: Event, articles: Mapping[str, Article]) -> set[str]:
+    """Names an event's headline and leads mention, as written ("Putin", "Nhà Trắng", "Hà Nội"): every
+    run of one to three capitalised words inside a capitalised run (office words cut it: "Tổng thống
+    Nga Vladimir Putin" gives "Nga", "Vladimir Putin", "Putin", ...), so the form most events share wins."""
+    texts = [event.title] + [feat.lead(articles[a], 1) for a in event.articles[:5] if a in articles]
+    out: set[str] = set()
+    for run in feat.capitalized_runs("\n".join(texts)):
+        words = run.replace("_", " ").split()
+        while words and words[0].lower() in feat._NOT_NAME:
+            words = words[1:]
+        parts: list[list[str]] = [[]]
+        for w in words:
+            if w.lower() in feat._TITLE_WORDS or any(ch.isdigit() for ch in w):
+                parts.append([])
+            else:
+                parts[-1].append(w.strip("\"“”'‘’()[],.;:!?-–"))
+        for part in parts:
+            part = [w for w in part if w]
+            for n in range(1, min(3, len(part)) + 1):
+                for i in range(len(part) - n + 1):
+                    out.add(" ".join(part[i : i + n]))
+    return out
+
+
+def _title_phrases(title: str) -> set[str]:
+    """Lower-case syllable n-grams (1-3) of a headline that neither start nor end with a function word."""
+    toks = vtext.syllables(title)
+    out: set[str] = set()
+    for n in (1, 2, 3):
+        for i in range(len(toks) - n + 1):
+            gram = toks[i : i + n]
+            if gram[0] in _FUNCTION or gram[-1] in _FUNCTION or any(t.isdigit() for t in gram):
+                continue
+            out.add(" ".join(gram))
+    return out
+
+
+def story_title(events: Sequence[Event], articles: Mapping[str, Article], fallback: str = "") -> str:
+    """What a thread is about, in one line: the title phrase that most of its events' headlines use,
+    then the names most of its events mention ("Điện đàm — Putin, Nga, Mỹ").
+
+    A phrase or name counts when at least two events (and a third of them) share it; longer phrases win
+    ties, and a name inside a chosen one ("Putin" in "Vladimir Putin") is not repeated. Only capitalised
+    names are taken, so the title names the thread's people, places and organisations. A story of one
+    event, or one whose events share nothing, keeps ``fallback`` (its most central event's headline)."""
+    if len(events) < 2:
+        return events[0].title if events else fallback
+    need = max(2, math.ceil(len(events) / 3))
+    names: Counter[str] = Counter()
+    phrases: Counter[str] = Counter()
+    for e in events:
+        names.update(_event_names(e, articles))
+        phrases.update(_title_phrases(e.title))
+    lowered = {n.lower() for n in names}
+    # A phrase made only of name syllables ("nga", "mỹ") is a name, listed with the names.
+    name_sylls = {w for n in lowered for w in n.split()}
+    phrase = min(
+        (p for p, c in phrases.items() if c >= need and not set(p.split()) <= name_sylls),
+        key=lambda p: (-phrases[p], -len(p.split()), p),
+        default="",
+    )
+    chosen: list[str] = []
+    for name, c in sorted(names.items(), key=lambda kv: (-kv[1], -len(kv[0].split()), kv[0])):
+        if c < need or len(chosen) == TITLE_NAMES:
+            break
+        low = name.lower()
+        if low in phrase or any(low in x.lower() or x.lower() in low for x in chosen):
+            continue
+        chosen.append(name)
+    if not phrase and not chosen:
+        return fallback
+    head = phrase[:1].upper() + phrase[1:]
+    if head and chosen:
+        return f"{head} — {', '.join(chosen)}"
+    return head or ", ".join(chosen)
+
+
+def story_summary(events: Sequence[Event]) -> list[SummarySentence]:
+    """Two sentences of a story, each from one of its events' summaries (so each names its article).
+
+    One event: the first two sentences of its summary. Several: the sentence most like all the story's
+    summary sentences (cosine to their TF-IDF centroid, syllables and bigrams), then the most central
+    one of another event that does not repeat it (cosine below ``SUMMARY_REDUNDANCY``), in the order of
+    the events' dates. Reports are preferred to commentary (``Event.kind``) where the story has both."""
+    reports = [e for e in events if e.kind == "report" and e.summary] or [e for e in events if e.summary]
+    if not reports:
+        return []
+    if len(reports) == 1:
+        return list(reports[0].summary[:STORY_SUMMARY_SENTENCES])
+    cands = [(k, s) for k, e in enumerate(reports) for s in e.summary]
+    m = feat.bigram_tfidf([vtext.syllables(s.text) for _, s in cands], unigrams=True)
+    centroid = np.asarray(m.sum(axis=0)).ravel()
+    score = np.round(m @ centroid, 9)
+    order = sorted(range(len(cands)), key=lambda i: (-score[i], i))
+    first = order[0]
+    picked = [first]
+    sims = np.asarray((m @ m[first].T).todense()).ravel()
+    for i in order[1:]:
+        if cands[i][0] != cands[first][0] and sims[i] < SUMMARY_REDUNDANCY:
+            picked.append(i)
+            break
+    else:
+        picked += [i for i in order[1:] if sims[i] < SUMMARY_REDUNDANCY][:1]
+
+    def when(i: int) -> tuple[str, int]:
+        e = reports[cands[i][0]]
+        return (e.date or e.date_range[0] or e.date_range[1] or "9999", i)
+
+    return [cands[i][1] for i in sorted(picked, key=when)]
