@@ -181,3 +181,143 @@ def test_json_id_and_source_must_be_scalars(tmp_path: Path) -> None:
     path.write_text(json.dumps(rec) + "\n", encoding="utf-8")
     [doc] = [d for d in read_file(path) if isinstance(d, RawDocument)]
     assert doc.id is None and doc.source is None and doc.url == "5"
+
+
+# --------------------------------------------------------------------------------------------------
+# Body-only files, metadata sidecars, summary files (written for these tests in the shapes crawlers and
+# the VietnameseMDS corpus use: "X.body.txt" + "X.info.txt", "C.info.txt", "C.ref1.txt").
+
+ONE_PARAGRAPH = (
+    "TTO - Ngày 23-10, hàng nghìn người ủng hộ đảng đối lập lại xuống đường ở thủ đô để phản đối kết quả "
+    "bầu cử hồi tháng 7. Đảng đối lập tuyên bố cuộc biểu tình sẽ kéo dài ba ngày. Cảnh sát đã lập rào "
+    "chắn quanh khu vực trung tâm, song đến trưa cuộc tuần hành vẫn diễn ra ôn hòa."
+)
+
+
+def test_one_paragraph_file_is_body_with_a_derived_title(tmp_path: Path) -> None:
+    from diemtin.clean import clean_documents
+
+    f = tmp_path / "bai.txt"
+    f.write_text(ONE_PARAGRAPH + "\n", encoding="utf-8")
+    (doc,) = _docs(list(read_inputs([str(f)])))
+    assert doc.title_derived
+    # the first sentence, less the "TTO - " dateline; the paragraph stays whole in the body
+    # (a first sentence of 24 words is cut at 20, marked with "…")
+    assert (
+        doc.title
+        == "Ngày 23-10, hàng nghìn người ủng hộ đảng đối lập lại xuống đường ở thủ đô để phản đối kết…"
+    )
+    (art,) = clean_documents([doc])
+    assert art.text == ONE_PARAGRAPH and art.title_derived
+
+
+def test_prose_first_line_is_not_taken_for_a_title(tmp_path: Path) -> None:
+    f = tmp_path / "b.txt"
+    f.write_text(
+        ONE_PARAGRAPH + "\n\nĐoạn thứ hai của bài, viết tiếp về diễn biến trong buổi chiều.\n",
+        encoding="utf-8",
+    )
+    (doc,) = _docs(list(read_inputs([str(f)])))
+    assert doc.title_derived and doc.lines[0] == ONE_PARAGRAPH
+    g = tmp_path / "c.txt"
+    g.write_text("Phe đối lập lại biểu tình phản đối chính phủ\n\n" + ONE_PARAGRAPH, encoding="utf-8")
+    (titled,) = _docs(list(read_inputs([str(g)])))
+    assert not titled.title_derived and titled.title == "Phe đối lập lại biểu tình phản đối chính phủ"
+
+
+def _corpus_folder(root: Path) -> Path:
+    c = root / "cluster_7"
+    c.mkdir(parents=True)
+    (c / "501.body.txt").write_text(ONE_PARAGRAPH.replace("TTO - ", ""), encoding="utf-8")
+    (c / "501.info.txt").write_text(
+        "LINK: http://www.baomoi.com/Home/TheGioi/tuoitre.vn/Phe-doi-lap/501.epi\n"
+        "TITLE: Phe đối_lập lại biểu_tình phản_đối chính_phủ \n"
+        "SUMMARY: TTO - Ngày 23-10 , hàng nghìn người ủng_hộ đảng đối_lập lại xuống_đường "
+        "( ở thủ_đô ) biểu_tình . \n"
+        "TIME: 23/10/2013 11:39",
+        encoding="utf-8",
+    )
+    (c / "cluster_7.info.txt").write_text("CLUSTER ID: 7\nCLUSTER NAME: Đối lập biểu tình", encoding="utf-8")
+    (c / "cluster_7.ref1.txt").write_text(
+        "Hàng nghìn người ủng hộ đảng đối lập xuống đường phản đối kết quả bầu cử; cuộc biểu tình kéo dài ba ngày.",
+        encoding="utf-8",
+    )
+    (c / "777.info.txt").write_text("TITLE: Bài không có thân\nTIME: 24/10/2013 08:00\n", encoding="utf-8")
+    return c
+
+
+def test_metadata_sidecar_gives_title_sapo_date_url(tmp_path: Path) -> None:
+    c = _corpus_folder(tmp_path)
+    items = list(read_inputs([str(tmp_path)]))
+    (doc,) = _docs(items)
+    assert doc.path.endswith("501.body.txt")
+    assert doc.title == "Phe đối lập lại biểu tình phản đối chính phủ" and not doc.title_derived
+    assert (
+        doc.lead
+        == "TTO - Ngày 23-10, hàng nghìn người ủng hộ đảng đối lập lại xuống đường (ở thủ đô) biểu tình."
+    )
+    assert doc.lines[0] == doc.lead  # the sapo opens the article as published
+    assert doc.lines[1].startswith("Ngày 23-10, hàng nghìn")
+    assert doc.published == "2013-10-23T11:39:00"
+    assert doc.url == "http://www.baomoi.com/Home/TheGioi/tuoitre.vn/Phe-doi-lap/501.epi"
+    kinds = {Path(s.path).name: s.kind for s in items if isinstance(s, Skipped)}
+    assert kinds == {
+        "501.info.txt": "sidecar",
+        "777.info.txt": "metadata",  # an article's metadata with no body beside it
+        "cluster_7.info.txt": "metadata",  # describes the collection, not an article
+        "cluster_7.ref1.txt": "summary",
+    }
+    assert (c / "501.info.txt").exists()
+
+
+def test_summary_beside_collection_metadata_is_not_an_article(tmp_path: Path) -> None:
+    # Not named as a summary: "C.txt" beside "C.info.txt" that describes a collection.
+    (tmp_path / "tong_hop.txt").write_text(ONE_PARAGRAPH, encoding="utf-8")
+    (tmp_path / "tong_hop.info.txt").write_text("CLUSTER ID: 3\nCLUSTER NAME: Biểu tình\n", encoding="utf-8")
+    items = list(read_inputs([str(tmp_path)]))
+    assert not _docs(items)
+    assert sorted(s.kind for s in items if isinstance(s, Skipped)) == ["metadata", "summary"]
+
+
+def test_key_value_shape_is_strict() -> None:
+    from diemtin.ingest import detokenize, metadata_fields
+
+    assert metadata_fields("LINK: http://a.vn/1\nTITLE: Tiêu_đề\n") == {
+        "link": "http://a.vn/1",
+        "title": "Tiêu_đề",
+    }
+    assert metadata_fields("Title: Một bài\nDate: 2021-04-13") == {"title": "Một bài", "date": "2021-04-13"}
+    # prose with colons is not metadata
+    assert metadata_fields("Hà Nội: mưa lớn kéo dài khiến nhiều tuyến phố ngập sâu.") is None
+    assert metadata_fields("Theo AFP: cuộc họp đã kết thúc.\nTITLE: x") is None
+    assert metadata_fields("NOTE: một dòng") is None  # one unknown key: too little to call it metadata
+    assert detokenize("Phe đối_lập ( Campuchia ) , tháng 7 .") == "Phe đối lập (Campuchia), tháng 7."
+    assert detokenize("COVID_19 tác_giả") == "COVID_19 tác giả"  # only underscores joining syllables
+
+
+def test_digest_of_a_corpus_folder_counts_sidecars_once(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from diemtin.cli import app
+
+    _corpus_folder(tmp_path / "in")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["digest", str(tmp_path / "in"), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    (art,) = data["articles"]
+    assert art["title"] == "Phe đối lập lại biểu tình phản đối chính phủ" and art["title_derived"] is False
+    assert art["lead"].startswith("TTO - Ngày 23-10") and art["published"] == "2013-10-23T11:39:00"
+    assert "1 summary file(s) not read as articles" in result.output
+
+
+def test_summarize_one_paragraph_file(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from diemtin.cli import app
+
+    f = tmp_path / "bai.txt"
+    f.write_text(ONE_PARAGRAPH, encoding="utf-8")
+    result = CliRunner().invoke(app, ["summarize", str(f)])
+    assert result.exit_code == 0, result.output
+    assert "hàng nghìn người ủng hộ đảng đối lập" in result.output

@@ -574,6 +574,8 @@ def clean_document(doc: RawDocument, repeated: frozenset[str] = frozenset()) -> 
         url=doc.url,
         removed=removed,
         credits=credits,
+        lead=doc.lead,
+        title_derived=doc.title_derived,
     )
 
 

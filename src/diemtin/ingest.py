@@ -190,7 +190,201 @@ def read_file(path: Path) -> Iterator[RawDocument | Skipped]:
                 f"{name}: a line of {longest / 2**20:.1f} MiB (limit {MAX_LINE_BYTES / 2**20:.0f} MiB a line)"
                 " is not article text"
             )
+        yield from _read_txt_file(path, raw)
+        return
     yield from parse_bytes(raw, name, suffix=suffix, sniff=suffix not in KNOWN_SUFFIXES)
+
+
+# --------------------------------------------------------------------------------------------------
+# Corpus folders: body files, metadata sidecars, reference summaries
+#
+# Corpora and many crawlers save an article as a body file plus a key-value metadata file of the same
+# stem (VietnameseMDS: "X.body.txt" + "X.info.txt" with LINK/TITLE/SUMMARY/TIME), and put reference
+# summaries ("C.ref1.txt") and collection descriptions ("C.info.txt": CLUSTER ID/NAME) beside them.
+# A metadata file is told by its shape (every line "KEY: value"), not by its name; the name only says
+# which files belong together (the same stem), and a summary file by the role its name gives it.
+
+# A metadata line: an upper-case key (or a known key in any case), a colon, the value.
+_KV_LINE = re.compile(r"^\s*(?P<key>[A-Z][A-Z0-9 _-]{0,30}|[A-Za-z][A-Za-z0-9 _-]{0,30})\s*:(?P<value>.*)$")
+# Keys that describe one article (any case); a file with none of them describes something else.
+_META_TITLE = ("title", "headline", "tieu de")
+_META_URL = ("link", "url", "href", "source url", "source_url")
+_META_LEAD = ("summary", "sapo", "description", "abstract", "lead", "standfirst", "teaser")
+_META_DATE = ("time", "date", "published", "publish date", "publish_date", "pubdate", "datetime", "created")
+_META_SOURCE = ("source", "site", "sitename", "publisher", "outlet")
+_ARTICLE_KEYS = frozenset(_META_TITLE + _META_URL + _META_LEAD + _META_DATE)
+_KNOWN_KEYS = _ARTICLE_KEYS | frozenset(_META_SOURCE) | frozenset(("id", "author", "category", "tags"))
+# Name roles: "X.info.txt" is X's metadata, "X.body.txt" its body; a name part like "ref1", "summary" or
+# "abstract" marks a summary written about the files beside it (DUC/TAC, VietnameseMDS, ROUGE inputs).
+_METADATA_ROLES = ("info", "meta", "metadata")
+_BODY_ROLES = ("body", "content", "text", "article")
+_SUMMARY_ROLE = re.compile(
+    r"^(?:refs?|reference|references|ref\d+|reference\d+|summary|summaries|summary\d+|summ|abstract"
+    r"|abstract\d+|gold|highlights?|tldr|tomtat|tom_tat|tom-tat)$",
+    re.IGNORECASE,
+)
+# A sidecar is a few lines; a larger file is not read as one.
+_MAX_SIDECAR_BYTES = 256 * 1024
+
+
+def metadata_fields(text: str) -> dict[str, str] | None:
+    """The fields of a key-value metadata file ("TITLE: ...", "LINK: ..."), keys lower-cased; None when
+    ``text`` is not one: every non-blank line must be "KEY: value", keys upper-case or known, and either
+    two lines or more or a key that describes an article (a one-line "Hà Nội: ..." body is not)."""
+    fields: dict[str, str] = {}
+    lines = [ln for ln in text.split("\n") if ln.strip()]
+    if not lines:
+        return None
+    for ln in lines:
+        m = _KV_LINE.match(ln)
+        if not m:
+            return None
+        key = " ".join(m["key"].replace("_", " ").split()).casefold()
+        raw_key = m["key"].strip()
+        if not (raw_key.isupper() or key in _KNOWN_KEYS or key.replace(" ", "_") in _KNOWN_KEYS):
+            return None
+        fields.setdefault(key, m["value"].strip())
+    if len(fields) < 2 and not set(fields) & _ARTICLE_KEYS:
+        return None
+    return fields
+
+
+def _field(fields: dict[str, str], keys: Iterable[str]) -> str | None:
+    for k in keys:
+        v = fields.get(k) or fields.get(k.replace("_", " "))
+        if v:
+            return v
+    return None
+
+
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,.;:!?%)\]}”])")
+_SPACE_AFTER_OPEN = re.compile(r"([(\[{“])\s+")
+_JOINED_SYLLABLES = re.compile(r"(?<=[^\W\d_])_(?=[^\W\d_])")
+
+
+def detokenize(text: str) -> str:
+    """Undo word segmentation in a metadata value: "đối_lập" → "đối lập" (underscores that join
+    syllables), "tháng 7 ." → "tháng 7." (tokenizers put spaces around punctuation)."""
+    text = " ".join(_JOINED_SYLLABLES.sub(" ", text).split())
+    text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
+    return _SPACE_AFTER_OPEN.sub(r"\1", text)
+
+
+def _name_parts(path: Path) -> tuple[str, str | None]:
+    """(stem, role) of "STEM.ROLE.txt" ("12240106", "body"); role None for "STEM.txt" or when the last
+    name part is not a word ("tin-08.12.2021.txt")."""
+    name = path.name[:-3] if path.name.lower().endswith(".gz") else path.name
+    base = name.rsplit(".", 1)[0] if "." in name else name
+    stem, dot, role = base.rpartition(".")
+    if dot and stem and re.fullmatch(r"[A-Za-z][\w-]*", role):
+        return stem, role
+    return base, None
+
+
+def summary_role(path: Path) -> str | None:
+    """The role part of a summary file's name ("ref1" in "cluster_1.ref1.txt"), else None."""
+    stem, role = _name_parts(path)
+    if role and _SUMMARY_ROLE.match(role):
+        return role
+    if role is None and _SUMMARY_ROLE.match(stem):
+        return stem
+    return None
+
+
+def _read_small(path: Path) -> str | None:
+    try:
+        if not path.is_file() or path.stat().st_size > _MAX_SIDECAR_BYTES:
+            return None
+        return decode_bytes(path.read_bytes(), str(path))
+    except (OSError, DecodeError):
+        return None
+
+
+def sidecar_fields(path: Path) -> tuple[Path, dict[str, str]] | None:
+    """The metadata file beside body file ``path`` ("X.info.txt" for "X.body.txt" or "X.txt") and its
+    fields, when there is one that has the metadata shape."""
+    stem, role = _name_parts(path)
+    if role is not None and role.lower() in _METADATA_ROLES:
+        return None
+    for mrole in _METADATA_ROLES:
+        for cand in (path.with_name(f"{stem}.{mrole}.txt"), path.with_name(f"{stem}.{mrole.upper()}.txt")):
+            if cand == path:
+                continue
+            text = _read_small(cand)
+            fields = metadata_fields(normalize(text)) if text is not None else None
+            if fields is not None:
+                return cand, fields
+    return None
+
+
+def _body_beside(path: Path) -> Path | None:
+    """The body file a metadata file ``path`` describes: "X.body.txt" (or "X.txt", ...) beside
+    "X.info.txt"."""
+    stem, role = _name_parts(path)
+    if role is None:
+        return None
+    names = [f"{stem}.{r}.txt" for r in _BODY_ROLES] + [f"{stem}{s}" for s in (".txt", ".html", ".htm")]
+    for n in names:
+        cand = path.with_name(n)
+        if cand != path and cand.is_file():
+            return cand
+    return None
+
+
+def _read_txt_file(path: Path, raw: bytes) -> Iterator[RawDocument | Skipped]:
+    """A .txt input: an article (titled or body-only, with its metadata sidecar's fields), a metadata
+    file, or a summary file; the last two are Skipped with their kind, never read as articles."""
+    name = str(path)
+    try:
+        text = normalize(decode_bytes(raw, name))
+    except DecodeError as exc:
+        raise IngestError(str(exc)) from exc
+    if (role := summary_role(path)) is not None:
+        yield Skipped(name, f"{name}: a summary file (named '.{role}'), not an article", kind="summary")
+        return
+    fields = metadata_fields(text)
+    if fields is not None:
+        keys = ", ".join(k.upper() for k in fields)
+        body = _body_beside(path) if set(fields) & _ARTICLE_KEYS else None
+        if body is not None:
+            yield Skipped(name, f"{name}: metadata ({keys}) of {body.name}", kind="sidecar")
+        else:
+            what = "describes no article" if not set(fields) & _ARTICLE_KEYS else "no article file beside it"
+            yield Skipped(name, f"{name}: a metadata file ({keys}; {what}), not an article", kind="metadata")
+        return
+    side = sidecar_fields(path)
+    if side is not None and not set(side[1]) & _ARTICLE_KEYS:
+        # "C.txt" beside "C.info.txt" that names a collection ("CLUSTER ID", "CLUSTER NAME"): a text
+        # about the collection (its summary), not one of its articles.
+        yield Skipped(
+            name, f"{name}: described by {side[0].name} as a collection, not an article", kind="summary"
+        )
+        return
+    doc = parse_txt(text, name, with_title=side is None or _field(side[1], _META_TITLE) is None)
+    if doc is None:
+        return
+    if side is not None:
+        apply_metadata(doc, side[1])
+    yield doc
+
+
+def apply_metadata(doc: RawDocument, fields: dict[str, str]) -> None:
+    """A sidecar's fields onto the document it describes: title, sapo (first line), date, URL, source."""
+    if title := _field(fields, _META_TITLE):
+        doc.title = detokenize(title)
+        doc.title_derived = False
+    if lead := _field(fields, _META_LEAD):
+        lead = detokenize(lead)
+        first = next((ln for ln in doc.lines if ln.strip()), "")
+        if lead not in first:
+            doc.lines.insert(0, lead)  # the sapo opens the article as published
+        doc.lead = lead
+    if when := _field(fields, _META_DATE):
+        doc.published = normalize_published(when) or doc.published
+    if url := _field(fields, _META_URL):
+        doc.url = url
+    if src := _field(fields, _META_SOURCE):
+        doc.source = src
 
 
 def parse_bytes(
@@ -221,16 +415,60 @@ def parse_bytes(
             yield doc
 
 
-def parse_txt(text: str, name: str) -> RawDocument | None:
-    """Crawler text: the first non-empty line is the title, the rest is the page as saved."""
+def parse_txt(text: str, name: str, with_title: bool = True) -> RawDocument | None:
+    """Crawler text: the first non-empty line is the title, the rest is the page as saved. A body-only
+    file (one paragraph, or a first line that reads as prose, not as a headline) is all body: its title
+    is derived from the first sentence and marked so (``title_derived``). ``with_title=False``: the
+    title comes from elsewhere (a metadata sidecar), every line is body."""
     lines = normalize(text).split("\n")
     while lines and not lines[0].strip():
         lines.pop(0)
     if not lines:
         return None
-    title = lines[0].strip()
+    first = lines[0].strip()
+    if not with_title or sum(1 for ln in lines if ln.strip()) == 1 or not _headline_shaped(first):
+        body = [ln.strip() for ln in lines]
+        return RawDocument(path=name, lines=body, title=derive_title(first), format="txt", title_derived=True)
     body = [ln.strip() for ln in lines[1:]]
-    return RawDocument(path=name, lines=body, title=title, format="txt")
+    return RawDocument(path=name, lines=body, title=first, format="txt")
+
+
+# Vietnamese news headlines run up to ~30 words (VietnameseMDS TITLE: at most 28; AbMuSu titles: 36)
+# and are one sentence; a first line longer than this, or of two sentences or more past 20 words, is
+# the body's first paragraph.
+_TITLE_MAX_WORDS = 40
+_TITLE_MAX_WORDS_MULTI = 20
+_DERIVED_TITLE_WORDS = 20
+
+
+def _headline_shaped(line: str) -> bool:
+    from .text import split_sentences
+
+    n = len(line.split())
+    if n > _TITLE_MAX_WORDS:
+        return False
+    return not (n > _TITLE_MAX_WORDS_MULTI and len(split_sentences(line)) >= 2)
+
+
+def derive_title(paragraph: str) -> str:
+    """A title for a body-only text: its first sentence, less a dateline ("TTO - "), cut to about 20
+    words at a comma (or at 20 words with "…")."""
+    from .clean import dateline
+    from .text import split_sentences
+
+    text = paragraph.strip()
+    if (dl := dateline(text, correspondent=False)) is not None:
+        text = text[len(dl[0]) :].strip()
+    sents = split_sentences(text)
+    first = (sents[0] if sents else text).strip()
+    words = first.split()
+    if len(words) <= _DERIVED_TITLE_WORDS:
+        return first.rstrip(" .")
+    head = " ".join(words[:_DERIVED_TITLE_WORDS])
+    cut = head.rfind(",")
+    if cut >= len(head) // 2:
+        return head[:cut]
+    return head.rstrip(",;:") + "…"
 
 
 def parse_html(html: str, name: str, url: str | None = None) -> RawDocument | None:

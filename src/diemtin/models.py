@@ -36,6 +36,10 @@ class RawDocument:
     format: str = "txt"
     # Lines that the reader itself already set aside (e.g. HTML boilerplate trafilatura dropped).
     removed: list[RemovedLine] = field(default_factory=list)
+    # The sapo (standfirst) when the input marks one (a page's lead paragraph, a SUMMARY field); when
+    # it is part of the saved text it is also ``lines``' first non-blank line.
+    lead: str | None = None
+    title_derived: bool = False  # no title in the input: ``title`` is the body's first sentence
 
 
 @dataclass(slots=True)
@@ -51,7 +55,10 @@ class Article:
     url: str | None = None
     removed: list[RemovedLine] = field(default_factory=list)
     credits: list[str] = field(default_factory=list)  # raw credit/dateline strings ("Theo vov.vn")
-    lead: str | None = None  # the sapo / standfirst when the input marks one
+    # The sapo / standfirst when the input marks one (a page's lead paragraph, a SUMMARY field); it is
+    # then also the first paragraph of ``text``.
+    lead: str | None = None
+    title_derived: bool = False  # the input had no title: ``title`` is the body's first sentence
 
     @property
     def paragraphs(self) -> list[str]:
@@ -136,6 +143,9 @@ class Skipped:
 
     path: str
     reason: str
+    # "error": unreadable or empty; "metadata": a key-value metadata file ("sidecar" when its fields
+    # went to the article file beside it); "summary": a reference summary file, not an article.
+    kind: str = "error"
 
 
 @dataclass(slots=True)
@@ -157,6 +167,8 @@ class Digest:
                     "id": a.id,
                     "path": a.path,
                     "title": a.title,
+                    "title_derived": a.title_derived,
+                    "lead": a.lead,
                     "source": a.source,
                     "published": a.published,
                     "url": a.url,

@@ -54,11 +54,25 @@ def _stats(rewriter: Rewriter | None) -> RewriteStats | None:
     return RewriteStats()
 
 
+# Files that are not articles by design (metadata sidecars, summary files) are counted per kind, with one
+# example, instead of a line each: a corpus folder has hundreds of them.
+_KIND_TEXT = {
+    "sidecar": "metadata file(s) read as their article's title, sapo, date and URL",
+    "metadata": "metadata file(s) not read as articles",
+    "summary": "summary file(s) not read as articles",
+}
+
+
 def report_skipped(skipped: list[api.Skipped]) -> None:
-    for s in skipped:
+    errors = [s for s in skipped if s.kind not in _KIND_TEXT]
+    for s in errors:
         err.print(f"[yellow]skipped[/] {s.reason}", markup=True, highlight=False)
-    if skipped:
-        err.print(f"{len(skipped)} input(s) skipped", highlight=False)
+    for kind, text in _KIND_TEXT.items():
+        some = [s for s in skipped if s.kind == kind]
+        if some:
+            err.print(f"{len(some)} {text} (e.g. {some[0].reason})", highlight=False)
+    if errors:
+        err.print(f"{len(errors)} input(s) skipped", highlight=False)
 
 
 @app.command(
@@ -203,14 +217,16 @@ def summarize(
         if not folders:
             err.print("[red]error:[/] --each: no subfolders in " + ", ".join(paths), highlight=False)
             raise typer.Exit(1)
+        every: list[api.Skipped] = []  # reported once at the end: a corpus has hundreds of sidecars
         for folder in folders:
             sents, skipped = api.summarize([str(folder)], length=length, model=rewriter, stats=stats)
-            report_skipped(skipped)
+            every.extend(skipped)
             line = {
                 "cluster": folder.name,
                 "sentences": [{"text": s.text, "article": s.article} for s in sents],
             }
             print(json.dumps(line, ensure_ascii=False), flush=True)
+        report_skipped(every)
         report_rewrites(stats, rewriter)
         return
     sents, skipped = api.summarize(paths, length=length, model=rewriter, stats=stats)
