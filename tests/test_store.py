@@ -273,10 +273,12 @@ def test_cli_ingest_of_nothing_readable_is_an_error(tmp_path: Path) -> None:
 
 def test_reading_in_worker_processes_stores_the_same(tmp_path: Path) -> None:
     corpus(tmp_path / "in")
-    (tmp_path / "in" / "same.txt").write_text(CALL_2021, encoding="utf-8")  # a duplicate id, kept once
+    # An exact copy of call.txt: both are stored (the copy under a qualified id), dedup makes them one.
+    (tmp_path / "in" / "same.txt").write_text(CALL_2021, encoding="utf-8")
     one = store.ingest(tmp_path / "one.db", [str(tmp_path / "in")])
     two = store.ingest(tmp_path / "two.db", [str(tmp_path / "in")], jobs=2)
-    assert two.stored == one.stored == 3 and len(two.added) == 4
+    assert two.stored == one.stored == 4 and len(two.added) == 4
+    assert two.events == one.events == 3
     assert [s.reason for s in two.skipped] == [s.reason for s in one.skipped]
     assert snapshot(tmp_path / "one.db") == snapshot(tmp_path / "two.db")
 

@@ -599,8 +599,8 @@ def parse_json(text: str, name: str) -> Iterator[RawDocument | Skipped]:
                 lines.pop(0)
             title = lines.pop(0) if lines else ""
         rid = rec.get("id")
-        if not isinstance(rid, (str, int)) or isinstance(rid, bool):
-            rid = None  # a list or object is not an id; the content hash stands in
+        # a list or object is not an id; the content hash stands in
+        rid = clean_id(str(rid)) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else None
         yield RawDocument(
             path=where,
             lines=lines,
@@ -624,6 +624,19 @@ def _jsonl_records(text: str, name: str) -> Iterator[tuple[str, Any]]:
             yield where, Skipped(where, f"{where}: broken JSON line ({exc.msg})")
 
 
+# Control and bidirectional-formatting characters: never part of an id a person can read or type (and
+# the store's placeholders start with NUL); an id longer than this is not an id but a blob.
+_ID_JUNK = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+MAX_ID_CHARS = 200
+
+
+def clean_id(value: str) -> str | None:
+    """A record's id as given, without control or bidi characters and surrounding space; None when
+    nothing is left or it is longer than ``MAX_ID_CHARS`` (the content hash then stands in)."""
+    rid = _ID_JUNK.sub("", value).strip()
+    return rid if rid and len(rid) <= MAX_ID_CHARS else None
+
+
 def _scalar_str(value: Any) -> str | None:
     """A JSON string or number as text; null, lists and objects are not metadata values."""
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
@@ -638,9 +651,23 @@ _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ ,T]+(\d{1,2})[:h](\d
 _YMD = re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})")
 
 
+# Publication years outside this range are not dates of a news page but placeholders or attacks
+# (9999-12-31, 0001-01-01): dating counts days and years from the publication date, and "ngày mai" after
+# 9999-12-31 is past what Python's dates hold. Such a value is dropped, as an unparseable one is.
+PUBLISHED_YEARS = range(1800, 2200)
+
+
 def normalize_published(value: Any) -> str | None:
     """The publication date in ISO 8601 (``2021-12-08`` or ``2021-12-08T10:00:00``), whatever form the
-    input used, or None when it is missing or not a date: every later stage compares ISO strings."""
+    input used, or None when it is missing, not a date or outside ``PUBLISHED_YEARS``: every later stage
+    compares ISO strings."""
+    iso = _iso_published(value)
+    if iso is None or int(iso[:4]) not in PUBLISHED_YEARS:
+        return None
+    return iso
+
+
+def _iso_published(value: Any) -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 1e9 <= value < 1e14:
         # a Unix timestamp, in seconds or (above 1e11) milliseconds, as many crawlers store it
         seconds = value / 1000 if value >= 1e11 else value

@@ -114,7 +114,17 @@ def clean_all(docs: Sequence[RawDocument], executor: Executor | None = None) -> 
 
 
 def _date_chunk(arts: list[Article]) -> list[TemporalExpression | None]:
-    return [dating.article_date(a) for a in arts]
+    return [_article_date(a) for a in arts]
+
+
+def _article_date(article: Article) -> TemporalExpression | None:
+    """``dating.article_date``, or no date when the article's dates run past what ``datetime.date``
+    holds (a stored ``published`` of 9999-12-31 with "ngày mai" in the text): one article must never
+    stop the events of a whole store from being computed (the store would stay out of date)."""
+    try:
+        return dating.article_date(article)
+    except (OverflowError, ValueError):
+        return None
 
 
 # One event's work item: id, canonical member articles, summary length, their dates, their copies.

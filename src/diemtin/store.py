@@ -140,6 +140,15 @@ MIGRATIONS: list[str] = [
     );
     UPDATE meta SET value = '1' WHERE key = 'derived_dirty' AND EXISTS (SELECT 1 FROM stories);
     """,
+    # 4: ``given``, the id an article's input gave it (or its content id): two inputs may give the same
+    # one, and ``_rekey`` then decides which keeps it, whatever the order they came in. ``generation``
+    # counts article changes, so that a refresh computed from an older snapshot is not committed.
+    """
+    ALTER TABLE articles ADD COLUMN given TEXT;
+    UPDATE articles SET given = id;
+    CREATE INDEX articles_given ON articles(given);
+    INSERT OR IGNORE INTO meta VALUES ('generation', '0');
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -233,6 +242,7 @@ class IngestResult:
     added: list[str] = field(default_factory=list)  # input paths new to the store
     updated: list[str] = field(default_factory=list)  # input paths whose content changed
     unchanged: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # stored input paths whose file is gone
     skipped: list[Skipped] = field(default_factory=list)
     articles: int = 0  # articles in the store afterwards
     stored: int = 0  # articles written by this call
@@ -241,12 +251,16 @@ class IngestResult:
     derived: bool = False  # whether the derived tables were recomputed
 
 
-def _insert_article(conn: sqlite3.Connection, a: Article, input_path: str, ord_: int) -> None:
+def _insert_article(conn: sqlite3.Connection, a: Article, input_path: str, ord_: int) -> str:
+    """Insert one article under its given id (or, while another input holds that id, a placeholder id
+    that ``_rekey`` replaces); returns the given id."""
+    taken = conn.execute("SELECT 1 FROM articles WHERE id = ?", (a.id,)).fetchone() is not None
     cur = conn.execute(
-        "INSERT INTO articles (id, input, ord, path, title, text, source, published, url, credits, lead)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (a.id, input_path, ord_, a.path, a.title, a.text, a.source, a.published, a.url,
-         json.dumps(a.credits, ensure_ascii=False), a.lead),
+        "INSERT INTO articles (id, input, ord, path, title, text, source, published, url, credits, lead,"
+        " given) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        # "\x00\x01" + id: unique among placeholders, since one file's given ids are unique.
+        (f"{_PLACEHOLDER}\x01{a.id}" if taken else a.id, input_path, ord_, a.path, a.title, a.text,
+         a.source, a.published, a.url, json.dumps(a.credits, ensure_ascii=False), a.lead, a.id),
     )  # fmt: skip
     rowid = cur.lastrowid
     conn.executemany(
@@ -257,12 +271,57 @@ def _insert_article(conn: sqlite3.Connection, a: Article, input_path: str, ord_:
         "INSERT INTO articles_fts (rowid, title, text, title_f, text_f) VALUES (?, ?, ?, ?, ?)",
         (rowid, a.title, a.text, fold_aligned(a.title), fold_aligned(a.text)),
     )
+    return a.id
 
 
-def _delete_input(conn: sqlite3.Connection, input_path: str) -> None:
-    rows = conn.execute("SELECT rowid FROM articles WHERE input = ?", (input_path,)).fetchall()
+# Ids never hold control characters (``ingest.clean_id`` drops them), so a placeholder starting with
+# NUL cannot collide with a real id.
+_PLACEHOLDER = "\x00"
+
+
+def _qualified(given: str, input_path: str, ord_: int) -> str:
+    """The id of an article whose given id another input's article holds: the given id and a short hash
+    of where it is (input path and position), the same whichever file was ingested first."""
+    where = hashlib.sha1(f"{input_path}\0{ord_}".encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{given}~{where[:8]}"
+
+
+def _rekey(conn: sqlite3.Connection, givens: Iterable[str]) -> None:
+    """Give each article of these given ids its final id (caller holds the transaction): of the articles
+    sharing one given id, the first by input path and position keeps it, the others get ``_qualified``
+    ids. A function of what is stored, not of the order files were ingested in; when the holder of an
+    id leaves (its file deleted or changed), the next in line takes the plain id back."""
+    for given in sorted(set(givens)):
+        rows = conn.execute(
+            "SELECT rowid, input, ord, id FROM articles WHERE given = ? ORDER BY input, ord", (given,)
+        ).fetchall()
+        want = [(r[0], given if i == 0 else _qualified(given, r[1], r[2])) for i, r in enumerate(rows)]
+        moves = [(rowid, new) for (rowid, new), r in zip(want, rows, strict=True) if r[3] != new]
+        # Out of the way first (placeholders are unique: NUL + rowid), then to the final ids.
+        conn.executemany(
+            "UPDATE articles SET id = ? WHERE rowid = ?", [(f"{_PLACEHOLDER}{rid}", rid) for rid, _ in moves]
+        )
+        for rowid, new in moves:
+            final = new
+            while conn.execute("SELECT 1 FROM articles WHERE id = ?", (final,)).fetchone() is not None:
+                # Another article's given id is this qualified id (crafted, or a coincidence): lengthen it.
+                final += "~" + hashlib.sha1(final.encode("utf-8", "surrogatepass")).hexdigest()[:4]
+            conn.execute("UPDATE articles SET id = ? WHERE rowid = ?", (final, rowid))
+
+
+def _delete_input(conn: sqlite3.Connection, input_path: str) -> list[str]:
+    """Remove an input and its articles (caller holds the transaction); returns their given ids."""
+    rows = conn.execute("SELECT rowid, given FROM articles WHERE input = ?", (input_path,)).fetchall()
     conn.executemany("DELETE FROM articles_fts WHERE rowid = ?", [(r[0],) for r in rows])
     conn.execute("DELETE FROM inputs WHERE path = ?", (input_path,))  # cascades to articles, removed
+    return [r[1] for r in rows]
+
+
+def _articles_changed(conn: sqlite3.Connection) -> None:
+    """Mark the derived tables out of date and count a new generation of articles (caller holds the
+    transaction): a refresh computed from an older generation is not committed."""
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'derived_dirty' AND value != '1'")
+    conn.execute("UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE key = 'generation'")
 
 
 def read_clean(key: str) -> tuple[list[Article], list[Skipped]]:
@@ -290,19 +349,16 @@ def ingest_file(
     conn.execute("BEGIN IMMEDIATE")
     try:
         existed = conn.execute("SELECT 1 FROM inputs WHERE path = ?", (key,)).fetchone() is not None
-        _delete_input(conn, key)
+        givens = _delete_input(conn, key)
         conn.execute("INSERT INTO inputs (path, hash) VALUES (?, ?)", (key, digest_hash))
-        stored = 0
-        for i, a in enumerate(articles):
-            owner = conn.execute("SELECT input FROM articles WHERE id = ?", (a.id,)).fetchone()
-            if owner is not None:
-                # The same article (same id) already came from another file: keep one copy.
-                result.skipped.append(Skipped(key, f"{key}: article {a.id} already stored from {owner[0]}"))
-                continue
-            _insert_article(conn, a, key, i)
-            stored += 1
+        # Every article is stored, also one whose id another file gives too (another article, or a copy
+        # of the same one: dedup groups copies): ``_rekey`` names them in an order-independent way, and
+        # removing one of them from its file never loses the other.
+        givens += [_insert_article(conn, a, key, i) for i, a in enumerate(articles)]
+        stored = len(articles)
+        _rekey(conn, givens)
         conn.execute("UPDATE inputs SET articles = ? WHERE path = ?", (stored, key))
-        conn.execute("UPDATE meta SET value = '1' WHERE key = 'derived_dirty' AND value != '1'")
+        _articles_changed(conn)
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -345,6 +401,7 @@ def ingest(
     date. ``on_file(path, status)`` is called for each input ("added", "updated", "unchanged");
     ``jobs`` > 1 reads and cleans files in that many worker processes."""
     result = IngestResult()
+    paths = list(paths)  # walked twice: to find the files, then the stored ones that are gone
     conn = connect(db)
     try:
         todo: list[tuple[Path, str, str]] = []  # new or changed files: path, hash, status
@@ -382,8 +439,24 @@ def ingest(
             ingest_file(conn, path, h, result, prepared)
             if on_file:
                 on_file(str(path), status)
+        found = set(result.unchanged) | {str(p) for p, _, _ in todo}
+        for gone in _gone_inputs(conn, paths, found):
+            remove_input(conn, gone)
+            result.removed.append(gone)
+            if on_file:
+                on_file(gone, "removed")
         if is_dirty(conn):
-            refresh_derived(conn, options)
+            try:
+                refresh_derived(conn, options)
+            except (sqlite3.Error, StoreError):
+                raise
+            except Exception as exc:
+                # Whatever went wrong, say so in a line: the articles are stored, the store stays marked
+                # out of date, and the next ingest tries again (after the bad file is fixed or deleted).
+                raise StoreError(
+                    f"{db}: updating events and stories failed ({type(exc).__name__}: {exc}); the files"
+                    " are stored and the next ingest tries again"
+                ) from exc
             result.derived = True
         counts = conn.execute(
             "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM events),"
@@ -393,6 +466,37 @@ def ingest(
     finally:
         conn.close()
     return result
+
+
+def _gone_inputs(conn: sqlite3.Connection, paths: Iterable[str], seen: set[str]) -> list[str]:
+    """Stored inputs under the given paths (a folder, or a file named itself) that are no longer there:
+    not found by this run and missing on disk. A file that is there but could not be listed (in a folder
+    without read permission) stays: only a file that is gone leaves the store."""
+    roots = [str(Path(p).absolute()) for p in paths if p != "-"]
+    gone = []
+    for (stored,) in conn.execute("SELECT path FROM inputs ORDER BY path").fetchall():
+        under = any(stored == r or stored.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+        if stored in seen or not under:
+            continue
+        try:
+            os.lstat(stored)
+        except (FileNotFoundError, NotADirectoryError):
+            gone.append(stored)
+        except OSError:
+            continue  # there, but not reachable now (permissions): keep it
+    return gone
+
+
+def remove_input(conn: sqlite3.Connection, input_path: str) -> None:
+    """Remove an input file and its articles from the store, in one transaction."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        _rekey(conn, _delete_input(conn, input_path))
+        _articles_changed(conn)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def is_dirty(conn: sqlite3.Connection) -> bool:
@@ -430,20 +534,45 @@ def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
 
 def refresh_derived(conn: sqlite3.Connection, options: pipeline.Options | None = None) -> Digest:
     """Recompute duplicates, events, stories, summaries and timeline from the stored articles and
-    replace the derived tables in one transaction."""
-    articles = load_articles(conn)
-    result = pipeline.build_digest(articles, options)
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        for table in DERIVED_TABLES:
-            conn.execute(f"DELETE FROM {table}")  # table names are constants
-        write_derived(conn, result)
-        conn.execute("UPDATE meta SET value = '0' WHERE key = 'derived_dirty'")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+    replace the derived tables in one transaction, unless another writer changed the articles meanwhile
+    (then compute again, a few times at most)."""
+    for _attempt in range(_REFRESH_ATTEMPTS):
+        # The articles and their generation from one snapshot (a read transaction) ...
+        conn.execute("BEGIN")
+        try:
+            generation = _generation(conn)
+            articles = load_articles(conn)
+        finally:
+            conn.execute("COMMIT")
+        result = pipeline.build_digest(articles, options)
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # ... and committed only if no other writer changed the articles meanwhile (a concurrent
+            # ingest): else those would sit in no event, in a store marked up to date. Compute again.
+            if _generation(conn) != generation:
+                conn.execute("ROLLBACK")
+                continue
+            for table in DERIVED_TABLES:
+                conn.execute(f"DELETE FROM {table}")  # table names are constants
+            write_derived(conn, result)
+            conn.execute("UPDATE meta SET value = '0' WHERE key = 'derived_dirty'")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        return result
+    # Other writers kept changing the articles: the store stays marked out of date, and the last of them
+    # to finish brings it up to date (each ingest refreshes after its own files).
     return result
+
+
+# Refreshes computed again when another ingest changed the articles meanwhile, before giving way to it.
+_REFRESH_ATTEMPTS = 5
+
+
+def _generation(conn: sqlite3.Connection) -> str:
+    row = conn.execute("SELECT value FROM meta WHERE key = 'generation'").fetchone()
+    return "" if row is None else str(row[0])
 
 
 def write_derived(conn: sqlite3.Connection, d: Digest) -> None:
@@ -572,7 +701,8 @@ def dump(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
         " JOIN articles a ON a.rowid = r.article",
         "articles_fts": "SELECT a.id, f.title, f.text, f.title_f, f.text_f FROM articles_fts f"
         " JOIN articles a ON a.rowid = f.rowid",
-        "meta": "SELECT key, value FROM meta",
+        # The generation counts commits, not content: a rerun after a crash counts differently.
+        "meta": "SELECT key, value FROM meta WHERE key != 'generation'",
         "duplicates": "SELECT g.canonical, g.credits, d.pos, d.article FROM duplicates d"
         " JOIN duplicate_groups g ON g.id = d.grp",
         "duplicate_groups": "SELECT canonical, credits FROM duplicate_groups",

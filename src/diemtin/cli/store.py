@@ -51,12 +51,13 @@ def ingest(
         raise typer.Exit(1) from exc
     report_skipped(result.skipped)
     err.print(
-        f"{len(result.added)} added, {len(result.updated)} updated, {len(result.unchanged)} unchanged;"
+        f"{len(result.added)} added, {len(result.updated)} updated, {len(result.unchanged)} unchanged,"
+        f" {len(result.removed)} removed;"
         f" store: {_n(result.articles, 'article')}, {_n(result.events, 'event')},"
         f" {_n(result.stories, 'story', 'stories')}",
         highlight=False,
     )
-    if result.stored == 0 and not result.unchanged:
+    if result.stored == 0 and not result.unchanged and not result.removed:
         # Like `digest`: nothing readable in the inputs (an empty folder, only unreadable files) is an
         # error, even when the store already holds articles from earlier runs.
         named = ", ".join(paths)
