@@ -19,7 +19,9 @@ from .helpers import CALL_2021, FLOOD_2020, write_articles
 
 runner = CliRunner()
 
-TOMORROW = "Ngày mai, bão số 3 sẽ đổ bộ vào các tỉnh miền Trung, Trung tâm Dự báo khí tượng thủy văn cho biết."
+TOMORROW = (
+    "Ngày mai, bão số 3 sẽ đổ bộ vào các tỉnh miền Trung, Trung tâm Dự báo khí tượng thủy văn cho biết."
+)
 LAST_YEAR = "Năm ngoái, giá vàng tăng mạnh, các chuyên gia cho biết tại cuộc họp báo sáng nay ở Hà Nội."
 
 
@@ -109,8 +111,8 @@ def test_deleted_files_leave_the_store(tmp_path: Path) -> None:
 
 
 def test_files_outside_the_given_paths_stay_in_the_store(tmp_path: Path) -> None:
-    (a,) = write_articles(tmp_path / "a", call=CALL_2021)
-    (b,) = write_articles(tmp_path / "b", flood=FLOOD_2020)
+    write_articles(tmp_path / "a", call=CALL_2021)
+    write_articles(tmp_path / "b", flood=FLOOD_2020)
     db = tmp_path / "s.db"
     store.ingest(db, [str(tmp_path / "a"), str(tmp_path / "b")])
     res = store.ingest(db, [str(tmp_path / "a")])
