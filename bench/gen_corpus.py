@@ -6,7 +6,13 @@ names and vocabulary as real coverage of one happening does. A fraction of artic
 (another outlet, "Theo TTXVN"-style credit, light edits), and every page carries portal boilerplate: a
 timestamp line ("13:52' - 08/12/2021"), "Tin liên quan" blocks with related headlines, follow-us lines.
 
-    .venv/bin/python bench/gen_corpus.py 10000 -o bench/out/corpus-10k [--seed 7] [--jsonl]
+    .venv/bin/python bench/gen_corpus.py 10000 -o bench/out/corpus-10k [--seed 7] [--jsonl] [--fresh]
+
+``--fresh`` draws new vocabulary for every event: about a third of each event's distinct syllables are
+replaced by syllables made up from Vietnamese onsets, rimes and tones (the same replacement across the
+event's articles, another one in the next event), so sentences do not recur across events. Without it
+the ~900 source clusters' sentences recur at scale, which flatters every per-sentence cache and makes
+growth look better than a real crawl's.
 
 Beside the articles, truth.tsv records each article's generated event and topic (source cluster), so
 that bench/scale_quality.py can score grouping and stories at scale.
@@ -91,6 +97,43 @@ def load_clusters() -> list[Cluster]:
     return [c for c in out if len(c.sentences) >= 8 and c.title]
 
 
+_ONSETS = ["b", "c", "ch", "d", "đ", "g", "gi", "h", "kh", "l", "m", "n", "ng", "nh", "ph", "qu", "s", "t",
+           "th", "tr", "v", "x"]
+_RIMES = [
+    "a", "ai", "an", "ang", "anh", "ao", "at", "ay", "e", "em", "en", "i",
+    "ia", "im", "in", "inh", "o", "oa", "oan", "oi", "om", "on", "ong", "u",
+    "ua", "ui", "um", "un", "ung", "uy", "ươ", "ưng", "ên", "ôi",
+]
+_TONES = ["", "\u0300", "\u0301", "\u0303", "\u0309", "\u0323"]  # none, huyền, sắc, ngã, hỏi, nặng
+_WORD = re.compile(r"\w+")
+
+
+def _syllable(rng: random.Random) -> str:
+    """A made-up but well-formed Vietnamese syllable (NFC), for ``--fresh`` vocabulary."""
+    import unicodedata
+
+    rime = rng.choice(_RIMES)
+    tone = rng.choice(_TONES)
+    if tone:  # on the rime's first vowel: good enough for a benchmark's vocabulary
+        rime = rime[0] + tone + rime[1:]
+    return unicodedata.normalize("NFC", rng.choice(_ONSETS) + rime)
+
+
+def _freshen(sentences: list[str], rng: random.Random, share: float = 0.33) -> list[str]:
+    """The event's sentences with ``share`` of their distinct syllables replaced consistently."""
+    vocab = sorted({w.lower() for s in sentences for w in _WORD.findall(s) if not w.isdigit()})
+    mapping = {w: _syllable(rng) for w in vocab if rng.random() < share}
+
+    def swap(m: re.Match[str]) -> str:
+        w = m.group(0)
+        new = mapping.get(w.lower())
+        if new is None:
+            return w
+        return new.upper() if w.isupper() and len(w) > 1 else new.capitalize() if w[0].isupper() else new
+
+    return [_WORD.sub(swap, s) for s in sentences]
+
+
 def _timestamp(rng: random.Random, day: date) -> str:
     return f"{rng.randint(6, 22):02d}:{rng.randint(0, 59):02d}' - {day:%d/%m/%Y}"
 
@@ -102,8 +145,11 @@ def _boilerplate_tail(rng: random.Random, follow: str, related: list[str], day: 
     return tail
 
 
-def generate(n: int, seed: int, truth: list[tuple[str, int, int]] | None = None) -> list[dict[str, str]]:
+def generate(
+    n: int, seed: int, truth: list[tuple[str, int, int]] | None = None, fresh: bool = False
+) -> list[dict[str, str]]:
     """``n`` articles as records (id, title, text, source, published, url); deterministic for a seed.
+    ``fresh``: new vocabulary for every event (``_freshen``).
     ``truth`` (if given) receives (id, event number, source cluster number) per record: the events the
     generator made, and the topic (source cluster) each event drew from, for grouping benchmarks."""
     rng = random.Random(seed)
@@ -119,6 +165,10 @@ def generate(n: int, seed: int, truth: list[tuple[str, int, int]] | None = None)
         # Events have 1-8 articles, most 1-3 (a long-tailed size distribution, like real news days).
         size = min(8, 1 + int(rng.expovariate(0.7)))
         pool = c.sentences
+        ctitle = c.title
+        if fresh:
+            pool = _freshen([c.title, *pool], rng)
+            ctitle, pool = pool[0], pool[1:]
         for k in range(size):
             if len(records) >= n:
                 break
@@ -129,9 +179,9 @@ def generate(n: int, seed: int, truth: list[tuple[str, int, int]] | None = None)
             lead = DATE_LEADS[rng.randrange(len(DATE_LEADS))].format(d=day.day, m=day.month, y=day.year)
             sents[0] = lead + sents[0][0].lower() + sents[0][1:]
             title = (
-                c.title
+                ctitle
                 if k == 0
-                else f"{c.title.rstrip('.')} ({rng.choice(['cập nhật', 'tiếp theo', 'toàn cảnh'])})"
+                else f"{ctitle.rstrip('.')} ({rng.choice(['cập nhật', 'tiếp theo', 'toàn cảnh'])})"
             )
             if k and rng.random() < 0.5:
                 title = " ".join(sents[1].split()[:14]).rstrip(",.;:")  # a headline-length cut
@@ -189,9 +239,10 @@ def main() -> None:
     ap.add_argument("-o", "--out", type=Path, required=True, help="output folder (bench/out/... or /tmp)")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--jsonl", action="store_true", help="one corpus.jsonl instead of .txt files")
+    ap.add_argument("--fresh", action="store_true", help="new vocabulary for every event (honest growth)")
     args = ap.parse_args()
     truth: list[tuple[str, int, int]] = []
-    records = generate(args.n, args.seed, truth)
+    records = generate(args.n, args.seed, truth, fresh=args.fresh)
     write(records, args.out, args.jsonl)
     # What the generator made, for bench/scale_quality.py (.tsv: not a format the pipeline reads).
     with (args.out / "truth.tsv").open("w", encoding="utf-8") as f:

@@ -1,5 +1,6 @@
 """End-to-end `digest` throughput and peak RSS at growing corpus sizes, beside the floor (reading the same
-files and splitting them into syllables with a regex). Prints numbers; not a test.
+files and splitting them into syllables with a regex) and a peer (a plain datasketch MinHash-LSH pass over
+the same files, measured in the same run: `× MH` is digest CPU over its CPU). Prints numbers; not a test.
 
     .venv/bin/python bench/scale.py 1000 10000            # generates bench/out/corpus-<n> when missing
     .venv/bin/python bench/scale.py 1000 10000 --executor processes   # both cores (-j / --workers N)
@@ -9,7 +10,8 @@ files and splitting them into syllables with a regex). Prints numbers; not a tes
 
 Each measurement runs in a fresh subprocess so that peak RSS (ru_maxrss) is that run's alone; with worker
 processes, RSS and CPU are sampled every 0.2 s over the run's whole process tree (peak of the sum).
-Targets (2-core machine): 10k articles ≤ 60 s and ≤ 1.5 GB; 100k ≤ 12 min; 10× articles → ≤ 12× time.
+Targets (2-core machine, issue 18): 10k articles ≤ 3× the MinHash peer's CPU; 100k ≤ 250 s CPU and ≤ 2 GB;
+10× articles → ≤ 11× CPU.
 """
 
 from __future__ import annotations
@@ -68,6 +70,31 @@ def child_floor(path: Path) -> dict[str, float]:
         syl += len(SYLLABLE.findall(f.read_text(encoding="utf-8")))
         n += 1
     return {"seconds": time.perf_counter() - t0, "articles": n, "syllables": syl, "rss_mb": _rss_mb()}
+
+
+def child_minhash(path: Path) -> dict[str, float]:
+    """The peer floor: a plain datasketch MinHash-LSH near-duplicate pass over the same files (read,
+    lower-cased regex syllables, 4-syllable shingles, 128 permutations, insert + query at 0.5), the
+    job a crawl's dedup tool does alone. diemtin's digest is measured against its CPU seconds."""
+    from datasketch import MinHash, MinHashLSH
+
+    c0 = _cpu()
+    t0 = time.perf_counter()
+    lsh = MinHashLSH(threshold=0.5, num_perm=128)
+    base = MinHash(num_perm=128, seed=1)
+    pairs = n = 0
+    for f in sorted(path.rglob("*.txt")):
+        syl = SYLLABLE.findall(f.read_text(encoding="utf-8").lower())
+        shingles = {" ".join(syl[i : i + 4]).encode("utf-8") for i in range(max(len(syl) - 3, 0))}
+        if not shingles:
+            continue
+        mh = base.copy()
+        mh.update_batch(list(shingles))
+        pairs += len(lsh.query(mh))
+        lsh.insert(str(n), mh)
+        n += 1
+    return {"seconds": time.perf_counter() - t0, "cpu_seconds": _cpu() - c0, "articles": n, "pairs": pairs,
+            "rss_mb": _rss_mb()}
 
 
 class TreeWatch:
@@ -184,24 +211,26 @@ def main() -> None:
     ap.add_argument("--scheduler", default=None, help="Dask scheduler address (else a LocalCluster)")
     ap.add_argument("--batched", type=int, default=0, help="run_batched with this many files a batch")
     ap.add_argument("--profile", action="store_true")
-    ap.add_argument("--child", choices=["floor", "digest"], help=argparse.SUPPRESS)
+    ap.add_argument("--child", choices=["floor", "minhash", "digest"], help=argparse.SUPPRESS)
     ap.add_argument("--path", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        res = child_floor(args.path) if args.child == "floor" else child_digest(args.path, args)
+        child = {"floor": child_floor, "minhash": child_minhash}.get(args.child)
+        res = child(args.path) if child else child_digest(args.path, args)
         print(json.dumps(res))
         return
     how = args.executor + (f" @{args.scheduler}" if args.scheduler else "")
     how += f", batched {args.batched}" if args.batched else ""
-    print(f"digest ({how}) vs floor (read + regex syllables)")
+    print(f"digest ({how}) vs floor (read + regex syllables) and peer (datasketch MinHash-LSH; × MH: CPU)")
     print(
         f"{'articles':>9} {'events':>7} {'seconds':>8} {'cpu s':>7} {'art/s':>7} {'syl/s':>9} {'RSS MB':>7} "
-        f"{'floor s':>8} {'× floor':>8} {'×/10× w/cpu':>12}  stages (driver cpu s)"
+        f"{'floor s':>8} {'× floor':>8} {'MH cpu':>7} {'× MH':>5} {'×/10× w/cpu':>12}  stages (driver cpu s)"
     )
     prev: tuple[int, float, float] | None = None
     for n in args.sizes:
         path = corpus(n, args.seed)
         floor = measure("floor", path, args)
+        peer = measure("minhash", path, args)
         run = measure("digest", path, args)
         s = run["seconds"]
         growth = ""
@@ -215,7 +244,8 @@ def main() -> None:
             f"{int(run['articles']):>9} {int(run['events']):>7} {s:>8.1f} {run['cpu_seconds']:>7.1f} "
             f"{run['articles'] / s:>7.0f} "
             f"{run['syllables'] / s:>9.0f} {run['rss_mb']:>7.0f} {floor['seconds']:>8.2f} "
-            f"{s / floor['seconds']:>8.0f} {growth:>12}  {stages}",
+            f"{s / floor['seconds']:>8.0f} {peer['cpu_seconds']:>7.1f} "
+            f"{run['cpu_seconds'] / peer['cpu_seconds']:>5.1f} {growth:>12}  {stages}",
             flush=True,
         )
         prev = (n, s, run["cpu_seconds"])
