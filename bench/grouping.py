@@ -1,6 +1,6 @@
-"""Event grouping benchmark: B-cubed P/R/F1 and adjusted Rand index against the corpora's clusters,
-and the time of ``events.group_events`` at 1x and 10x the corpus size (wall clock and process CPU time:
-on a shared machine the CPU ratio is the one to read).
+"""Event grouping benchmark: B-cubed P/R/F1 and adjusted Rand index against the corpora's clusters (and
+happening labels, ``--levels``), and the time of ``events.group_events`` at 1x and 10x the corpus size
+(wall clock and process CPU time: on a shared machine the CPU ratio is the one to read).
 
 Articles are fed the way a user's crawl arrives and built by diemtin's own readers
 (``diemtin.api.read_articles``: ingest + clean), from files written to a temporary folder:
@@ -21,16 +21,16 @@ times as large whose common terms collide across replicas as real news does).
     .venv/bin/python bench/grouping.py --no-10x   # quality only
     .venv/bin/python bench/grouping.py --no-10x --halves   # also each half of the clusters on its own
     .venv/bin/python bench/grouping.py --no-10x --lone     # also one article per cluster: how many joined
-    .venv/bin/python bench/grouping.py --no-10x --happenings  # also the clusters annotated as one happening
+    .venv/bin/python bench/grouping.py --levels   # events vs happenings, stories vs clusters, + halves
     .venv/bin/python bench/grouping.py --scale 1000 10000  # group_events alone on bench/gen_corpus.py corpora
     .venv/bin/python bench/grouping.py --snapshot /tmp/scale/snap-100k.pkl  # group_events on a pickle
 
-``--happenings`` reads our annotation of the gold clusters (``bench/annotations``, see its README):
-each cluster labelled ``one`` (all its articles report one happening), ``mostly`` or ``several`` (a
-topic: different happenings of one kind), and the pairs of clusters that report the same happening. It
-groups the articles of the ``one`` clusters mixed together and scores them twice: against the clusters
-as given, and with the pairs annotated as one happening counted as one cluster: the issue's definition
-of an event, which the corpora's clusters do not always follow (docs/events.md, session 6).
+``--levels`` runs the whole pipeline (``diemtin.evaluate.grouping``: duplicates, dating, events,
+stories) on each corpus mixed into one crawl and scores, as the guideline asks, its events against the
+article-level happening labels (``bench/annotations/*-happenings.jsonl``) and its stories against the
+published clusters (topics); then the same on each half of the clusters (even, odd) grouped alone. It
+also counts the articles labelled commentary and those the pipeline made commentary events.
+``diemtin eval events`` gives one such line.
 
 ``--halves`` groups the even- and the odd-numbered gold clusters separately (each half mixed on its
 own): a threshold chosen on one half should hold on the other. ``--scale`` reads the generated scale
@@ -45,13 +45,12 @@ dating (a dict with those keys), so that 100k articles can be timed without re-r
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import re
 import sys
-import tempfile
 import time
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 from sklearn.metrics import adjusted_rand_score
@@ -59,79 +58,35 @@ from sklearn.metrics import adjusted_rand_score
 from diemtin import clean, dating, events
 from diemtin import text as vtext
 from diemtin.api import read_articles
+from diemtin.evaluate import bcubed as _bcubed
+from diemtin.evaluate import corpora, grouping, happenings
+from diemtin.evaluate.corpora import LabelledDoc
 from diemtin.models import Article
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 VMDS = SHARED / "data" / "vmds-dev"
 ABMUSU = SHARED / "data" / "abmusu-train.jsonl"
-
-Doc = tuple[str, str, str | None, str]  # title, body, published, gold cluster
-
-
-def vmds_docs(root: Path = VMDS, limit: int | None = None) -> list[Doc]:
-    """(title, body, published ISO, cluster) for every vmds article."""
-    docs: list[Doc] = []
-    clusters = sorted((p for p in root.iterdir() if p.is_dir()), key=lambda p: int(p.name.split("_")[-1]))
-    for cdir in clusters[:limit]:
-        for body in sorted(cdir.glob("*.body.txt")):
-            info = body.with_name(body.name.replace(".body.txt", ".info.txt")).read_text(encoding="utf-8")
-            title = re.search(r"^TITLE:\s*(.*)$", info, re.M)
-            when = re.search(r"^TIME:\s*(\d\d)/(\d\d)/(\d{4}) (\d\d:\d\d)", info, re.M)
-            pub = f"{when.group(3)}-{when.group(2)}-{when.group(1)}T{when.group(4)}" if when else None
-            text = body.read_text(encoding="utf-8").strip()
-            docs.append(((title.group(1) if title else "").replace("_", " ").strip(), text, pub, cdir.name))
-    return docs
+ANNOTATIONS = ROOT / "bench" / "annotations"
+LABELS = {"vmds": ANNOTATIONS / "vmds-happenings.jsonl", "abmusu": ANNOTATIONS / "abmusu-happenings.jsonl"}
 
 
-def abmusu_docs(path: Path = ABMUSU, limit: int | None = None) -> list[Doc]:
-    docs: list[Doc] = []
-    with path.open(encoding="utf-8") as fh:
-        for i, line in enumerate(fh):
-            if limit is not None and i >= limit:
-                break
-            for d in json.loads(line)["single_documents"]:
-                body = (d.get("anchor_text") or "").strip() + "\n\n" + (d.get("raw_text") or "").strip()
-                docs.append(((d.get("title") or "").strip(), body, None, f"c{i}"))
-    return docs
+def to_articles(docs: list[LabelledDoc], fmt: str, seed: int = 0) -> tuple[list[Article], dict[str, str]]:
+    """The docs as one shuffled crawl (``corpora.crawl_articles``); article id → gold cluster."""
+    articles, doc_of = corpora.crawl_articles(docs, fmt, seed)
+    return articles, {aid: d.cluster for aid, d in doc_of.items()}
 
 
-def to_articles(docs: list[Doc], fmt: str, seed: int = 0) -> tuple[list[Article], dict[str, str]]:
-    """Write docs as a crawl would (shuffled file names, no cluster info), read them back with
-    ``read_articles``; returns the articles and article id → gold cluster."""
-    order = list(range(len(docs)))
-    random.Random(seed).shuffle(order)
-    gold_by_name: dict[str, str] = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        if fmt == "jsonl":
-            path = Path(tmp) / "crawl.jsonl"
-            with path.open("w", encoding="utf-8") as fh:
-                for n, i in enumerate(order):
-                    title, body, pub, label = docs[i]
-                    rid = f"doc{n:05d}"
-                    gold_by_name[rid] = label
-                    fh.write(json.dumps({"id": rid, "title": title, "text": body, "published": pub}) + "\n")
-        else:
-            for n, i in enumerate(order):
-                title, body, _pub, label = docs[i]
-                name = f"doc{n:05d}.txt"
-                gold_by_name[name] = label
-                (Path(tmp) / name).write_text(f"{title}\n\n{body}\n", encoding="utf-8")
-        articles, skipped = read_articles([tmp])
-    if skipped:
-        print(f"  ({len(skipped)} inputs skipped, e.g. {skipped[0].reason})", file=sys.stderr)
-    gold: dict[str, str] = {}
-    for a in articles:
-        key = a.id if fmt == "jsonl" and a.id in gold_by_name else Path(a.path).name
-        gold[a.id] = gold_by_name[key]
-    return articles, gold
+def bcubed(pred: list[list[str]], gold: dict[str, str]) -> tuple[float, float, float]:
+    b = _bcubed.bcubed(pred, gold)
+    return b.precision, b.recall, b.f1
 
 
-def replicate(docs: list[Doc], times: int, seed: int = 7) -> list[Doc]:
+def replicate(docs: list[LabelledDoc], times: int, seed: int = 7) -> list[LabelledDoc]:
     """The corpus plus ``times - 1`` renamed replicas (new names, numbers, clusters)."""
     counts: Counter[str] = Counter()
-    for title, body, _p, _g in docs:
-        counts.update(re.findall(r"[^\W\d_]+", (title + " " + body).lower()))
+    for d in docs:
+        counts.update(re.findall(r"[^\W\d_]+", (d.title + " " + d.body).lower()))
     common = sorted(w for w, _ in counts.most_common(300))
     rare = sorted(w for w in counts if w not in set(common))
     out = list(docs)
@@ -154,41 +109,25 @@ def replicate(docs: list[Doc], times: int, seed: int = 7) -> list[Doc]:
                 return str(n + 3 * r)
             return str(n % 28 + 1 + r) if n <= 31 else str(n + r)
 
-        for title, body, pub, gold in docs:
-            t = re.sub(r"\d+", num, re.sub(r"[^\W\d_]+", word, title))
-            b = re.sub(r"\d+", num, re.sub(r"[^\W\d_]+", word, body))
-            out.append((t, b, pub, f"{gold}#r{r}"))
+        for d in docs:
+            t = re.sub(r"\d+", num, re.sub(r"[^\W\d_]+", word, d.title))
+            b = re.sub(r"\d+", num, re.sub(r"[^\W\d_]+", word, d.body))
+            out.append(replace(d, title=t, body=b, cluster=f"{d.cluster}#r{r}"))
     return out
 
 
-def bcubed(pred: list[list[str]], gold: dict[str, str]) -> tuple[float, float, float]:
-    """B-cubed precision, recall and F1 (Bagga & Baldwin 1998) of a clustering against gold labels."""
-    cluster_of = {x: i for i, c in enumerate(pred) for x in c}
-    gold_sizes = Counter(gold.values())
-    p = r = 0.0
-    for c in pred:
-        labels = Counter(gold[x] for x in c)
-        for x in c:
-            same = labels[gold[x]]
-            p += same / len(c)
-            r += same / gold_sizes[gold[x]]
-    n = len(cluster_of)
-    p, r = p / n, r / n
-    return p, r, 2 * p * r / (p + r) if p + r else 0.0
-
-
-def lone(docs: list[Doc]) -> list[Doc]:
+def lone(docs: list[LabelledDoc]) -> list[LabelledDoc]:
     """The first article of each gold cluster: a batch of lone reports, each its own happening."""
     seen: set[str] = set()
     out = []
     for d in docs:
-        if d[3] not in seen:
-            seen.add(d[3])
+        if d.cluster not in seen:
+            seen.add(d.cluster)
             out.append(d)
     return out
 
 
-def evaluate_lone(name: str, docs: list[Doc], fmt: str) -> None:
+def evaluate_lone(name: str, docs: list[LabelledDoc], fmt: str) -> None:
     """How many lone reports grouping joins to another: a crawl is full of articles no other outlet
     covered, and the benchmarks, where every article has 1-4 partners, cannot see a rule that pulls
     such articles into a neighbour (docs/events.md, session 5)."""
@@ -202,50 +141,32 @@ def evaluate_lone(name: str, docs: list[Doc], fmt: str) -> None:
     )
 
 
-ANNOTATIONS = ROOT / "bench" / "annotations"
-
-
-def happenings(corpus: str) -> tuple[dict[str, str], dict[str, str]]:
-    """Our annotation of ``corpus`` ("vmds" or "abmusu"): cluster → label, and cluster → the cluster
-    standing for its happening (the pairs annotated as the same happening, joined transitively)."""
-    labels: dict[str, str] = {}
-    for line in (ANNOTATIONS / "happenings.jsonl").read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        if row["corpus"] == corpus:
-            labels[row["cluster"]] = row["label"]
-    parent = {c: c for c in labels}
-
-    def find(c: str) -> str:
-        while parent[c] != c:
-            c = parent[c]
-        return c
-
-    for line in (ANNOTATIONS / "same_happening.jsonl").read_text(encoding="utf-8").splitlines():
-        row = json.loads(line)
-        if row["corpus"] == corpus and row["same"]:
-            a, b = sorted((find(row["a"]), find(row["b"])))
-            parent[b] = a
-    return labels, {c: find(c) for c in labels}
-
-
-def evaluate_happenings(name: str, corpus: str, docs: list[Doc], fmt: str) -> None:
-    """Grouping of the clusters annotated as one happening, against the clusters and the happenings."""
-    labels, happening = happenings(corpus)
-    one = [d for d in docs if labels[d[3]] == "one"]
-    articles, gold = to_articles(one, fmt)
-    pred = events.group_events(articles)
-    p, r, f = bcubed(pred, gold)
-    hp, hr, hf = bcubed(pred, {x: happening[c] for x, c in gold.items()})
+def evaluate_levels(name: str, corpus: str, docs: list[LabelledDoc], fmt: str) -> None:
+    """The pipeline's events against the happening labels and its stories against the published
+    clusters (``diemtin.evaluate.grouping``), and how the commentary articles were told apart."""
+    labels = happenings.load(LABELS[corpus])
+    articles, doc_of = corpora.crawl_articles(docs, fmt)
+    _cold()
+    c0 = time.process_time()
+    d = grouping.digest(articles)
+    cpu = time.process_time() - c0
+    ev = grouping.score(d, happenings.gold(doc_of, labels), "events")
+    st = grouping.score(d, {a: x.cluster for a, x in doc_of.items()}, "stories")
+    kind = {a: e.kind for e in d.events for a in e.articles}
+    said = {a for a, x in doc_of.items() if labels[x.key].kind == "commentary"}
+    found = {a for a in doc_of if kind.get(a) == "commentary"}
     print(
-        f"{name + ' one':<22} n={len(articles):5d} clusters={len(set(gold.values())):4d} "
-        f"happenings={len({happening[c] for c in gold.values()}):4d} pred={len(pred):4d}  "
-        f"B3 vs clusters P={p:.3f} R={r:.3f} F1={f:.3f}  vs happenings P={hp:.3f} R={hr:.3f} F1={hf:.3f}"
+        f"{name:<22} events vs happenings P={ev.precision:.3f} R={ev.recall:.3f} F1={ev.f1:.3f} "
+        f"({ev.predicted} events, {ev.gold} happenings)  stories vs clusters P={st.precision:.3f} "
+        f"R={st.recall:.3f} F1={st.f1:.3f} ({st.predicted} stories, {st.gold} clusters)  commentary "
+        f"found {len(found)} of {len(said)}, right {len(found & said)}  cpu={cpu:.1f}s",
+        flush=True,
     )
 
 
-def half(docs: list[Doc], h: int) -> list[Doc]:
+def half(docs: list[LabelledDoc], h: int) -> list[LabelledDoc]:
     """The gold clusters whose number is even (h=0) or odd (h=1)."""
-    return [d for d in docs if int(re.sub(r"\D", "", d[3]) or 0) % 2 == h]
+    return corpora.half(docs, h)
 
 
 def scale_one(n: int, mode: str) -> None:
@@ -309,7 +230,7 @@ def _cold() -> None:
                 obj.cache_clear()
 
 
-def evaluate(name: str, docs: list[Doc], fmt: str, scale: bool) -> None:
+def evaluate(name: str, docs: list[LabelledDoc], fmt: str, scale: bool) -> None:
     articles, gold = to_articles(docs, fmt)
     _cold()
     t0, c0 = time.perf_counter(), time.process_time()
@@ -345,7 +266,11 @@ def main() -> None:
     ap.add_argument(
         "--lone", action="store_true", help="also one article per gold cluster: how many get joined"
     )
-    ap.add_argument("--happenings", action="store_true", help="also the clusters annotated as one happening")
+    ap.add_argument(
+        "--levels",
+        action="store_true",
+        help="only events vs happenings and stories vs clusters (bench/annotations), whole and halves",
+    )
     ap.add_argument(
         "--scale", type=int, nargs="+", help="time group_events on generated corpora of N articles"
     )
@@ -363,10 +288,20 @@ def main() -> None:
         return
     if not VMDS.is_dir() or not ABMUSU.is_file():
         sys.exit(f"reference data not found under {SHARED}")
-    vm = vmds_docs(limit=args.limit)
+    vm = corpora.vmds_docs(VMDS, limit=args.limit)
+    ab = corpora.abmusu_docs(ABMUSU, limit=args.limit)
+    if args.levels:
+        for h in (None, 0, 1):
+            tag = "" if h is None else f" h{h}"
+            for name, corpus, docs, fmt in (
+                ("vmds-dev txt", "vmds", vm, "txt"),
+                ("vmds-dev jsonl", "vmds", vm, "jsonl"),
+                ("abmusu-train txt", "abmusu", ab, "txt"),
+            ):
+                evaluate_levels(name + tag, corpus, docs if h is None else half(docs, h), fmt)
+        return
     evaluate("vmds-dev txt", vm, "txt", scale=False)
     evaluate("vmds-dev jsonl", vm, "jsonl", scale=not args.no_10x)
-    ab = abmusu_docs(limit=args.limit)
     evaluate("abmusu-train txt", ab, "txt", scale=not args.no_10x)
     if args.halves:
         for h in (0, 1):
@@ -377,10 +312,6 @@ def main() -> None:
         evaluate_lone("vmds-dev txt", vm, "txt")
         evaluate_lone("vmds-dev jsonl", vm, "jsonl")
         evaluate_lone("abmusu-train txt", ab, "txt")
-    if args.happenings:
-        evaluate_happenings("vmds-dev txt", "vmds", vm, "txt")
-        evaluate_happenings("vmds-dev jsonl", "vmds", vm, "jsonl")
-        evaluate_happenings("abmusu-train txt", "abmusu", ab, "txt")
 
 
 if __name__ == "__main__":

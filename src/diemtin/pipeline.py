@@ -38,7 +38,7 @@ Progress = Callable[[str, int, int], None]  # (stage, done, total)
 class Options:
     """Knobs of one run; defaults are what the CLI uses."""
 
-    summary_length: int = 80  # syllables per event summary (a short paragraph, 2-4 sentences)
+    summary_length: int = 80  # syllables per event summary (a short paragraph, 2-4 sentences); 0: none
     executor: Executor = field(default_factory=InProcessExecutor)
     progress: Progress | None = None
 
@@ -145,7 +145,7 @@ def _event_for(group: EventJob) -> tuple[Event, stories.EventSignals]:
         ev.date = when.value
         ev.date_range = (when.earliest, when.latest)
         ev.date_evidence = when.evidence or when.text
-    ev.summary = summarize.summarize(members, length=length)
+    ev.summary = summarize.summarize(members, length=length) if length > 0 else []  # 0: none (evaluation)
     ev.sources = sorted({s for a in members if (s := a.source)})
     return ev, stories.event_signals(members + copies)
 

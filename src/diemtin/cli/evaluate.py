@@ -46,3 +46,76 @@ def summaries(
     results = ev.evaluate(ev.default_systems(), pairs, n)
     out.print(ev.format_table(results, f"{data} — {len(clusters)} clusters, summaries cut to {n} syllables"))
     err.print(f"{time.perf_counter() - t0:.1f} s")
+
+
+@eval_app.command(
+    "events",
+    epilog="Example: diemtin eval events ../shared/data/vmds-dev "
+    "--gold bench/annotations/vmds-happenings.jsonl",
+)
+def events_cmd(
+    data: Annotated[
+        Path, typer.Argument(help="A VietnameseMDS folder (cluster_N/) or an AbMuSu .jsonl file.")
+    ],
+    gold: Annotated[
+        Path | None,
+        typer.Option(
+            "--gold",
+            help="Happening labels (JSON lines: corpus, cluster, doc, happening, kind). "
+            "Default: the corpus's published clusters.",
+        ),
+    ] = None,
+    level: Annotated[
+        str, typer.Option("--level", help="Score the pipeline's 'events' or its 'stories'.")
+    ] = "events",
+    fmt: Annotated[
+        str,
+        typer.Option("--format", help="Write the crawl as 'txt' files (no dates) or 'jsonl' (with dates)."),
+    ] = "txt",
+    half: Annotated[
+        int | None,
+        typer.Option("--half", min=0, max=1, help="Only the even (0) or odd (1) numbered clusters."),
+    ] = None,
+    limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N clusters.")] = None,
+) -> None:
+    """B-cubed of diemtin's events (or stories) on a corpus mixed into one crawl, against happening
+    labels or the published clusters. Events are judged against happenings, stories against topics."""
+    from ..evaluate import corpora, grouping, happenings
+
+    if level not in grouping.LEVELS:
+        err.print(f"[red]error:[/red] --level {level!r}: choose one of {', '.join(grouping.LEVELS)}")
+        raise typer.Exit(2)
+    try:
+        docs = corpora.corpus_docs(data, limit)
+        labels = happenings.load(gold) if gold is not None else None
+        if half is not None:
+            docs = corpora.half(docs, half)
+        t0 = time.process_time()
+        articles, doc_of = corpora.crawl_articles(docs, fmt)
+    except (OSError, ValueError) as exc:
+        err.print(f"[red]error:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    d = grouping.digest(articles)
+    if labels is None:
+        truth = {aid: doc.cluster for aid, doc in doc_of.items()}
+        against = "published clusters"
+    else:
+        truth = happenings.gold(doc_of, labels)
+        against = f"happenings of {gold}"
+        if not truth:
+            err.print(f"[red]error:[/red] {gold}: labels no article of {data}")
+            raise typer.Exit(1)
+    score = grouping.score(d, truth, level)
+    out.print(
+        f"{data}{'' if half is None else f' half {half}'} — {len(articles)} articles, {level} vs {against}"
+    )
+    out.print(str(score))
+    if labels is not None and level == "events":
+        kind = {a: e.kind for e in d.events for a in e.articles}
+        said = [aid for aid in truth if labels[doc_of[aid].key].kind == "commentary"]
+        found = [aid for aid in truth if kind.get(aid) == "commentary"]
+        right = sum(1 for aid in found if labels[doc_of[aid].key].kind == "commentary")
+        out.print(
+            f"commentary: labelled {len(said)}, found {len(found)}, of them labelled commentary {right}"
+        )
+    err.print(f"{time.process_time() - t0:.1f} CPU s")
