@@ -14,7 +14,14 @@ from hypothesis import strategies as st
 
 from diemtin import dating
 from diemtin.api import read_articles
-from diemtin.dating import _knowledge, date_event, extract_dates, infer_reference, parse_reference
+from diemtin.dating import (
+    _knowledge,
+    date_event,
+    expressions,
+    extract_dates,
+    infer_reference,
+    parse_reference,
+)
 from diemtin.models import Article, RemovedLine, TemporalExpression
 
 from .conftest import FIXTURES
@@ -707,9 +714,9 @@ def test_rule_gates_never_hide_a_match(monkeypatch: pytest.MonkeyPatch) -> None:
         "thứ Hai tuần trước",
         "3 năm trước",
     ]
-    scan = dating._scan_cached.__wrapped__
+    scan = expressions._scan_cached.__wrapped__
     gated = [[asdict(m) for m in scan(t)] for t in texts]
-    monkeypatch.setattr(dating, "_RULES", [(p, f, ()) for p, f, _ in dating._RULES])
+    monkeypatch.setattr(expressions, "_RULES", [(p, f, ()) for p, f, _ in expressions._RULES])
     assert [[asdict(m) for m in scan(t)] for t in texts] == gated
     assert sum(map(len, gated)) >= len(records)  # the sentences do hold dates
 

@@ -1,0 +1,336 @@
+"""Event dates: the date of the happening one article reports (its lead's date, or the bounds its
+background dates give), and the date of an event from its articles' dates."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+
+from ..models import Article, TemporalExpression
+from ..text import normalize, split_sentences
+from .expressions import _scan
+from .infer import _infer_reference_split, _is_history
+from .knowledge import _apply_knowledge, _intersect
+from .reference import Reference, _iso, _safe_date, _short, _value_for, parse_reference
+from .resolve import _REPORTING, _Dated, _dated_mentions, _expression, _Resolved
+
+_BEFORE_MARK = re.compile(r"\btrước đó\b", re.I)
+
+
+def _commemorated(body: str, d: _Dated) -> bool:
+    """A date in brackets of an anniversary sentence: "kỷ niệm 75 năm ngày Thương binh Liệt sỹ
+    (27/7/1947 27/7/2022)" (a crawled page without the dash) names the day remembered, not the day of
+    the happening reported (an exhibition opened for it); read as the event's date it put one report
+    75 years before the others' (abmusu-train)."""
+    start = d.men.start
+    return _is_history(d.sentence) and body.rfind("(", 0, start) > body.rfind(")", 0, start)
+
+
+# --------------------------------------------------------------------------------------------------
+# Event dates
+
+# Lines that open a portal's link lists: what follows is not the article.
+_BLOCK_HEAD = re.compile(
+    r"^\s*(tin|bài|video)\s+(liên quan|cùng chuyên mục|cùng chủ đề|khác|mới|mới nhất|mới hơn|cũ hơn|"
+    r"đọc nhiều|xem nhiều|nổi bật)\b|^\s*(xem tin theo ngày|xem thêm|đọc thêm|có thể bạn quan tâm)\b",
+    re.I,
+)
+_RELATED_HEAD = re.compile(r"^\s*(tin|bài)\s+(liên quan|cùng chủ đề)\b", re.I)
+_TIMESTAMP_LINE = re.compile(
+    r"^\s*(?:\d{1,2}:\d{2}'?\s*[-|]\s*)?(\d{1,2})[/.](\d{1,2})[/.](\d{4})(?:\s*[|-]\s*\d{1,2}:\d{2}.*)?\s*$"
+)
+_END_MARK = re.compile(r"\./\.\s*$|/\.\s*$")
+_CAPTION_AFTER = re.compile(r"[^.\n]{0,20}?[-–(]\s*(Ảnh|Nguồn|Video)\s*:", re.I)
+_BACKGROUND = re.compile(r"^\W*(trước đó|trước đây|hồi|cũng trong|tại cuộc|lần)", re.I)
+
+
+def _split_body(article: Article) -> tuple[str, list[date]]:
+    """The article's own body and the timestamps of its related-headline list.
+
+    Robust to a clean stage that has not removed the boilerplate: the body stops at the Vietnamese
+    end mark "./." or at the first link-list header.
+    """
+    lines = [ln for ln in article.text.split("\n") if ln.strip()]
+    if article.lead and article.lead.strip() and (not lines or article.lead.strip() not in lines[0]):
+        lines.insert(0, article.lead.strip())
+    body: list[str] = []
+    rest: list[str] = []
+    for i, ln in enumerate(lines):
+        if _BLOCK_HEAD.match(ln):
+            rest = lines[i:]
+            break
+        body.append(ln)
+        if _END_MARK.search(ln):
+            rest = lines[i + 1 :]
+            break
+    related: list[date] = []
+    in_related = False
+    # Lines in document order: the rest of the page, then what cleaning removed (with its reason).
+    for ln, reason in [(x, "") for x in rest] + [(r.text, r.reason) for r in article.removed]:
+        if _BLOCK_HEAD.match(ln):
+            in_related = bool(_RELATED_HEAD.match(ln))
+            continue
+        m = _TIMESTAMP_LINE.match(ln)
+        tagged = re.search(r"related|liên quan", reason, re.I) is not None
+        if (
+            (in_related or tagged)
+            and m
+            and (x := _safe_date(int(m.group(3)), int(m.group(2)), int(m.group(1))))
+        ):
+            related.append(x)
+    return normalize("\n".join(body)), related
+
+
+def _published_reference(published: str | None) -> Reference | None:
+    """The publication date as a reference: ISO as the model says, or a dd/mm/yyyy stamp as crawled."""
+    if not published or not published.strip():
+        return None
+    try:
+        return parse_reference(published)
+    except ValueError:
+        full = [m for m in _scan(normalize(published)) if m.kind == "full" and m.year]
+        if not full:
+            return None
+        d = date(full[0].year or 1, full[0].month or 1, full[0].day or 1)
+        return Reference(d, d, (d.year,), f"ngày đăng {d.isoformat()}")
+
+
+def article_date(article: Article, today: date | None = None) -> TemporalExpression | None:
+    """The date of the happening one article reports (its lead date, or the bounds its background dates
+    give): ``date_event``'s per-article step.
+
+    Memoised by the article's content (title, text, lead, publication date, removed lines) and ``today``:
+    grouping dates every article and the event stage dates them again. The result is a fresh copy.
+    """
+    today = today or date.today()
+    h = hashlib.blake2b(digest_size=16)
+    for part in (article.title, article.text, article.lead or "", article.published or "", today.isoformat()):
+        h.update(part.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    for r in article.removed:
+        h.update(f"{r.text}\x01{r.reason}\x00".encode("utf-8", "surrogatepass"))
+    key = h.digest()
+    with _ARTICLE_DATES_LOCK:  # Dask workers may run several threads
+        hit = key in _ARTICLE_DATES
+        if hit:
+            _ARTICLE_DATES.move_to_end(key)
+            t = _ARTICLE_DATES[key]
+    if not hit:
+        t = _article_event(article, today)
+        with _ARTICLE_DATES_LOCK:
+            _ARTICLE_DATES[key] = t
+            if len(_ARTICLE_DATES) > _ARTICLE_DATES_MAX:
+                _ARTICLE_DATES.popitem(last=False)
+    return replace(t) if t is not None else None
+
+
+# Least recently used first. 16-byte keys and small results: 200k entries stay under ~100 MB, and a
+# whole 100k-article run fits, so grouping's pass and the event stage's pass share every result.
+_ARTICLE_DATES: OrderedDict[bytes, TemporalExpression | None] = OrderedDict()
+_ARTICLE_DATES_MAX = 200_000
+_ARTICLE_DATES_LOCK = threading.Lock()
+
+
+def _article_event(article: Article, today: date | None = None) -> TemporalExpression | None:
+    body, related = _split_body(article)
+    pub = _published_reference(article.published)
+    title = normalize(article.title or "")
+    # Both are normalised: the knowledge step reads their sentences (title's first, as "title\nbody").
+    sentences = split_sentences(title) + split_sentences(body)
+    if pub is not None:
+        ref = _apply_knowledge(pub, "", today, sentences=sentences)
+    else:
+        ref = _infer_reference_split(body, related, title, today or date.today(), sentences)
+    if not ref.windows or ref.exact is not None or len(ref.years) < 2:
+        return _event_in(body, ref)
+    return _event_over_years(body, ref)
+
+
+def _event_over_years(body: str, ref: Reference) -> TemporalExpression | None:
+    """The event read in each candidate year of the knowledge periods, then the union of the readings.
+
+    Reading year by year keeps related cues together ("after 3/4, before July" holds within one year);
+    a year whose reading falls outside the periods (13/4 after a term ended on 20/1) is dropped.
+    """
+    found: list[tuple[int, TemporalExpression]] = []
+    for y in ref.years:
+        sub = _intersect(ref.windows, ((date(y, 1, 1), date(y, 12, 31)),))
+        if not sub:
+            continue
+        t = _event_in(body, Reference(sub[0][0], sub[-1][1], (y,), ref.why, sub))
+        if t is None or t.earliest is None or t.latest is None:
+            continue
+        lo, hi = date.fromisoformat(t.earliest), date.fromisoformat(t.latest)
+        clipped = _intersect(sub, ((lo, hi),))
+        if clipped:
+            found.append(
+                (y, replace(t, earliest=clipped[0][0].isoformat(), latest=clipped[-1][1].isoformat()))
+            )
+    if not found:
+        return _event_in(body, replace(ref, windows=()))
+    if len(found) == 1:
+        t = found[0][1]
+        return replace(
+            t, value=_value_for(date.fromisoformat(t.earliest or ""), date.fromisoformat(t.latest or ""))
+        )
+    first, last = found[0][1], found[-1][1]
+    lo, hi = date.fromisoformat(first.earliest or ""), date.fromisoformat(last.latest or "")
+    years = ", ".join(str(y) for y, _ in found)
+    evidence = (
+        f"{first.text}; năm không nêu — {ref.why}; có thể vào năm {years} "
+        f"(sớm nhất {lo.isoformat()}, muộn nhất {hi.isoformat()}); "
+        + first.evidence.replace(f" [{ref.why}]", "").replace(ref.why, "các giai đoạn trên")
+    )
+    return replace(
+        first, value=_value_for(lo, hi), earliest=lo.isoformat(), latest=hi.isoformat(), evidence=evidence
+    )
+
+
+def _event_in(body: str, ref: Reference) -> TemporalExpression | None:
+    """The event date of one article body read against ``ref``."""
+    dated = _dated_mentions(body, ref)
+    day_kinds = ("full", "daymonth", "dayrange", "relday", "weekday")
+    # The lead: the first two sentences that read like prose (a short caption line is skipped), less
+    # background sentences ("Trước đó, ...") and photo captions inlined in the text ("... hôm 6-10 - Ảnh:").
+    lead_idx = [i for i, s in enumerate(split_sentences(body)) if len(s.split()) >= 8][:2]
+    lead = [
+        d
+        for d in dated
+        if d.index in lead_idx
+        and d.men.kind in day_kinds
+        and not _BACKGROUND.match(d.sentence)
+        and not _CAPTION_AFTER.match(body, d.men.end)
+        and not _commemorated(body, d)
+        and not d.until
+    ]
+    refnote = f" [{ref.why}]" if ref.why else ""
+    if lead:
+        pick = lead[0]
+        same = [d for d in lead if d.index == pick.index and d is not pick]
+        for later in same:
+            between = body[pick.men.end : later.men.start]
+            before = body[max(0, later.men.start - 12) : later.men.start].lower()
+            vao = re.search(r"\bvào\s*(ngày|hôm|sáng|tối)?\s*$", before)
+            if _REPORTING.search(between) and vao:
+                pick = later  # "Ngày 11/2, X cho hay ... vào ngày 12/2": the happening is the later date
+                break
+        res = pick.res
+        # Background dates ("Trước đó, ngày 7/12/2021") happened before the event: drop years that
+        # would put the event before them.
+        if res.lo and res.hi and res.lo != res.hi and pick.men.kind in ("daymonth", "dayrange"):
+            floor = [
+                d.res.lo
+                for d in dated
+                if d.res.lo and d.men.kind == "full" and _BEFORE_MARK.search(d.sentence)
+            ]
+            if floor:
+                f = max(floor)
+                years = [
+                    y
+                    for y in range(res.lo.year, res.hi.year + 1)
+                    if (x := _safe_date(y, pick.men.month or 1, pick.men.day or 1)) and x >= f
+                ]
+                if years and len(years) < res.hi.year - res.lo.year + 1:
+                    a = _safe_date(years[0], pick.men.month or 1, pick.men.day or 1)
+                    b = _safe_date(years[-1], pick.men.month or 1, pick.men.day2 or pick.men.day or 1)
+                    res = _Resolved(a, b, res.why + f"; sau {f.strftime('%d/%m/%Y')} ('Trước đó')")
+        why = f"'{pick.men.text.strip()}' ở phần mở đầu ('{_short(pick.sentence)}'); {res.why}"
+        ev = _expression(body, pick.men, res)
+        ev.evidence = why + (refnote if res.lo is not None and ref.why and ref.why not in res.why else "")
+        return ev
+    # No date in the lead: the article reports something new, so it happened after the past dates it
+    # mentions as background and no later than its own date or the first date it looks ahead to.
+    return _bounds_from_background(dated, ref, day_kinds)
+
+
+def _ahead_bound(d: _Dated) -> date | None:
+    """The latest the text can be, given a date it looks ahead to: the day before it, or the end of a
+    named month or year ("GDP năm 2022 dự kiến tăng 6%", "Fed sẽ tăng lãi suất vào tháng 7"): a forecast
+    for a year or a month is made before it ends, often within it (mid-2022 reports read as written by
+    2021). A period marked as the next one ("tháng 9 tới", "năm sau") is still wholly ahead."""
+    if d.res.lo is None:
+        return None
+    named = d.men.kind in ("year", "month", "monthyear") and not re.search(r"\b(tới|sau)\b", d.men.text, re.I)
+    if named and not d.until and d.res.hi is not None:
+        return d.res.hi
+    return d.res.lo - timedelta(days=1)
+
+
+def _bounds_from_background(
+    dated: Sequence[_Dated], ref: Reference, day_kinds: tuple[str, ...]
+) -> TemporalExpression | None:
+    """An event not dated in its lead: after the latest earlier date, before the first date ahead."""
+    rlo, rhi = ref.lo, ref.hi
+    past_txt = [d for d in dated if d.men.kind in day_kinds and not d.men.future and not d.until]
+    ahead_txt = [d for d in dated if d.men.future or d.until]  # a period's end is ahead of its start
+    # Resolved mentions count only on the right side of the text's own date.
+    past = [d for d in past_txt if d.res.lo and d.res.hi and (rhi is None or d.res.hi <= rhi)]
+    ahead = [d for d in ahead_txt if d.res.lo and (rlo is None or d.res.lo > rlo)]
+    last_past = max(past, key=lambda d: d.res.hi or date.min) if past else None
+    first_ahead = min(ahead, key=lambda d: d.res.lo or date.max) if ahead else None
+    if ref.lo is None:  # nothing resolves: name what the text says, in text order
+        last_past = last_past or (past_txt[-1] if past_txt else None)
+        first_ahead = first_ahead or (ahead_txt[0] if ahead_txt else None)
+    lo = last_past.res.lo if last_past else None
+    hi_opts = [x for x in (_ahead_bound(first_ahead) if first_ahead else None, rhi) if x]
+    hi = min(hi_opts) if hi_opts else None
+    if lo and hi and lo > hi:  # contradictory cues: keep only what the text's own date says
+        first_ahead, hi = None, rhi
+        if hi and lo > hi:
+            last_past, lo = None, None
+    anchor = last_past or first_ahead
+    parts = ["phần mở đầu không nêu ngày"]
+    if last_past:
+        parts.append(f"sau '{last_past.men.text.strip()}' (được nhắc như việc đã qua)")
+    if first_ahead:
+        what = "hạn hoặc ngày kết thúc nêu trong bài" if first_ahead.until else "được nhắc như việc sắp tới"
+        parts.append(f"trước '{first_ahead.men.text.strip()}' ({what})")
+    if lo is None and hi is None:
+        if anchor is None:
+            return None
+        parts.append("năm không rõ: bài không nêu năm và không suy ra được")
+    elif ref.why:
+        parts.append(f"không muộn hơn thời điểm viết bài [{ref.why}]")
+    return TemporalExpression(
+        text=anchor.men.text.strip() if anchor else "",
+        value=_value_for(lo, hi),
+        earliest=_iso(lo),
+        latest=_iso(hi),
+        start=anchor.men.start if anchor else 0,
+        end=anchor.men.end if anchor else 0,
+        evidence="; ".join(parts),
+    )
+
+
+def _width(t: TemporalExpression) -> float:
+    if t.earliest is None or t.latest is None:
+        return float("inf")
+    return (date.fromisoformat(t.latest) - date.fromisoformat(t.earliest)).days
+
+
+def date_event(articles: Sequence[Article]) -> TemporalExpression | None:
+    """When the event happened: a value and/or range with the evidence text, or None.
+
+    Each article's lead date (or, without one, the bounds its background dates give) is computed; the
+    most precise one wins, then the one most articles agree on, then the earlier-listed article, so
+    that the result does not depend on chance.
+    """
+    return event_date_from([article_date(art) for art in articles])
+
+
+def event_date_from(dates: Sequence[TemporalExpression | None]) -> TemporalExpression | None:
+    """``date_event`` from its articles' ``article_date`` results (in article order), when a pipeline
+    has dated the articles already, e.g. on its executor."""
+    found = [(i, t) for i, t in enumerate(dates) if t is not None]
+    if not found:
+        return None
+    votes: dict[tuple[str | None, str | None, str | None], int] = {}
+    for _, t in found:
+        votes[(t.value, t.earliest, t.latest)] = votes.get((t.value, t.earliest, t.latest), 0) + 1
+    _, _, _, best = min((_width(t), -votes[(t.value, t.earliest, t.latest)], i, t) for i, t in found)
+    return best
