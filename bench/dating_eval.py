@@ -1,6 +1,6 @@
 """Accuracy of Vietnamese date normalisation on the hand-labelled set.
 
-    .venv/bin/python bench/dating_eval.py [labelled.jsonl] [-v] [--events] [--knowledge] [--years]
+    .venv/bin/python bench/dating_eval.py [labelled.jsonl] [-v] [--events] [--knowledge] [--years] [--goals]
 
 Each record is a real sentence from the shared corpora (VietnameseMDS dev bodies/info TIME, AbMuSu, the
 seeds) with its reference date (the article's TIME, or null), one expression and the expected ISO
@@ -21,6 +21,13 @@ evidence) and counts event dates whose range excludes 2022, the year of the VLSP
 --events also runs ``date_event`` over every VietnameseMDS dev article (body + sapo, TIME as the
 publication date) and prints how the event dates sit against publication: a sanity check on unlabelled
 data (most news reports something from the last few days), not an accuracy.
+
+--goals measures issue 14's two goals on VietnameseMDS dev, each cluster an event, split into half A
+(even cluster numbers, the half rules were tuned on) and half B (odd, not looked at while tuning):
+(a) with each article's TIME as its publication date, the share of events dated to a day that fall
+inside [earliest TIME - 7 days, latest TIME]; (b) with TIME withheld and each month's articles a batch
+given its as-of date (the batch's latest TIME), the share of events that get a day and the share of
+those within the 31 days up to as-of.
 """
 
 from __future__ import annotations
@@ -181,6 +188,80 @@ def years_vs_2022() -> Counter[str]:
     return out
 
 
+# --------------------------------------------------------------------------------------------------
+# The issue-14 goals on vmds-dev, per half of the clusters (rules were tuned on half A only)
+
+
+def _vmds_clusters(with_time: bool) -> dict[int, list[tuple[date, Article]]]:
+    """vmds-dev's articles by cluster number (each cluster reports one event)."""
+    out: dict[int, list[tuple[date, Article]]] = {}
+    for pub, art in _vmds_articles(with_time=with_time):
+        n = int(Path(art.path).parent.name.split("_")[1])
+        out.setdefault(n, []).append((pub, art))
+    return out
+
+
+def half_of(cluster: int) -> str:
+    """Half A (even cluster numbers: rules were tuned on these) or half B (odd: not looked at)."""
+    return "A" if cluster % 2 == 0 else "B"
+
+
+def goal_published() -> dict[str, Counter[str]]:
+    """Goal (a): with publication dates, the share of dated events inside [earliest publication - 7 days,
+    latest publication]. An event is a vmds-dev cluster, dated by ``date_event`` over its articles."""
+    out: dict[str, Counter[str]] = {"A": Counter(), "B": Counter()}
+    for n, arts in sorted(_vmds_clusters(with_time=True).items()):
+        c = out[half_of(n)]
+        pubs = [p for p, _ in arts]
+        ev = date_event([a for _, a in arts])
+        c["events"] += 1
+        day = ev.value if ev is not None and ev.value and len(ev.value) == 10 else None
+        if day is None:
+            continue
+        c["dated (a day)"] += 1
+        inside = min(pubs) - timedelta(days=7) <= date.fromisoformat(day) <= max(pubs)
+        c["  inside" if inside else "  OUTSIDE"] += 1
+    return out
+
+
+def goal_as_of() -> dict[str, Counter[str]]:
+    """Goal (b): publication dates withheld; a batch is the articles of one month (by their TIME), given
+    the batch's as-of (its latest TIME). An event is a cluster's articles within one batch; counted: those
+    that get a day, and of those, the ones within the 31 days up to as-of."""
+    out: dict[str, Counter[str]] = {"A": Counter(), "B": Counter()}
+    batches: dict[tuple[int, int], list[tuple[int, date, Article]]] = {}
+    for n, arts in _vmds_clusters(with_time=False).items():
+        for pub, a in arts:
+            batches.setdefault((pub.year, pub.month), []).append((n, pub, a))
+    for _, members in sorted(batches.items()):
+        as_of = max(p for _, p, _ in members)
+        by_cluster: dict[int, list[Article]] = {}
+        for n, _, a in members:
+            by_cluster.setdefault(n, []).append(a)
+        for n, arts in sorted(by_cluster.items()):
+            c = out[half_of(n)]
+            ev = date_event(arts, as_of=as_of)
+            c["events"] += 1
+            day = ev.value if ev is not None and ev.value and len(ev.value) == 10 else None
+            if day is None:
+                continue
+            c["get a day"] += 1
+            inside = as_of - timedelta(days=31) <= date.fromisoformat(day) <= as_of
+            c["  in the month before as-of" if inside else "  OUTSIDE that month"] += 1
+    return out
+
+
+def _print_goals(name: str, res: dict[str, Counter[str]], num: str, den: str, total: str) -> None:
+    for half in ("A", "B"):
+        c = res[half]
+        share = c[num] / c[den] if c[den] else 0.0
+        cover = c[den] / c[total] if c[total] else 0.0
+        print(
+            f"{name} half {half}: {c[total]} events, {c[den]} with a day ({cover:.1%}), "
+            f"{c[num]} of those inside ({share:.1%})"
+        )
+
+
 def main(argv: list[str]) -> None:
     args = [a for a in argv if not a.startswith("-")]
     path = Path(args[0]) if args else DEFAULT
@@ -203,6 +284,11 @@ def main(argv: list[str]) -> None:
     if "--years" in argv and ABMUSU.is_file():
         for k, v in years_vs_2022().items():
             print(f"years: {k}: {v}")
+    if "--goals" in argv and VMDS.is_dir():
+        _print_goals("(a) with publication dates", goal_published(), "  inside", "dated (a day)", "events")
+        _print_goals(
+            "(b) TIME withheld, --as-of", goal_as_of(), "  in the month before as-of", "get a day", "events"
+        )
     if "-v" in argv:
         for m in res["misses"]:
             print(f"  MISS {m['expression']!r} [{m['form']}] want {m['want']} got {m['got']}")

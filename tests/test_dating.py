@@ -499,7 +499,7 @@ def test_a_role_in_a_sentence_with_its_own_year_is_history() -> None:
 
 def test_two_terms_are_a_union_bounded_by_today() -> None:
     ref = infer_reference(
-        "Tổng thống Mỹ Donald Trump phát biểu tại Nhà Trắng về thuế quan.", today=date(2026, 6, 1)
+        "Tổng thống Mỹ Donald Trump phát biểu tại Nhà Trắng về thuế quan.", as_of=date(2026, 6, 1)
     )
     assert ref.windows == ((date(2017, 1, 20), date(2021, 1, 20)), (date(2025, 1, 20), date(2026, 6, 1)))
     assert ref.years == (2017, 2018, 2019, 2020, 2021, 2025, 2026)
@@ -522,7 +522,7 @@ def test_elect_period() -> None:
 
 def test_era_terms() -> None:
     ref = infer_reference(
-        "OpenAI vừa ra mắt phiên bản mới của ChatGPT với nhiều tính năng.", today=date(2024, 6, 1)
+        "OpenAI vừa ra mắt phiên bản mới của ChatGPT với nhiều tính năng.", as_of=date(2024, 6, 1)
     )
     assert (ref.lo, ref.hi, ref.years) == (date(2022, 11, 30), date(2024, 6, 1), (2022, 2023, 2024))
     t = one("Ngày 2/3, OpenAI nâng cấp ChatGPT cho người dùng trả phí.", expr="2/3")
@@ -690,10 +690,10 @@ def test_any_mix_of_knowledge_keeps_the_invariants(extra: list[str], day: str) -
 def test_a_bare_role_shared_by_two_offices_gives_the_union() -> None:
     # "Chủ tịch" is said of both the State President and the National Assembly chair: Nguyễn Phú Trọng was
     # the chair in 2006-2011 and the President in 2018-2021.
-    ref = infer_reference("Chủ tịch Nguyễn Phú Trọng tiếp đoàn đại biểu cử tri.", today=date(2026, 1, 1))
+    ref = infer_reference("Chủ tịch Nguyễn Phú Trọng tiếp đoàn đại biểu cử tri.", as_of=date(2026, 1, 1))
     assert ref.windows == ((date(2006, 6, 26), date(2011, 7, 23)), (date(2018, 10, 23), date(2021, 4, 5)))
     ref = infer_reference(
-        "Chủ tịch Quốc hội Nguyễn Phú Trọng tiếp đoàn đại biểu cử tri.", today=date(2026, 1, 1)
+        "Chủ tịch Quốc hội Nguyễn Phú Trọng tiếp đoàn đại biểu cử tri.", as_of=date(2026, 1, 1)
     )
     assert ref.windows == ((date(2006, 6, 26), date(2011, 7, 23)),)
 

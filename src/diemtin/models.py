@@ -19,6 +19,22 @@ class RemovedLine:
 
 
 @dataclass(slots=True)
+class DateAnchor:
+    """A date the input carries about a page, with where it came from (docs/dating.md, "Date anchors").
+
+    ``kind`` is ``"published"`` (the page's own publication date: a JSONL ``published``/``pubDate``/...
+    field, HTML metadata, a sidecar's TIME, the page's printed time) or ``"crawled"`` (a date by which
+    the page existed: WARC-Date, the HTTP ``Date``/``Last-Modified`` headers, a JSONL ``crawled_at``/
+    ``timestamp``/..., the file's modification time, the batch's ``--as-of``). ``field`` names the
+    field or header it was read from; ``value`` is ISO 8601.
+    """
+
+    kind: str
+    field: str
+    value: str
+
+
+@dataclass(slots=True)
 class RawDocument:
     """One input record as read, before cleaning: text already decoded and Unicode-normalised.
 
@@ -40,6 +56,7 @@ class RawDocument:
     # it is part of the saved text it is also ``lines``' first non-blank line.
     lead: str | None = None
     title_derived: bool = False  # no title in the input: ``title`` is the body's first sentence
+    anchors: list[DateAnchor] = field(default_factory=list)  # every date the input carries
 
 
 @dataclass(slots=True)
@@ -59,6 +76,7 @@ class Article:
     # then also the first paragraph of ``text``.
     lead: str | None = None
     title_derived: bool = False  # the input had no title: ``title`` is the body's first sentence
+    anchors: list[DateAnchor] = field(default_factory=list)  # every date the input carries (dating's)
 
     @property
     def paragraphs(self) -> list[str]:
@@ -97,7 +115,11 @@ class TemporalExpression:
     latest: str | None
     start: int = 0  # character offsets in the source text
     end: int = 0
-    evidence: str = ""  # why this value / range (e.g. "năm suy ra từ thời điểm viết bài (...)")
+    evidence: str = ""  # why this value / range, the full reasoning ("năm suy ra từ ngày đăng ...")
+    # The same in one line a reader takes in ("ngày 13/4 trong phần mở đầu; năm 2021 theo ngày đăng").
+    note: str = ""
+    # "MM-DD" when the text gives the day and month but the year stays open ("27/8, chưa rõ năm").
+    day: str | None = None
 
 
 @dataclass(slots=True)
@@ -118,7 +140,10 @@ class Event:
     articles: list[str]
     date: str | None = None
     date_range: tuple[str | None, str | None] = (None, None)
+    # One line a reader takes in; the full reasoning (every cue and anchor) is ``date_reasoning``.
     date_evidence: str | None = None
+    date_reasoning: str | None = None
+    day: str | None = None  # "MM-DD" when the day and month are known but not the year ("27/8")
     summary: list[SummarySentence] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # outlets reporting it
     also_published_by: dict[str, list[str]] = field(default_factory=dict)  # canonical -> copies
@@ -158,6 +183,7 @@ class Digest:
     timeline: list[str] = field(default_factory=list)
     duplicates: list[DuplicateGroup] = field(default_factory=list)
     skipped: list[Skipped] = field(default_factory=list)
+    as_of: str | None = None  # the batch's as-of date (``Options.as_of``), ISO, when one was given
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract: fields may be added later, never removed or renamed."""
@@ -175,6 +201,7 @@ class Digest:
                     "text": a.text,
                     "credits": list(a.credits),
                     "removed": [asdict(r) for r in a.removed],
+                    "anchors": [asdict(x) for x in a.anchors],
                 }
                 for a in self.articles
             ],
@@ -185,6 +212,8 @@ class Digest:
                     "date": e.date,
                     "date_range": list(e.date_range),
                     "date_evidence": e.date_evidence,
+                    "date_reasoning": e.date_reasoning,
+                    "day": e.day,
                     "articles": list(e.articles),
                     "sources": list(e.sources),
                     "also_published_by": {k: list(v) for k, v in e.also_published_by.items()},
@@ -197,4 +226,5 @@ class Digest:
             "timeline": list(self.timeline),
             "duplicates": [asdict(d) for d in self.duplicates],
             "skipped": [asdict(s) for s in self.skipped],
+            "as_of": self.as_of,
         }

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import BinaryIO, Protocol, TypeVar
 
 from . import clean, dating, dedup, events, ingest, stories, summarize, timeline
@@ -39,6 +40,10 @@ class Options:
     """Knobs of one run; defaults are what the CLI uses."""
 
     summary_length: int = 80  # syllables per event summary (a short paragraph, 2-4 sentences); 0: none
+    # The batch's as-of date (when it was crawled): every page existed by then. It is the only "today"
+    # the pipeline knows: nothing reads the machine's calendar, so the same input and as_of give the
+    # same digest on any day (docs/dating.md).
+    as_of: date | None = None
     executor: Executor = field(default_factory=InProcessExecutor)
     progress: Progress | None = None
 
@@ -113,16 +118,16 @@ def clean_all(docs: Sequence[RawDocument], executor: Executor | None = None) -> 
     return _on(executor or InProcessExecutor(), _clean_chunk, list(zip(docs, reps, strict=True)))
 
 
-def _date_chunk(arts: list[Article]) -> list[TemporalExpression | None]:
-    return [_article_date(a) for a in arts]
+def _date_chunk(job: list[tuple[Article, date | None]]) -> list[TemporalExpression | None]:
+    return [_article_date(a, as_of) for a, as_of in job]
 
 
-def _article_date(article: Article) -> TemporalExpression | None:
+def _article_date(article: Article, as_of: date | None) -> TemporalExpression | None:
     """``dating.article_date``, or no date when the article's dates run past what ``datetime.date``
     holds (a stored ``published`` of 9999-12-31 with "ngày mai" in the text): one article must never
     stop the events of a whole store from being computed (the store would stay out of date)."""
     try:
-        return dating.article_date(article)
+        return dating.article_date(article, as_of)
     except (OverflowError, ValueError):
         return None
 
@@ -144,7 +149,9 @@ def _event_for(group: EventJob) -> tuple[Event, stories.EventSignals]:
     if when is not None:
         ev.date = when.value
         ev.date_range = (when.earliest, when.latest)
-        ev.date_evidence = when.evidence or when.text
+        ev.date_evidence = when.note or when.evidence or when.text
+        ev.date_reasoning = when.evidence or None
+        ev.day = when.day
     ev.summary = summarize.summarize(members, length=length) if length > 0 else []  # 0: none (evaluation)
     ev.sources = sorted({s for a in members if (s := a.source)})
     return ev, stories.event_signals(members + copies)
@@ -171,7 +178,8 @@ def build_digest(articles: Sequence[Article], options: Options | None = None) ->
     copy_of = {d: g.canonical for g in dups for d in g.duplicates}
     canonical = [a for a in articles if a.id not in copy_of]
     progress("dates", 0, len(canonical))
-    dates = dict(zip((a.id for a in canonical), _on(ex, _date_chunk, canonical), strict=True))
+    dated = _on(ex, _date_chunk, [(a, opts.as_of) for a in canonical])
+    dates = dict(zip((a.id for a in canonical), dated, strict=True))
     progress("dates", len(canonical), len(canonical))
     groups = events.group_events(canonical, dates=dates)
     canonical_of = {g.canonical: g for g in dups}
@@ -207,7 +215,10 @@ def build_digest(articles: Sequence[Article], options: Options | None = None) ->
     progress("events", len(work), len(work))
     threads = stories.group_stories(evs, by_id, signals={ev.id: sig for ev, sig in built})
     order = timeline.order_events(evs)
-    return Digest(articles=list(articles), events=evs, stories=threads, timeline=order, duplicates=dups)
+    as_of = opts.as_of.isoformat() if opts.as_of else None
+    return Digest(
+        articles=list(articles), events=evs, stories=threads, timeline=order, duplicates=dups, as_of=as_of
+    )
 
 
 def run(paths: Iterable[str], options: Options | None = None, stdin: BinaryIO | None = None) -> Digest:

@@ -22,11 +22,16 @@ UNKNOWN_SOURCE = "không rõ (bài không ghi tên báo)"
 
 def format_when(event: Event) -> str:
     """How a reader sees an event's date: exact when known, an honest range when not."""
-    return when_text(event.date, *event.date_range)
+    return when_text(event.date, *event.date_range, day=event.day)
 
 
-def when_text(date: str | None, lo: str | None, hi: str | None) -> str:
-    """``format_when`` on the stored fields (the web UI reads them from SQLite)."""
+def when_text(date: str | None, lo: str | None, hi: str | None, day: str | None = None) -> str:
+    """``format_when`` on the stored fields (the web UI reads them from SQLite). ``day`` ("MM-DD"): the
+    text gives the day and month but not the year, shown as such ("27/8, chưa rõ năm")."""
+    if day and not (date and len(date) >= 10):
+        mo, d = (int(x) for x in day.split("-"))
+        years = f" ({lo[:4]} – {hi[:4]})" if lo and hi and lo[:4] != hi[:4] else ""
+        return f"{d}/{mo}, chưa rõ năm{years}"
     if date:
         if lo and hi and lo != hi and (lo != date or hi != date):
             return f"{date} ({lo} – {hi})"

@@ -10,8 +10,9 @@ only one bound sorts at that bound.
 
 Events with no date at all come last; among them, one whose title, summary or date evidence writes a
 year sorts by the latest such year (a general, weak "no earlier than" signal: reports recall past
-years, rarely future ones), the rest by id. Nothing is guessed into ``Event.date``: the order is the
-only output, and the report marks undated events as such.
+years, rarely future ones), the rest by id; within those, a day and month known without the year
+("27/8, chưa rõ năm", ``Event.day``) orders by that day. Nothing is guessed into ``Event.date``: the
+order is the only output, and the report marks undated events as such.
 """
 
 from __future__ import annotations
@@ -75,9 +76,12 @@ def order_events(events: Sequence[Event]) -> list[str]:
         if span is not None:
             lo, hi = span[0].toordinal(), span[1].toordinal()
             return (0, float(lo), hi, 0, e.id)
+        # A day and month known without the year ("27/8, chưa rõ năm") orders by that day within the
+        # year it is placed in (or among the undated), so a story's 25/8 comes before its 27/8.
+        md = int(e.day.replace("-", "")) if e.day and re.fullmatch(r"\d\d-\d\d", e.day) else 0
         year = _mentioned_year(e)
         if year is not None:
-            return (1, float(year), 0, 0, e.id)
-        return (2, 0.0, 0, 0, e.id)
+            return (1, float(year), md, 0, e.id)
+        return (2, 0.0, md, 0, e.id)
 
     return [e.id for e in sorted(events, key=key)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -75,6 +76,14 @@ def report_skipped(skipped: list[api.Skipped]) -> None:
         err.print(f"{len(errors)} input(s) skipped", highlight=False)
 
 
+# The batch's as-of date (when it was crawled), shared by `digest` and `ingest` (docs/dating.md).
+AS_OF_HELP = (
+    "The day the inputs were crawled (YYYY-MM-DD): pages existed by then; a day without a year is read"
+    " as its latest occurrence up to it. The only 'today' diemtin uses: same inputs, same digest."
+)
+AsOfOption = Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help=AS_OF_HELP)]
+
+
 @app.command(
     epilog="Example: diemtin digest ../shared/seeds -o digest-out   (or: diemtin digest --db news.db)",
 )
@@ -110,6 +119,7 @@ def digest(
     ] = None,
     batch_size: Annotated[int, typer.Option(help="Files per batch with --run-dir.")] = 500,
     model: Annotated[Path | None, typer.Option("--model", help=MODEL_HELP)] = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Digest news articles into dated events, stories, summaries and a timeline (JSON, Markdown, HTML)."""
     if db is not None:
@@ -156,7 +166,9 @@ def digest(
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
 
-        opts = Options(summary_length=length, progress=progress, executor=ex)
+        opts = Options(
+            summary_length=length, progress=progress, executor=ex, as_of=as_of.date() if as_of else None
+        )
         if run_dir is not None:
             result = executors.run_batched(paths, opts, batch_size=batch_size, run_dir=run_dir)
         else:

@@ -16,7 +16,7 @@ from ..text import normalize, split_sentences
 from .expressions import _scan
 from .infer import _infer_reference_split, _is_history
 from .knowledge import _apply_knowledge, _intersect
-from .reference import Reference, _iso, _safe_date, _short, _value_for, parse_reference
+from .reference import Reference, _iso, _safe_date, _short, _value_for, parse_reference, vn_date
 from .resolve import _REPORTING, _Dated, _dated_mentions, _expression, _Resolved
 
 _BEFORE_MARK = re.compile(r"\btrước đó\b", re.I)
@@ -100,18 +100,26 @@ def _published_reference(published: str | None) -> Reference | None:
         return Reference(d, d, (d.year,), f"ngày đăng {d.isoformat()}")
 
 
-def article_date(article: Article, today: date | None = None) -> TemporalExpression | None:
+def article_date(article: Article, as_of: date | None = None) -> TemporalExpression | None:
     """The date of the happening one article reports (its lead date, or the bounds its background dates
     give): ``date_event``'s per-article step.
 
-    Memoised by the article's content (title, text, lead, publication date, removed lines) and ``today``:
-    grouping dates every article and the event stage dates them again. The result is a fresh copy.
+    ``as_of`` is the batch's as-of date (the day it was crawled, ``Options.as_of``): the text existed by
+    then, and it closes terms still running. Without it nothing reads the machine's calendar (running
+    terms end on the day the knowledge table was checked).
+
+    Memoised by the article's content (title, text, lead, publication date, date anchors, removed lines)
+    and ``as_of``: grouping dates every article and the event stage dates them again. The result is a
+    fresh copy.
     """
-    today = today or date.today()
     h = hashlib.blake2b(digest_size=16)
-    for part in (article.title, article.text, article.lead or "", article.published or "", today.isoformat()):
+    parts = (article.title, article.text, article.lead or "", article.published or "", str(as_of or ""))
+    for part in parts:
         h.update(part.encode("utf-8", "surrogatepass"))
         h.update(b"\x00")
+    for x in article.anchors:
+        h.update(f"{x.kind}\x01{x.field}\x01{x.value}\x00".encode("utf-8", "surrogatepass"))
+    h.update(b"\x02")
     for r in article.removed:
         h.update(f"{r.text}\x01{r.reason}\x00".encode("utf-8", "surrogatepass"))
     key = h.digest()
@@ -121,7 +129,7 @@ def article_date(article: Article, today: date | None = None) -> TemporalExpress
             _ARTICLE_DATES.move_to_end(key)
             t = _ARTICLE_DATES[key]
     if not hit:
-        t = _article_event(article, today)
+        t = _article_event(article, as_of)
         with _ARTICLE_DATES_LOCK:
             _ARTICLE_DATES[key] = t
             if len(_ARTICLE_DATES) > _ARTICLE_DATES_MAX:
@@ -136,17 +144,56 @@ _ARTICLE_DATES_MAX = 200_000
 _ARTICLE_DATES_LOCK = threading.Lock()
 
 
-def _article_event(article: Article, today: date | None = None) -> TemporalExpression | None:
+def _anchor_day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+
+
+def crawl_bound(article: Article, as_of: date | None = None) -> tuple[date, str] | None:
+    """The earliest day by which the page is known to exist, and what says so: its ``crawled`` anchors
+    (WARC-Date, HTTP Date/Last-Modified, a JSONL crawl field, the file's mtime) and the batch's as-of."""
+    found = [(d, x.field) for x in article.anchors if x.kind == "crawled" and (d := _anchor_day(x.value))]
+    if as_of is not None:
+        found.append((as_of, "--as-of"))
+    return min(found) if found else None
+
+
+def _by_crawl(ref: Reference, by: date, field: str) -> Reference:
+    """The text's own evidence (``ref``) bounded by a crawl date: written by then. Evidence that says it
+    was written later (a misread year) gives way to the crawl, which is a fact."""
+    label = f"ngày thu thập {vn_date(by)} ({field})"
+    why = f"viết không muộn hơn {label}"
+    if ref.lo is not None and ref.lo > by:
+        why += f"; bỏ căn cứ trong bài ({ref.why}) vì muộn hơn ngày thu thập"
+        ref = Reference()
+    elif ref.why:
+        why = f"{ref.why}; {why}"
+    years = tuple(y for y in ref.years if y <= by.year)
+    windows = _intersect(ref.windows, ((date.min, by),)) if ref.windows else ()
+    hi = min(ref.hi, by) if ref.hi is not None else by
+    basis = f"ngày thu thập ({field} {vn_date(by)})"
+    return Reference(ref.lo, hi, years, why, windows, by=by, basis=basis)
+
+
+def _article_event(article: Article, as_of: date | None = None) -> TemporalExpression | None:
     body, related = _split_body(article)
     pub = _published_reference(article.published)
     title = normalize(article.title or "")
     # Both are normalised: the knowledge step reads their sentences (title's first, as "title\nbody").
     sentences = split_sentences(title) + split_sentences(body)
+    crawl = crawl_bound(article, as_of)
+    now = crawl[0] if crawl else None  # closes running terms (None: the knowledge table's checked day)
     if pub is not None:
-        ref = _apply_knowledge(pub, "", today, sentences=sentences)
+        ref = _apply_knowledge(pub, "", now, sentences=sentences)
     else:
-        ref = _infer_reference_split(body, related, title, today or date.today(), sentences)
-    if not ref.windows or ref.exact is not None or len(ref.years) < 2:
+        ref = _infer_reference_split(body, related, title, now, sentences)
+        if crawl is not None:
+            ref = _by_crawl(ref, *crawl)
+    # A crawl date reads a year-less day as its latest occurrence up to the crawl, within the periods:
+    # one reading, not one per candidate year.
+    if not ref.windows or ref.exact is not None or len(ref.years) < 2 or ref.by is not None:
         return _event_in(body, ref)
     return _event_over_years(body, ref)
 
@@ -162,7 +209,7 @@ def _event_over_years(body: str, ref: Reference) -> TemporalExpression | None:
         sub = _intersect(ref.windows, ((date(y, 1, 1), date(y, 12, 31)),))
         if not sub:
             continue
-        t = _event_in(body, Reference(sub[0][0], sub[-1][1], (y,), ref.why, sub))
+        t = _event_in(body, Reference(sub[0][0], sub[-1][1], (y,), ref.why, sub, ref.by, ref.basis))
         if t is None or t.earliest is None or t.latest is None:
             continue
         lo, hi = date.fromisoformat(t.earliest), date.fromisoformat(t.latest)
@@ -186,8 +233,22 @@ def _event_over_years(body: str, ref: Reference) -> TemporalExpression | None:
         f"(sớm nhất {lo.isoformat()}, muộn nhất {hi.isoformat()}); "
         + first.evidence.replace(f" [{ref.why}]", "").replace(ref.why, "các giai đoạn trên")
     )
+    days = {t.value[5:] for _, t in found if t.value and len(t.value) == 10}
+    day = days.pop() if len(days) == 1 and all(t.value and len(t.value) == 10 for _, t in found) else None
+    where = first.note.split(";")[0] if first.note else first.text
+    basis = ref.basis or "căn cứ trong bài"
+    if first.day is None and not (first.value and len(first.value) == 10):  # bounds, not a day
+        note = f"{where}; trong khoảng {vn_date(lo)} – {vn_date(hi)} (theo {basis})"
+    else:
+        note = f"{where}; chưa rõ năm (có thể {years.replace(', ', ' hoặc ')}, theo {basis})"
     return replace(
-        first, value=_value_for(lo, hi), earliest=lo.isoformat(), latest=hi.isoformat(), evidence=evidence
+        first,
+        value=_value_for(lo, hi),
+        earliest=lo.isoformat(),
+        latest=hi.isoformat(),
+        evidence=evidence,
+        note=note,
+        day=day,
     )
 
 
@@ -210,7 +271,7 @@ def _event_in(body: str, ref: Reference) -> TemporalExpression | None:
     ]
     refnote = f" [{ref.why}]" if ref.why else ""
     if lead:
-        pick = lead[0]
+        pick = _news_day(lead, ref)
         same = [d for d in lead if d.index == pick.index and d is not pick]
         for later in same:
             between = body[pick.men.end : later.men.start]
@@ -242,10 +303,68 @@ def _event_in(body: str, ref: Reference) -> TemporalExpression | None:
         why = f"'{pick.men.text.strip()}' ở phần mở đầu ('{_short(pick.sentence)}'); {res.why}"
         ev = _expression(body, pick.men, res)
         ev.evidence = why + (refnote if res.lo is not None and ref.why and ref.why not in res.why else "")
+        ev.note = _note(pick, res, ref)
+        ev.day = _open_day(pick, res)
         return ev
     # No date in the lead: the article reports something new, so it happened after the past dates it
     # mentions as background and no later than its own date or the first date it looks ahead to.
     return _bounds_from_background(dated, ref, day_kinds)
+
+
+# Kinds that say the day of the news without a year: "hôm qua", "sáng nay", "ngày 13/4", "thứ Hai".
+_NEWS_DAY = ("relday", "daymonth", "dayrange", "weekday")
+# A full date this far before publication, in a lead that also says the day of the news, is recalled
+# background (a past crash, a decree's date), not the day reported: news leads are about the last days.
+_BACKGROUND_DAYS = 7
+
+
+def _news_day(lead: Sequence[_Dated], ref: Reference) -> _Dated:
+    """The lead's date of the news. A full date with its year opening the lead ("26/9/2014") is passed
+    over for a later day the lead states without a year ("Sáng qua", "ngày 13/4"), which is how leads
+    write the day of the news: the year-ful date is recalled background."""
+    pick = lead[0]
+    if pick.res.lo is None:
+        # "Hôm qua" with no date of writing to count from: a day the lead states resolves better.
+        return next((d for d in lead if d.res.lo is not None and d.men.kind in _NEWS_DAY), pick)
+    if pick.men.kind != "full" or pick.res.hi is None:
+        return pick
+    ex = ref.exact
+    if ex is not None and pick.res.hi >= ex - timedelta(days=_BACKGROUND_DAYS):
+        return pick
+    for d in lead:
+        if d is pick or d.men.kind not in _NEWS_DAY or d.men.year or d.men.future:
+            continue
+        if d.res.lo is not None and d.res.lo > pick.res.hi:
+            return d
+    return pick
+
+
+def _open_day(d: _Dated, res: _Resolved) -> str | None:
+    """ "MM-DD" when the chosen mention gives a day and month whose year stays open."""
+    men = d.men
+    if men.kind not in ("daymonth", "dayrange") or men.year or not men.day or not men.month:
+        return None
+    if res.lo is not None and res.hi is not None and res.lo.year == res.hi.year:
+        return None
+    return f"{men.month:02d}-{men.day:02d}"
+
+
+def _note(d: _Dated, res: _Resolved, ref: Reference) -> str:
+    """The one-line evidence a reader sees: the words chosen, where, and what the year rests on."""
+    men = d.men
+    head = f"{men.text.strip()} trong phần mở đầu"
+    basis = ref.basis or "căn cứ trong bài"
+    if res.lo is None or res.hi is None:
+        relative = men.kind in ("relday", "week", "weekday", "relmonth", "ago")
+        return f"{head}; {'chưa rõ ngày viết bài' if relative else 'chưa rõ năm'}"
+    if men.year or men.kind in ("full", "span", "year", "monthyear"):
+        return head
+    if men.kind in ("relday", "week", "weekday", "relmonth", "ago"):
+        at = f" {vn_date(ref.exact)}" if ref.exact is not None else ""
+        return f"{head}; tính từ {basis}{at}"
+    if res.lo.year == res.hi.year:
+        return f"{head}; năm {res.lo.year} theo {basis}"
+    return f"{head}; chưa rõ năm (có thể {res.lo.year}–{res.hi.year}, theo {basis})"
 
 
 def _ahead_bound(d: _Dated) -> date | None:
@@ -284,6 +403,13 @@ def _bounds_from_background(
         if hi and lo > hi:
             last_past, lo = None, None
     anchor = last_past or first_ahead
+    short = ["phần mở đầu không nêu ngày"]
+    if last_past:
+        short.append(f"sau {last_past.men.text.strip()}")
+    if first_ahead:
+        short.append(f"trước {first_ahead.men.text.strip()}")
+    if hi is not None and hi == rhi and (ref.exact is not None or ref.by is not None):
+        short.append(f"không muộn hơn {ref.basis}")
     parts = ["phần mở đầu không nêu ngày"]
     if last_past:
         parts.append(f"sau '{last_past.men.text.strip()}' (được nhắc như việc đã qua)")
@@ -304,6 +430,7 @@ def _bounds_from_background(
         start=anchor.men.start if anchor else 0,
         end=anchor.men.end if anchor else 0,
         evidence="; ".join(parts),
+        note="; ".join(x for x in short if x),
     )
 
 
@@ -313,14 +440,14 @@ def _width(t: TemporalExpression) -> float:
     return (date.fromisoformat(t.latest) - date.fromisoformat(t.earliest)).days
 
 
-def date_event(articles: Sequence[Article]) -> TemporalExpression | None:
+def date_event(articles: Sequence[Article], as_of: date | None = None) -> TemporalExpression | None:
     """When the event happened: a value and/or range with the evidence text, or None.
 
     Each article's lead date (or, without one, the bounds its background dates give) is computed; the
     most precise one wins, then the one most articles agree on, then the earlier-listed article, so
     that the result does not depend on chance.
     """
-    return event_date_from([article_date(art) for art in articles])
+    return event_date_from([article_date(art, as_of) for art in articles])
 
 
 def event_date_from(dates: Sequence[TemporalExpression | None]) -> TemporalExpression | None:

@@ -68,20 +68,21 @@ _PLAN_BEFORE = re.compile(
 
 
 def infer_reference(
-    text: str, related: Sequence[date] = (), context: str = "", today: date | None = None
+    text: str, related: Sequence[date] = (), context: str = "", as_of: date | None = None
 ) -> Reference:
     """Candidate years and periods of the text's own date, from its own evidence (no publication date).
 
     The text's dates (``_infer_from_dates``) are narrowed by the knowledge table: office holders named
     with their role and era terms found in ``context`` (e.g. the title) and ``text`` (docs/dating.md).
-    ``today`` closes terms still running (default: the current date).
+    ``as_of`` closes terms still running (default: the day the knowledge table was last checked, never
+    the machine's calendar).
     """
     ref = _infer_from_dates(text, related, context)
-    return _apply_knowledge(ref, (context + "\n" + text) if context else text, today, soft_upper=True)
+    return _apply_knowledge(ref, (context + "\n" + text) if context else text, as_of, soft_upper=True)
 
 
 def _infer_reference_split(
-    text: str, related: Sequence[date], context: str, today: date, sentences: Sequence[str]
+    text: str, related: Sequence[date], context: str, today: date | None, sentences: Sequence[str]
 ) -> Reference:
     """``infer_reference`` for normalised ``text`` and ``context`` whose sentences (context's, then
     text's) the caller has split already."""
@@ -176,4 +177,10 @@ def _infer_from_dates(text: str, related: Sequence[date] = (), title: str = "") 
     lo = date(years[0], 1, 1)
     if related and max(related).year == years[0] and len(years) == 1:
         lo = max(related)
-    return Reference(lo, date(years[-1], 12, 31), years, "căn cứ trong bài (" + "; ".join(why) + ")")
+    return Reference(
+        lo,
+        date(years[-1], 12, 31),
+        years,
+        "căn cứ trong bài (" + "; ".join(why) + ")",
+        basis="các ngày trong bài",
+    )

@@ -51,6 +51,10 @@ class _Knowledge:
     # (empty: no gate). Checking a few substrings is far cheaper than the two long alternations.
     role_gate: tuple[str, ...] = ()
     era_gate: tuple[str, ...] = ()
+    # The day the table was last checked: a term still running (end null) is known to run to here. It
+    # closes running terms when no as-of date is given, so the answer never depends on the machine's
+    # calendar (docs/dating.md).
+    checked: date = date(2000, 1, 1)
 
 
 def _first_words(phrases: Iterable[str]) -> tuple[str, ...]:
@@ -116,6 +120,7 @@ def _knowledge() -> _Knowledge:
             _Era(tuple(normalize(t) for t in e["terms"]), date.fromisoformat(e["start"]), e.get("note", ""))
             for e in raw["eras"]
         )
+        checked = date.fromisoformat(raw["checked"])
     except (OSError, KeyError, TypeError, ValueError) as exc:
         raise ValueError(f"{where}: bad knowledge table ({exc})") from exc
     role_alt = "|".join(_words_re(r, elect=True) for r in _by_len(roles))
@@ -138,6 +143,7 @@ def _knowledge() -> _Knowledge:
         era_re,
         _first_words(roles),
         _first_words(t for e in eras for t in e.terms),
+        checked,
     )
 
 
@@ -176,7 +182,8 @@ def _fmt_periods(periods: Sequence[tuple[date, date]], today: date) -> str:
 def _knowledge_constraints(
     text: str, today: date, sentences: Sequence[str] | None = None
 ) -> list[_Constraint]:
-    """Role+name and era-term evidence in ``text``, in text order (``today`` closes ongoing terms).
+    """Role+name and era-term evidence in ``text``, in text order (``today`` closes ongoing terms:
+    the as-of date or the table's ``checked`` day).
 
     ``sentences``: ``split_sentences(normalize(text))`` when the caller has them (then ``text`` is unused).
     """
@@ -261,7 +268,7 @@ def _apply_knowledge(
     """
     if ref.exact is not None:
         return ref
-    today = today or date.today()
+    today = today or _knowledge().checked
     cons = _knowledge_constraints(text, today, sentences)
     if not cons:
         return ref
@@ -288,4 +295,5 @@ def _apply_knowledge(
     ]
     why = "; ".join(x for x in (base_why, *(f"'{c.text}' ({c.label})" for c in needed), *notes) if x)
     years = tuple(sorted({y for a, b in windows for y in range(a.year, b.year + 1)}))
-    return Reference(windows[0][0], windows[-1][1], years, why, windows)
+    basis = " và ".join(x for x in (ref.basis, *(f"'{c.text}'" for c in needed[:1])) if x)
+    return Reference(windows[0][0], windows[-1][1], years, why, windows, basis=basis)

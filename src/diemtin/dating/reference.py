@@ -16,7 +16,10 @@ class Reference:
     ``years`` are the candidate publication years; a year-less "ngày 30/3" is read in each of them
     (Vietnamese news omits the year of dates in the year of publication), so one candidate year gives
     a precise date and several give an honest range. ``windows`` (from the knowledge table: office terms,
-    era terms) are the periods the text's date lies in, when known finer than whole years.
+    era terms) are the periods the text's date lies in, when known finer than whole years. ``by`` is a
+    crawl date (WARC-Date, ``--as-of``, ...): the text existed by then, and a year-less day is read as
+    its latest occurrence up to it. ``basis`` says in a few words what the year rests on, for the
+    one-line evidence a reader sees ("ngày đăng", "ngày thu thập 31/8/2022 (WARC-Date)").
     """
 
     lo: date | None = None
@@ -24,6 +27,8 @@ class Reference:
     years: tuple[int, ...] = ()
     why: str = ""
     windows: tuple[tuple[date, date], ...] = ()
+    by: date | None = None
+    basis: str = ""
 
     @property
     def exact(self) -> date | None:
@@ -44,11 +49,13 @@ def parse_reference(value: str | None) -> Reference:
     y = int(m.group(1))
     if m.group(3):
         d = date(y, int(m.group(2)), int(m.group(3)))
-        return Reference(d, d, (y,), f"ngày đăng {d.isoformat()}")
+        return Reference(d, d, (y,), f"ngày đăng {d.isoformat()}", basis="ngày đăng")
     if m.group(2):
         mo = int(m.group(2))
-        return Reference(date(y, mo, 1), _month_end(y, mo), (y,), f"tháng đăng {y}-{mo:02d}")
-    return Reference(date(y, 1, 1), date(y, 12, 31), (y,), f"năm đăng {y}")
+        return Reference(
+            date(y, mo, 1), _month_end(y, mo), (y,), f"tháng đăng {y}-{mo:02d}", basis="tháng đăng"
+        )
+    return Reference(date(y, 1, 1), date(y, 12, 31), (y,), f"năm đăng {y}", basis="năm đăng")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -95,3 +102,8 @@ def _in_windows(x: date, windows: Sequence[tuple[date, date]]) -> bool:
 def _short(s: str, n: int = 60) -> str:
     s = s.strip()
     return s if len(s) <= n else s[: n - 1].rstrip() + "…"
+
+
+def vn_date(d: date) -> str:
+    """A day as Vietnamese text writes it: 13/4/2021."""
+    return f"{d.day}/{d.month}/{d.year}"

@@ -107,6 +107,9 @@ def _day_month(men: _Mention, ref: Reference) -> _Resolved:
             return _Resolved(None, None, "không phải ngày có trên lịch")
         last = _safe_date(first.year, mo, d2)
         return _Resolved(first, last, f"năm suy ra từ {rwhy} (lấy ngày gần nhất)")
+    near = _near_crawl(d1, mo, men, ref)
+    if near is not None:
+        return _Resolved(near, _safe_date(near.year, mo, d2), f"năm suy ra từ {rwhy} (lần gần nhất trước đó)")
     years = list(ref.years)
     if ref.windows:  # only the years whose day falls in a known period (e.g. a term of office)
         fit = [y for y in years if (xd := _safe_date(y, mo, d1)) and _in_windows(xd, ref.windows)]
@@ -122,6 +125,21 @@ def _day_month(men: _Mention, ref: Reference) -> _Resolved:
         return _Resolved(None, None, "năm không rõ: bài không nêu năm và không suy ra được")
     why = f"năm không nêu; {rwhy}" if len(years) > 1 else f"năm suy ra từ {rwhy}"
     return _Resolved(span[0], span[1], why)
+
+
+def _near_crawl(d: int, mo: int, men: _Mention, ref: Reference) -> date | None:
+    """A year-less day read against a crawl date (``ref.by``): its occurrence nearest the crawl, a past
+    one preferred (``_nearest``), if that falls in the years and periods the text's own evidence allows.
+    A crawl holds pages of the days before it: the page's "27/8" is the 27/8 before the crawl, not one
+    a year earlier, unless the text says otherwise."""
+    if ref.by is None:
+        return None
+    x = _nearest(d, mo, ref.by, men.future, men.past)
+    if x is None or (ref.years and x.year not in ref.years) or (ref.lo is not None and x < ref.lo):
+        return None
+    if ref.windows and not _in_windows(x, ref.windows):
+        return None
+    return x
 
 
 def _month(men: _Mention, ref: Reference) -> _Resolved:
@@ -147,6 +165,10 @@ def _month(men: _Mention, ref: Reference) -> _Resolved:
             y -= 1
         a, b = mspan(y)
         return _Resolved(a, b, f"năm suy ra từ {rwhy}")
+    near = _near_crawl(min(15, _month_end(2001, mo).day), mo, men, ref)
+    if near is not None:
+        a, b = mspan(near.year)
+        return _Resolved(a, b, f"năm suy ra từ {rwhy} (lần gần nhất trước đó)")
     span = _span_years(ref.years, mspan)
     if span is None:
         return _Resolved(None, None, "năm không rõ: bài không nêu năm và không suy ra được")

@@ -1,0 +1,166 @@
+"""The batch's as-of date and the page's date anchors (dating/event.py), the one-line evidence, a day
+known without its year, and no reading of the machine's calendar on the digest path."""
+
+from __future__ import annotations
+
+import ast
+import json
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from diemtin import report, timeline
+from diemtin.dating import article_date, date_event
+from diemtin.models import Article, DateAnchor, Event
+
+SRC = Path(__file__).resolve().parents[1] / "src" / "diemtin"
+
+
+def art(text: str, published: str | None = None, anchors: list[DateAnchor] | None = None) -> Article:
+    return Article("a1", "a1.txt", "Cháy lớn tại kho hàng", text, published=published, anchors=anchors or [])
+
+
+LEAD_27_8 = (
+    "Tối 27/8, một đám cháy lớn bùng phát tại kho hàng trên đường Nguyễn Văn Linh, lực lượng cứu hỏa "
+    "đã khống chế được ngọn lửa sau hai giờ.\nKhông có thương vong về người."
+)
+
+
+def test_a_yearless_day_without_anchor_stays_open_and_says_so() -> None:
+    t = article_date(art(LEAD_27_8))
+    assert t is not None and t.value is None and t.earliest is None
+    assert t.day == "08-27" and t.note == "Tối 27/8 trong phần mở đầu; chưa rõ năm"
+    ev = Event("e1", "Cháy", ["a1"], date=t.value, date_range=(t.earliest, t.latest), day=t.day)
+    assert report.format_when(ev) == "27/8, chưa rõ năm"
+
+
+def test_as_of_gives_the_latest_such_day_up_to_the_crawl() -> None:
+    t = article_date(art(LEAD_27_8), as_of=date(2022, 8, 31))
+    assert t is not None and t.value == "2022-08-27" and t.day is None
+    assert t.note == "Tối 27/8 trong phần mở đầu; năm 2022 theo ngày thu thập (--as-of 31/8/2022)"
+    # A crawl in early January reads a late-August day as last year's, never as one to come.
+    t = article_date(art(LEAD_27_8), as_of=date(2023, 1, 5))
+    assert t is not None and t.value == "2022-08-27"
+
+
+def test_a_crawl_anchor_of_the_page_works_as_as_of_and_the_earliest_wins() -> None:
+    anchors = [
+        DateAnchor("crawled", "WARC-Date", "2022-09-02T10:00:00Z"),
+        DateAnchor("crawled", "Last-Modified", "2022-08-28T08:00:00+00:00"),
+    ]
+    t = article_date(art(LEAD_27_8, anchors=anchors), as_of=date(2023, 6, 1))
+    assert t is not None and t.value == "2022-08-27"
+    assert "Last-Modified 28/8/2022" in t.note
+    assert "ngày thu thập 28/8/2022 (Last-Modified)" in t.evidence  # the full reasoning keeps it too
+
+
+def test_publication_date_wins_over_the_crawl_and_the_note_is_one_line() -> None:
+    text = (
+        "Ngày 13/4, hai tổng thống đã điện đàm về tình hình an ninh khu vực và hợp tác kinh tế song phương."
+    )
+    t = article_date(art(text, published="2021-04-14"), as_of=date(2022, 8, 31))
+    assert t is not None and t.value == "2021-04-13"
+    assert t.note == "Ngày 13/4 trong phần mở đầu; năm 2021 theo ngày đăng"
+    assert "\n" not in t.note and len(t.note) < len(t.evidence)
+
+
+def test_the_as_of_closes_running_terms_not_the_machine_calendar() -> None:
+    # No year in the text: 'Tổng thống Mỹ Joe Biden' (term 2021-01-20 to 2025-01-20) bounds it; a term
+    # still running would end at as_of, and without as_of at the knowledge table's checked day.
+    text = "Ngày 30/3, Tổng thống Mỹ Donald Trump phát biểu tại Nhà Trắng về thuế quan với các nước."
+    a = article_date(art(text), as_of=date(2025, 6, 1))
+    b = article_date(art(text), as_of=date(2026, 6, 1))
+    assert a is not None and b is not None
+    assert a.value == "2025-03-30"  # the crawl's nearest 30/3 inside the second term
+    assert b.value == "2026-03-30"
+    c = article_date(art(text))
+    assert c is not None and c.latest is not None and c.latest <= "2026-11-23"  # eras.json 'checked'
+
+
+def test_a_background_full_date_in_the_lead_gives_way_to_the_day_of_the_news() -> None:
+    text = (
+        "Sáng qua, chiếc máy bay chở 60 hành khách đã gặp nạn khi hạ cánh, gợi lại vụ tai nạn ngày "
+        "26/9/2014 tại cùng sân bay này.\nCơ quan chức năng đang điều tra nguyên nhân."
+    )
+    lead_first = (
+        "Vụ tai nạn ngày 26/9/2014 từng khiến sân bay đóng cửa, và sáng 13/11 một máy bay chở 60 hành "
+        "khách lại gặp nạn khi hạ cánh tại đây.\nCơ quan chức năng đang điều tra nguyên nhân."
+    )
+    t = date_event([art(text, published="2016-11-14")])
+    assert t is not None and t.value == "2016-11-13"
+    t = date_event([art(lead_first, published="2016-11-14")])
+    assert t is not None and t.value == "2016-11-13" and t.note.startswith("sáng 13/11 trong phần mở đầu")
+    # The recalled date alone in the lead is still the lead's date (nothing says the day of the news).
+    alone = "Vụ tai nạn ngày 26/9/2014 tại sân bay được nhắc lại trong báo cáo an toàn hàng không mới."
+    t = date_event([art(alone, published="2016-11-14")])
+    assert t is not None and t.value == "2014-09-26"
+
+
+def test_timeline_orders_yearless_days_by_their_day() -> None:
+    evs = [
+        Event("e1", "Sau", ["a"], day="08-27"),
+        Event("e2", "Trước", ["b"], day="08-25"),
+        Event("e3", "Không ngày", ["c"]),
+    ]
+    assert timeline.order_events(evs) == ["e3", "e2", "e1"]
+
+
+def _clock_calls(path: Path) -> list[str]:
+    """Calls that read the machine's calendar: date.today(), datetime.now()/today()/utcnow(), time.time()."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            name = (
+                owner.id
+                if isinstance(owner, ast.Name)
+                else owner.attr
+                if isinstance(owner, ast.Attribute)
+                else ""
+            )
+            if (name, node.func.attr) in {
+                ("date", "today"),
+                ("datetime", "now"),
+                ("datetime", "today"),
+                ("datetime", "utcnow"),
+            }:
+                found.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    return found
+
+
+def test_nothing_on_the_digest_path_reads_the_calendar() -> None:
+    # Reading the clock for timing or file times is fine (time.time, monotonic); the date a digest
+    # says things happened must not depend on the day it runs.
+    modules = [
+        *sorted((SRC / "dating").glob("*.py")),
+        *(
+            SRC / m
+            for m in ("pipeline.py", "ingest.py", "clean.py", "events.py", "stories.py", "timeline.py")
+        ),
+        *(SRC / m for m in ("report.py", "features.py", "dedup.py", "api.py", "store.py")),
+    ]
+    assert [c for p in modules if p.exists() for c in _clock_calls(p)] == []
+
+
+@pytest.mark.skipif(shutil.which("faketime") is None, reason="faketime (libfaketime) not installed")
+def test_same_input_gives_the_same_digest_under_two_clocks(tmp_path: Path) -> None:
+    # A running term (Trump's second) used to end on the machine's today: the digest changed with the
+    # day it ran. Two real clocks (libfaketime), no --as-of: the same digest.json.
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("Cháy kho hàng\n" + LEAD_27_8 + "\n", encoding="utf-8")
+    trump = "Ngày 30/3, Tổng thống Mỹ Donald Trump phát biểu tại Nhà Trắng về thuế quan với các nước."
+    (tmp_path / "in" / "b.txt").write_text("Thuế quan\n" + trump + "\n", encoding="utf-8")
+    outs = []
+    for clock in ("2026-12-01 12:00:00", "2031-07-01 12:00:00"):
+        out = tmp_path / clock[:4]
+        cmd = ["faketime", clock, sys.executable, "-m", "diemtin", "digest", str(tmp_path / "in")]
+        subprocess.run([*cmd, "-o", str(out), "-q"], check=True, capture_output=True, timeout=600)
+        outs.append(json.loads((out / "digest.json").read_text(encoding="utf-8")))
+    assert outs[0] == outs[1]
+    days = sorted((e["day"], e["date_range"][1]) for e in outs[0]["events"])
+    # Trump's running term ends on eras.json's checked day (2026-11-23), whatever the clock says.
+    assert days == [("03-30", "2026-03-30"), ("08-27", None)]
