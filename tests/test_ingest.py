@@ -150,6 +150,71 @@ def test_warc_html_responses(tmp_path: Path) -> None:
     assert docs[0].source == "Tuổi Trẻ"
 
 
+def test_warc_and_http_dates_are_crawl_anchors(tmp_path: Path) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    html = (
+        "<html><body><article><h1>Cháy kho hàng</h1>"
+        "<p>Tối 27/8, một đám cháy lớn bùng phát tại kho hàng trên đường Nguyễn Văn Linh, quận 7, TP.HCM.</p>"
+        "<p>Lực lượng cứu hỏa đã khống chế được ngọn lửa sau hai giờ, không có thương vong về người.</p>"
+        "</article></body></html>"
+    ).encode()
+    path = tmp_path / "crawl.warc"
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=False)
+        heads = [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Date", "Wed, 31 Aug 2022 10:00:00 GMT"),
+            ("Last-Modified", "Sun, 28 Aug 2022 01:30:00 GMT"),
+        ]
+        http = StatusAndHeaders("200 OK", heads, protocol="HTTP/1.1")
+        rec = writer.create_warc_record(
+            "https://vnexpress.net/a.html", "response", payload=io.BytesIO(html), http_headers=http,
+            warc_headers_dict={"WARC-Date": "2022-08-31T10:00:05Z"},
+        )  # fmt: skip
+        writer.write_record(rec)
+    (doc,) = _docs(list(read_inputs([str(path)])))
+    got = {(a.kind, a.field, a.value[:10]) for a in doc.anchors}
+    assert got == {
+        ("crawled", "WARC-Date", "2022-08-31"),
+        ("crawled", "HTTP Date", "2022-08-31"),
+        ("crawled", "Last-Modified", "2022-08-28"),
+    }
+
+
+def test_jsonl_date_fields_are_anchors_and_the_first_publication_one_is_published(tmp_path: Path) -> None:
+    recs = [
+        {"title": "A", "text": "Nội dung bài A đủ dài.", "pubDate": "2022-08-27T20:00:00+07:00",
+         "crawled_at": "2022-08-31", "timestamp": 1661900000},
+        {"title": "B", "text": "Nội dung bài B đủ dài.", "date": "27/08/2022", "time": "20:15"},
+        {"title": "C", "text": "Nội dung bài C đủ dài.", "published": "not a date", "fetched_at": "2022-09-01"},
+    ]  # fmt: skip
+    f = tmp_path / "crawl.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs), encoding="utf-8")
+    a, b, c = _docs(list(read_inputs([str(f)])))
+    assert a.published == "2022-08-27T20:00:00+07:00"
+    assert [(x.kind, x.field) for x in a.anchors] == [
+        ("published", "pubDate"), ("crawled", "crawled_at"), ("crawled", "timestamp")
+    ]  # fmt: skip
+    assert b.published == "2022-08-27" and [x.field for x in b.anchors] == ["date"]  # "20:15" is no date
+    assert c.published is None and [(x.kind, x.value) for x in c.anchors] == [("crawled", "2022-09-01")]
+
+
+def test_mtime_anchor_names_the_file_of_a_record(tmp_path: Path) -> None:
+    import os
+
+    from diemtin.ingest import mtime_anchor
+
+    f = tmp_path / "crawl.jsonl"
+    f.write_text("{}", encoding="utf-8")
+    os.utime(f, (1661940000, 1661940000))  # 2022-08-31 10:00 UTC
+    for name in (str(f), f"{f}:3"):
+        x = mtime_anchor(name)
+        assert x is not None and (x.kind, x.field, x.value[:10]) == ("crawled", "mtime", "2022-08-31")
+    assert mtime_anchor(str(tmp_path / "gone.txt")) is None
+
+
 @pytest.mark.parametrize(
     ("given", "expected"),
     [

@@ -226,6 +226,39 @@ def test_stored_digest_round_trips(tmp_path: Path) -> None:
     assert loaded.to_dict() == fresh.to_dict()
 
 
+def test_as_of_stays_with_its_batch_and_day_round_trips(tmp_path: Path) -> None:
+    # A batch crawled on 31/8/2022 says "Tối 27/8": stored with its as-of, dated 2022-08-27; a later
+    # batch ingested without --as-of leaves that date alone. A year-less day (no as-of) keeps its day.
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    fire = "Cháy kho hàng\n\nTối 27/8, một đám cháy lớn bùng phát tại kho hàng trên đường Nguyễn Văn Linh, quận 7.\n"
+    (tmp_path / "a" / "fire.txt").write_text(fire, encoding="utf-8")
+    flood = "Lũ quét ở Lào Cai\n\nSáng 5/9, lũ quét bất ngờ đổ về khiến nhiều nhà dân ở huyện Bát Xát bị ngập sâu.\n"
+    (tmp_path / "b" / "flood.txt").write_text(flood, encoding="utf-8")
+    db = tmp_path / "s.db"
+    runner = CliRunner()
+    r = runner.invoke(app, ["ingest", str(tmp_path / "a"), "--db", str(db), "--as-of", "2022-08-31"])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(app, ["ingest", str(tmp_path / "b"), "--db", str(db)])
+    assert r.exit_code == 0, r.output
+    conn = store.connect(db)
+    d = store.load_digest(conn)
+    assert loaded_equal(conn, d)
+    conn.close()
+    by_title = {e.title: e for e in d.events}
+    fire_ev = next(e for t, e in by_title.items() if "cháy" in t.lower())
+    flood_ev = next(e for t, e in by_title.items() if "lũ" in t.lower())
+    assert fire_ev.date == "2022-08-27" and "--as-of 31/8/2022" in (fire_ev.date_evidence or "")
+    assert flood_ev.date is None and flood_ev.day == "09-05"
+    assert [x.field for a in d.articles for x in a.anchors] == ["--as-of"]
+
+
+def loaded_equal(conn: sqlite3.Connection, d: object) -> bool:
+    """The stored digest is what a refresh computes (anchors, day and full reasoning included)."""
+    fresh = store.refresh_derived(conn)
+    return store.load_digest(conn).to_dict() == fresh.to_dict() and d is not None
+
+
 def test_cli_ingest_and_digest_from_store(tmp_path: Path) -> None:
     corpus(tmp_path / "in")
     db = tmp_path / "s.db"

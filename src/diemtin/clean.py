@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 
-from .models import Article, RawDocument, RemovedLine
+from .models import Article, DateAnchor, RawDocument, RemovedLine
 
 # --------------------------------------------------------------------------------------------------
 # Line shapes
@@ -563,19 +563,21 @@ def clean_document(doc: RawDocument, repeated: frozenset[str] = frozenset()) -> 
     removed = list(doc.removed) + [
         RemovedLine(d.text, d.reason) for d in decisions if d.reason not in (None, "blank")
     ]
+    # A page's own printed time when the input carried no metadata (crawlers' .txt files).
+    printed = None if doc.published else page_published(decisions)
     return Article(
         id=doc.id or "",
         path=doc.path,
         title=(doc.title or "").strip(),
         text="\n".join(d.text for d in decisions if d.reason is None),
         source=source,
-        # A page's own printed time when the input carried no metadata (crawlers' .txt files).
-        published=doc.published or page_published(decisions),
+        published=doc.published or printed,
         url=doc.url,
         removed=removed,
         credits=credits,
         lead=doc.lead,
         title_derived=doc.title_derived,
+        anchors=list(doc.anchors) + ([DateAnchor("published", "page", printed)] if printed else []),
     )
 
 

@@ -14,12 +14,13 @@ import stat
 import sys
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from .encoding import DecodeError, decode_bytes
-from .models import RawDocument, Skipped
+from .models import DateAnchor, RawDocument, Skipped
 from .text import normalize
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -381,6 +382,8 @@ def apply_metadata(doc: RawDocument, fields: dict[str, str]) -> None:
         doc.lead = lead
     if when := _field(fields, _META_DATE):
         doc.published = normalize_published(when) or doc.published
+        if doc.published:
+            doc.anchors.append(DateAnchor("published", "sidecar", doc.published))
     if url := _field(fields, _META_URL):
         doc.url = url
     if src := _field(fields, _META_SOURCE):
@@ -503,14 +506,17 @@ def parse_html(html: str, name: str, url: str | None = None) -> RawDocument | No
         while lines and not lines[0]:
             lines.pop(0)
         title = lines.pop(0) if lines else ""
+    published = normalize_published(meta.get("date"))
     return RawDocument(
         path=name,
         lines=lines,
         title=title,
         url=meta.get("url") or url,
         source=meta.get("sitename") or meta.get("hostname"),
-        published=normalize_published(meta.get("date")),
+        published=published,
         format="html",
+        # trafilatura's date comes from the page's metadata (meta tags, JSON-LD, the URL, the text).
+        anchors=[DateAnchor("published", "html-meta", published)] if published else [],
     )
 
 
@@ -601,6 +607,7 @@ def parse_json(text: str, name: str) -> Iterator[RawDocument | Skipped]:
         rid = rec.get("id")
         # a list or object is not an id; the content hash stands in
         rid = clean_id(str(rid)) if isinstance(rid, (str, int)) and not isinstance(rid, bool) else None
+        anchors = json_anchors(rec)
         yield RawDocument(
             path=where,
             lines=lines,
@@ -608,9 +615,58 @@ def parse_json(text: str, name: str) -> Iterator[RawDocument | Skipped]:
             id=str(rid) if rid not in (None, "") else None,
             url=_scalar_str(rec.get("url")),
             source=_scalar_str(rec.get("source")),
-            published=normalize_published(rec.get("published")),
+            published=next((x.value for x in anchors if x.kind == "published"), None),
             format="json",
+            anchors=anchors,
         )
+
+
+# JSON record fields read as date anchors (docs/dating.md, "As-of, date anchors"), in order of preference:
+# the page's own publication date (the first found is ``published``), then dates by which the page
+# existed (crawl, download, modification times). "timestamp" is read as a crawl time: crawlers stamp
+# records with it; as a bound it is right either way.
+PUBLISHED_FIELDS = ("published", "published_at", "publishedAt", "publish_date", "publish_time",
+                    "date_publish", "datePublished", "pubDate", "pub_date", "date", "time")  # fmt: skip
+CRAWLED_FIELDS = ("crawled_at", "crawl_date", "crawled", "crawl_time", "date_download", "downloaded_at",
+                  "fetched_at", "fetch_time", "scraped_at", "retrieved_at", "timestamp", "date_modify",
+                  "dateModified", "modified", "modified_at", "last_modified", "updated_at")  # fmt: skip
+
+
+def json_anchors(rec: dict[str, Any]) -> list[DateAnchor]:
+    """Every date a JSON record carries in ``PUBLISHED_FIELDS`` and ``CRAWLED_FIELDS`` (ISO values)."""
+    out = []
+    for kind, fields in (("published", PUBLISHED_FIELDS), ("crawled", CRAWLED_FIELDS)):
+        for f in fields:
+            if (iso := normalize_published(rec.get(f))) is not None:
+                out.append(DateAnchor(kind, f, iso))
+    return out
+
+
+def http_date(value: str | None) -> str | None:
+    """An HTTP date ("Wed, 31 Aug 2022 10:00:00 GMT") or an ISO one (WARC-Date) in ISO 8601, else None."""
+    if not value or not value.strip():
+        return None
+    iso = normalize_published(value.strip())
+    if iso is not None:
+        return iso
+    try:
+        return normalize_published(parsedate_to_datetime(value.strip()).isoformat())
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+
+
+def mtime_anchor(path: str) -> DateAnchor | None:
+    """The modification time of the file a document came from (``--mtime-is-crawl-date``): a record
+    "file.jsonl:3" or "file.warc#2" is the file's; None when it is not a file here."""
+    for p in (path, re.sub(r"(?::\d+|#\d+)$", "", path)):
+        try:
+            st = Path(p).stat()
+        except (OSError, ValueError):
+            continue
+        if stat.S_ISREG(st.st_mode):
+            iso = normalize_published(datetime.fromtimestamp(st.st_mtime, tz=UTC).isoformat())
+            return DateAnchor("crawled", "mtime", iso) if iso else None
+    return None
 
 
 def _jsonl_records(text: str, name: str) -> Iterator[tuple[str, Any]]:
@@ -719,6 +775,14 @@ def _read_warc(path: Path) -> Iterator[RawDocument | Skipped]:
                     yield Skipped(where, str(exc))
                     continue
                 if doc is not None:
+                    # The crawl's own dates: when the record was fetched, and the server's clock and
+                    # the page's last change as the response gave them (all: the page existed by then).
+                    heads = (
+                        ("WARC-Date", record.rec_headers.get_header("WARC-Date")),
+                        ("HTTP Date", record.http_headers.get_header("Date")),
+                        ("Last-Modified", record.http_headers.get_header("Last-Modified")),
+                    )
+                    doc.anchors += [DateAnchor("crawled", k, iso) for k, v in heads if (iso := http_date(v))]
                     yield doc
         except ArchiveLoadFailed as exc:
             raise IngestError(f"{name}: not a valid WARC file ({exc})") from exc

@@ -44,6 +44,9 @@ class Options:
     # the pipeline knows: nothing reads the machine's calendar, so the same input and as_of give the
     # same digest on any day (docs/dating.md).
     as_of: date | None = None
+    # Each input file's modification time is the day it was crawled (a folder saved by a crawler):
+    # a ``crawled`` date anchor of its articles (``ingest.mtime_anchor``).
+    mtime_is_crawl_date: bool = False
     executor: Executor = field(default_factory=InProcessExecutor)
     progress: Progress | None = None
 
@@ -225,6 +228,10 @@ def run(paths: Iterable[str], options: Options | None = None, stdin: BinaryIO | 
     """The whole pipeline over files, folders or "-" (stdin)."""
     opts = options or Options()
     docs, skipped = read(paths, stdin=stdin, executor=opts.executor)
+    if opts.mtime_is_crawl_date:
+        for d in docs:
+            if (anchor := ingest.mtime_anchor(d.path)) is not None:
+                d.anchors.append(anchor)
     if opts.progress:
         opts.progress("clean", 0, len(docs))
     articles, empty = drop_empty(clean_all(docs, opts.executor))

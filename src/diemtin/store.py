@@ -18,12 +18,23 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from . import clean, pipeline
 from . import ingest as reader
-from .models import Article, Digest, DuplicateGroup, Event, RemovedLine, Skipped, Story, SummarySentence
+from .models import (
+    Article,
+    DateAnchor,
+    Digest,
+    DuplicateGroup,
+    Event,
+    RemovedLine,
+    Skipped,
+    Story,
+    SummarySentence,
+)
 from .text import fold_diacritics
 
 # Ordered migrations: migration i (0-based) brings the schema from user_version i to i + 1. Never edit a
@@ -149,6 +160,15 @@ MIGRATIONS: list[str] = [
     CREATE INDEX articles_given ON articles(given);
     INSERT OR IGNORE INTO meta VALUES ('generation', '0');
     """,
+    # 5: the dates each input carries about an article (``Article.anchors``, JSON), an event's full date
+    # reasoning (``date_evidence`` is now its one-line summary) and its day known without the year.
+    # Stored digests made before lack them: marked dirty, so the next ingest recomputes them.
+    """
+    ALTER TABLE articles ADD COLUMN anchors TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE events ADD COLUMN date_reasoning TEXT;
+    ALTER TABLE events ADD COLUMN day TEXT;
+    UPDATE meta SET value = '1' WHERE key = 'derived_dirty' AND EXISTS (SELECT 1 FROM events);
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -257,10 +277,11 @@ def _insert_article(conn: sqlite3.Connection, a: Article, input_path: str, ord_:
     taken = conn.execute("SELECT 1 FROM articles WHERE id = ?", (a.id,)).fetchone() is not None
     cur = conn.execute(
         "INSERT INTO articles (id, input, ord, path, title, text, source, published, url, credits, lead,"
-        " given) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " given, anchors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         # "\x00\x01" + id: unique among placeholders, since one file's given ids are unique.
         (f"{_PLACEHOLDER}\x01{a.id}" if taken else a.id, input_path, ord_, a.path, a.title, a.text,
-         a.source, a.published, a.url, json.dumps(a.credits, ensure_ascii=False), a.lead, a.id),
+         a.source, a.published, a.url, json.dumps(a.credits, ensure_ascii=False), a.lead, a.id,
+         json.dumps([asdict(x) for x in a.anchors], ensure_ascii=False)),
     )  # fmt: skip
     rowid = cur.lastrowid
     conn.executemany(
@@ -337,15 +358,23 @@ def ingest_file(
     digest_hash: str,
     result: IngestResult,
     prepared: tuple[list[Article], list[Skipped]] | None = None,
+    as_of: date | None = None,
+    mtime: bool = False,
 ) -> None:
     """Read, clean and store one input file in one transaction (replacing its previous articles);
-    ``prepared`` is ``read_clean(str(path))`` when that was done elsewhere."""
+    ``prepared`` is ``read_clean(str(path))`` when that was done elsewhere. ``as_of`` (the day this
+    batch was crawled) is kept with each of its articles as a ``crawled`` anchor: a later ingest of
+    another batch does not change what this one's as-of says."""
     key = str(path)
     articles, skipped = prepared if prepared is not None else read_clean(key)
     result.skipped.extend(skipped)
     for a in articles:
         if not a.id:
             a.id = reader.content_id(a.title, a.text)
+        if as_of is not None:
+            a.anchors.append(DateAnchor("crawled", "--as-of", as_of.isoformat()))
+        if mtime and (anchor := reader.mtime_anchor(key)) is not None:
+            a.anchors.append(anchor)
     conn.execute("BEGIN IMMEDIATE")
     try:
         existed = conn.execute("SELECT 1 FROM inputs WHERE path = ?", (key,)).fetchone() is not None
@@ -436,7 +465,8 @@ def ingest(
         for (path, h, status), prepared in zip(
             todo, _prepared([str(p) for p, _, _ in todo], jobs), strict=True
         ):
-            ingest_file(conn, path, h, result, prepared)
+            as_of, mtime = (options.as_of, options.mtime_is_crawl_date) if options else (None, False)
+            ingest_file(conn, path, h, result, prepared, as_of, mtime)
             if on_file:
                 on_file(str(path), status)
         found = set(result.unchanged) | {str(p) for p, _, _ in todo}
@@ -447,7 +477,9 @@ def ingest(
                 on_file(gone, "removed")
         if is_dirty(conn):
             try:
-                refresh_derived(conn, options)
+                # The as-of date is kept with the articles it came with (ingest_file), not applied to
+                # the articles of earlier batches.
+                refresh_derived(conn, replace(options, as_of=None) if options else None)
             except (sqlite3.Error, StoreError):
                 raise
             except Exception as exc:
@@ -516,7 +548,7 @@ def _row_article(conn: sqlite3.Connection, r: sqlite3.Row, with_removed: bool = 
     return Article(
         id=r["id"], path=r["path"], title=r["title"], text=r["text"], source=r["source"],
         published=r["published"], url=r["url"], removed=removed, credits=json.loads(r["credits"]),
-        lead=r["lead"],
+        lead=r["lead"], anchors=[DateAnchor(**x) for x in json.loads(r["anchors"])],
     )  # fmt: skip
 
 
@@ -590,9 +622,9 @@ def write_derived(conn: sqlite3.Connection, d: Digest) -> None:
     for i, e in enumerate(d.events):
         conn.execute(
             "INSERT INTO events (id, pos, title, date, date_start, date_end, date_evidence, sources,"
-            " timeline_pos, kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " timeline_pos, kind, date_reasoning, day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (e.id, i, e.title, e.date, e.date_range[0], e.date_range[1], e.date_evidence,
-             json.dumps(e.sources, ensure_ascii=False), tpos.get(e.id), e.kind),
+             json.dumps(e.sources, ensure_ascii=False), tpos.get(e.id), e.kind, e.date_reasoning, e.day),
         )  # fmt: skip
         conn.executemany(
             "INSERT INTO event_articles (event, pos, article) VALUES (?, ?, ?)",
@@ -630,6 +662,7 @@ def load_event(conn: sqlite3.Connection, event_id: str) -> Event | None:
     ev = Event(
         id=r["id"], title=r["title"], date=r["date"], date_range=(r["date_start"], r["date_end"]),
         date_evidence=r["date_evidence"], sources=_json_list(r["sources"]), kind=r["kind"],
+        date_reasoning=r["date_reasoning"], day=r["day"],
         articles=[x[0] for x in conn.execute(
             "SELECT article FROM event_articles WHERE event = ? ORDER BY pos", (event_id,))],
         summary=[SummarySentence(x[0], x[1]) for x in conn.execute(
@@ -695,8 +728,8 @@ def dump(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
     and the crash-safety check)."""
     queries = {
         "inputs": "SELECT path, hash, articles FROM inputs",
-        "articles": "SELECT id, input, ord, path, title, text, source, published, url, credits, lead"
-        " FROM articles",
+        "articles": "SELECT id, input, ord, path, title, text, source, published, url, credits, lead,"
+        " anchors FROM articles",
         "removed": "SELECT a.id, r.pos, r.text, r.reason FROM removed r"
         " JOIN articles a ON a.rowid = r.article",
         "articles_fts": "SELECT a.id, f.title, f.text, f.title_f, f.text_f FROM articles_fts f"

@@ -82,6 +82,13 @@ AS_OF_HELP = (
     " as its latest occurrence up to it. The only 'today' diemtin uses: same inputs, same digest."
 )
 AsOfOption = Annotated[datetime | None, typer.Option("--as-of", formats=["%Y-%m-%d"], help=AS_OF_HELP)]
+MtimeOption = Annotated[
+    bool,
+    typer.Option(
+        "--mtime-is-crawl-date",
+        help="Each file's modification time is the day it was crawled (a date anchor).",
+    ),
+]
 
 
 @app.command(
@@ -120,6 +127,7 @@ def digest(
     batch_size: Annotated[int, typer.Option(help="Files per batch with --run-dir.")] = 500,
     model: Annotated[Path | None, typer.Option("--model", help=MODEL_HELP)] = None,
     as_of: AsOfOption = None,
+    mtime_is_crawl_date: MtimeOption = False,
 ) -> None:
     """Digest news articles into dated events, stories, summaries and a timeline (JSON, Markdown, HTML)."""
     if db is not None:
@@ -167,7 +175,11 @@ def digest(
             bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
 
         opts = Options(
-            summary_length=length, progress=progress, executor=ex, as_of=as_of.date() if as_of else None
+            summary_length=length,
+            progress=progress,
+            executor=ex,
+            as_of=as_of.date() if as_of else None,
+            mtime_is_crawl_date=mtime_is_crawl_date,
         )
         if run_dir is not None:
             result = executors.run_batched(paths, opts, batch_size=batch_size, run_dir=run_dir)

@@ -13,7 +13,7 @@ from .. import search as _search
 from ..pipeline import Options
 from .app import app, err, out
 from .app import plural as _n
-from .digest import AsOfOption, report_skipped
+from .digest import AsOfOption, MtimeOption, report_skipped
 
 DbOption = Annotated[Path, typer.Option("--db", help="The SQLite store file.")]
 
@@ -33,6 +33,7 @@ def ingest(
         ),
     ] = 1,
     as_of: AsOfOption = None,
+    mtime_is_crawl_date: MtimeOption = False,
 ) -> None:
     """Add new or changed files to a store (each in its own transaction), then update events and stories."""
 
@@ -45,7 +46,12 @@ def ingest(
         # per-article and per-event stages are most of an ingest's time.
         ex = executors.make_executor("processes" if jobs > 1 else "inprocess", workers=jobs)
         with executors.closing(ex):
-            opts = Options(summary_length=length, executor=ex, as_of=as_of.date() if as_of else None)
+            opts = Options(
+                summary_length=length,
+                executor=ex,
+                as_of=as_of.date() if as_of else None,
+                mtime_is_crawl_date=mtime_is_crawl_date,
+            )
             result = store.ingest(db, paths, opts, on_file=on_file, jobs=jobs)
     except store.StoreError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)

@@ -39,7 +39,7 @@ def latest_events(db: Db, limit: int = 20) -> list[dict[str, Any]]:
 
 def _latest_events(c: sqlite3.Connection, limit: int) -> list[dict[str, Any]]:
     rows = c.execute(
-        "SELECT id, title, date, date_start, date_end, sources FROM events"
+        "SELECT id, title, date, date_start, date_end, day, sources FROM events"
         " ORDER BY date IS NULL, date DESC, pos LIMIT ?",
         (limit,),
     )
@@ -48,7 +48,7 @@ def _latest_events(c: sqlite3.Connection, limit: int) -> list[dict[str, Any]]:
             "id": r["id"],
             "title": r["title"],
             "date": r["date"],
-            "when": report.when_text(r["date"], r["date_start"], r["date_end"]),
+            "when": report.when_text(r["date"], r["date_start"], r["date_end"], r["day"]),
             "sources": store._json_list(r["sources"]),
         }
         for r in rows
@@ -84,18 +84,19 @@ def story_events(c: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
     # dates and honest ranges placed by what is known), then the story's own order; ordering by the
     # exact date alone put every event with only a range ("2017-04-03 – 2026-06-30") last.
     rows = c.execute(
-        "SELECT se.story, e.id, e.title, e.date, e.date_start, e.date_end, e.sources FROM story_events se"
+        "SELECT se.story, e.id, e.title, e.date, e.date_start, e.date_end, e.day, e.sources"
+        " FROM story_events se"
         " JOIN events e ON e.id = se.event"
         " ORDER BY se.story, e.timeline_pos IS NULL, e.timeline_pos, e.date IS NULL, e.date, se.pos"
     )
-    for story, eid, title, date, lo, hi, srcs in rows:
+    for story, eid, title, date, lo, hi, day, srcs in rows:
         out.setdefault(story, []).append(
             {
                 "id": eid,
                 "title": title,
                 "date": date,
                 "date_range": [lo, hi],
-                "when": report.when_text(date, lo, hi),
+                "when": report.when_text(date, lo, hi, day),
                 "sources": store._json_list(srcs),
             }
         )
@@ -115,6 +116,8 @@ def event_data(db: Db, event_id: str) -> dict[str, Any] | None:
         "title": e.title,
         "date": e.date,
         "date_range": list(e.date_range),
+        "when": report.format_when(e),
+        "day": e.day,
         "date_evidence": e.date_evidence,
         "sources": e.sources,
         "story": story[0] if story else None,
