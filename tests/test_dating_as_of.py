@@ -68,6 +68,15 @@ def test_publication_date_wins_over_the_crawl_and_the_note_is_one_line() -> None
     assert "\n" not in t.note and len(t.note) < len(t.evidence)
 
 
+def test_the_note_names_the_anchor_a_publication_date_came_from() -> None:
+    a = art(LEAD_27_8, published="2022-08-28", anchors=[DateAnchor("published", "pubDate", "2022-08-28")])
+    t = article_date(a)
+    assert t is not None and t.note == "Tối 27/8 trong phần mở đầu; năm 2022 theo ngày đăng (pubDate)"
+    a.anchors = [DateAnchor("published", "html-meta", "2022-08-28")]
+    t = article_date(a)
+    assert t is not None and t.note.endswith("theo ngày đăng (thẻ meta của trang)")
+
+
 def test_the_as_of_closes_running_terms_not_the_machine_calendar() -> None:
     # No year in the text: 'Tổng thống Mỹ Joe Biden' (term 2021-01-20 to 2025-01-20) bounds it; a term
     # still running would end at as_of, and without as_of at the knowledge table's checked day.

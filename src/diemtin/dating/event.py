@@ -160,9 +160,31 @@ def crawl_bound(article: Article, as_of: date | None = None) -> tuple[date, str]
     return min(found) if found else None
 
 
+# How the one-line evidence names an anchor's field (a JSON field or header keeps its own name).
+_ANCHOR_NAMES = {
+    "html-meta": "thẻ meta của trang",
+    "sidecar": "tệp thông tin kèm theo",
+    "page": "giờ đăng in trên trang",
+    "mtime": "giờ sửa tệp",
+}
+
+
+def _anchor_name(field: str) -> str:
+    return _ANCHOR_NAMES.get(field, field)
+
+
+def _published_basis(article: Article) -> str:
+    """ "ngày đăng", naming the anchor it came from unless that is the plain ``published`` field."""
+    field = next(
+        (x.field for x in article.anchors if x.kind == "published" and x.value == article.published), ""
+    )
+    return f"ngày đăng ({_anchor_name(field)})" if field and field != "published" else "ngày đăng"
+
+
 def _by_crawl(ref: Reference, by: date, field: str) -> Reference:
     """The text's own evidence (``ref``) bounded by a crawl date: written by then. Evidence that says it
     was written later (a misread year) gives way to the crawl, which is a fact."""
+    field = _anchor_name(field)
     label = f"ngày thu thập {vn_date(by)} ({field})"
     why = f"viết không muộn hơn {label}"
     if ref.lo is not None and ref.lo > by:
@@ -186,6 +208,7 @@ def _article_event(article: Article, as_of: date | None = None) -> TemporalExpre
     crawl = crawl_bound(article, as_of)
     now = crawl[0] if crawl else None  # closes running terms (None: the knowledge table's checked day)
     if pub is not None:
+        pub = replace(pub, basis=_published_basis(article)) if pub.basis == "ngày đăng" else pub
         ref = _apply_knowledge(pub, "", now, sentences=sentences)
     else:
         ref = _infer_reference_split(body, related, title, now, sentences)
