@@ -19,8 +19,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from . import htmlpage
 from .encoding import DecodeError, decode_bytes
-from .models import DateAnchor, RawDocument, Skipped
+from .models import DateAnchor, RawDocument, RemovedLine, Skipped
 from .text import normalize
 
 TEXT_SUFFIXES = {".txt", ".text"}
@@ -498,14 +499,29 @@ def parse_html(html: str, name: str, url: str | None = None) -> RawDocument | No
     body = normalize(meta.get("text") or "")
     if not body.strip():
         return None
-    title = normalize(meta.get("title") or "").strip()
+    tree = htmlpage.parse(html)
+    meta_title = normalize(meta.get("title") or "").strip()
+    # The page's visible <h1> over og:title/<title>, which outlets suffix or rewrite (htmlpage).
+    title = (htmlpage.headline(tree, meta_title) if tree is not None else None) or meta_title
     lines = [ln.strip() for ln in body.split("\n")]
-    if title and lines and lines[0].strip() == title:
+    removed: list[RemovedLine] = []
+    while lines and not lines[0]:
+        lines.pop(0)
+    if title and lines and _squash(lines[0]) in (_squash(title), _squash(meta_title)):
         lines = lines[1:]  # trafilatura repeats the <h1> headline as the first body line
+    found = htmlpage.sapo(tree, meta.get("description")) if tree is not None else None
+    if found and _body_starts_before(lines, found):
+        found = None  # the "lead" comes after the body has begun: an author bio, a video blurb
+    lead = found.text if found else None
+    if found:
+        lines, before = _place_lead(lines, found)
+        removed += [RemovedLine(ln, "before-sapo") for ln in before]
+        if _squash(title) == _squash(found.text):
+            title = ""  # a page with no headline: trafilatura took the sapo (an <h2>) for the title
+    derived = False
     if not title:
-        while lines and not lines[0]:
-            lines.pop(0)
-        title = lines.pop(0) if lines else ""
+        first = next((ln for ln in lines if ln), "")
+        title, derived = derive_title(first), True
     published = normalize_published(meta.get("date"))
     return RawDocument(
         path=name,
@@ -517,7 +533,48 @@ def parse_html(html: str, name: str, url: str | None = None) -> RawDocument | No
         format="html",
         # trafilatura's date comes from the page's metadata (meta tags, JSON-LD, the URL, the text).
         anchors=[DateAnchor("published", "html-meta", published)] if published else [],
+        removed=removed,
+        lead=lead,
+        title_derived=derived,
     )
+
+
+def _squash(text: str) -> str:
+    return "".join(text.split())
+
+
+# Lines an extractor puts above the sapo are the page's head (date, byline, "Ngày đăng: ..."); a line
+# longer than this, or a sentence, is kept all the same (recall first: the sapo may have been misread).
+_HEAD_MAX_WORDS = 12
+
+
+def _body_starts_before(lines: list[str], lead: htmlpage.Lead) -> bool:
+    """True when the first sentence-length line of the extracted body is printed before the lead."""
+    key = _squash(lead.text)
+    for ln in lines:
+        if len(ln.split()) >= _HEAD_MAX_WORDS and key not in _squash(ln):
+            return _squash(ln) in lead.before
+    return False
+
+
+def _place_lead(lines: list[str], lead: htmlpage.Lead) -> tuple[list[str], list[str]]:
+    """The body with the sapo as its first paragraph, and the head lines set aside: where the extractor
+    kept the sapo, short lines above it; where it dropped it (trafilatura mostly does) and it goes back
+    on top, the short lines that the page prints before the sapo (a date, a byline)."""
+    key = _squash(lead.text)
+    at = next((i for i, ln in enumerate(lines) if ln and key in _squash(ln)), None)
+    if at is None:
+        # Not kept whole: put it back whole, dropping any piece of it that was kept.
+        lines = [ln for ln in lines if not (ln and _squash(ln) in key and len(_squash(ln)) > 20)]
+        head = 0
+        while head < len(lines) and (not lines[head] or _squash(lines[head]) in lead.before):
+            head += 1
+        before, rest = lines[:head], lines[head:]
+        at, lines = len(before), [*before, lead.text, *rest]
+    before = [ln for ln in lines[:at] if ln]
+    keep = [ln for ln in before if len(ln.split()) > _HEAD_MAX_WORDS and ln.rstrip()[-1:] in '.!?…"”']
+    gone = [ln for ln in before if ln not in keep]
+    return [*keep, *lines[at:]], gone
 
 
 # libxml2 (under lxml, under trafilatura) stops building the tree past 255 levels of nesting unless
