@@ -107,3 +107,32 @@ def test_timeline_labels_stay_inside_the_drawing(tmp_path: Path) -> None:
     for b in boxes:
         assert b is not None
         assert b["x"] >= svg["x"] - 0.5 and b["x"] + b["width"] <= svg["x"] + svg["width"] + 0.5
+
+
+def test_non_article_files_are_counted_and_derived_titles_marked(tmp_path: Path) -> None:
+    """A corpus folder's sidecars and summary files are one line per kind in the reports, not one line
+    each; a title taken from the body's first sentence is shown as such."""
+    from diemtin.models import Skipped
+    from diemtin.pipeline import run
+
+    (tmp_path / "a.txt").write_text(
+        "VOV.VN - Sáng 13/4, Chủ tịch nước tiếp Đại sứ Nhật Bản tại Phủ Chủ tịch. Hai bên trao đổi về "
+        "hợp tác kinh tế, đầu tư và giao lưu nhân dân giữa hai nước trong thời gian tới.\n",
+        encoding="utf-8",
+    )
+    digest = run([str(tmp_path)])
+    (art,) = digest.articles
+    assert art.title_derived
+    digest.skipped = [
+        Skipped("c/1.info.txt", "c/1.info.txt: metadata (TITLE) of 1.body.txt", kind="sidecar"),
+        Skipped("c/2.info.txt", "c/2.info.txt: metadata (TITLE) of 2.body.txt", kind="sidecar"),
+        Skipped("c/c.ref1.txt", "c/c.ref1.txt: a summary file", kind="summary"),
+        Skipped("bad.txt", "bad.txt: cannot read (Permission denied)"),
+    ]
+    md = render_markdown(digest)
+    html = render_html(digest)
+    for text in (md, html):
+        assert "2 tệp siêu dữ liệu đã dùng làm tiêu đề" in text and "1 tệp tóm tắt không phải bài báo" in text
+        assert "bad.txt: cannot read (Permission denied)" in text
+        assert "c/2.info.txt" not in text  # counted, not listed
+        assert "Câu đầu: Sáng 13/4, Chủ tịch nước tiếp Đại sứ Nhật Bản" in text

@@ -7,13 +7,14 @@ article text goes through Jinja2 autoescaping.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .clean import outlet_names
-from .models import Digest, Event
+from .models import Article, Digest, Event, Skipped
 
 # Said when no article of an event names its outlet (no dateline, credit or site name in the text),
 # rather than leaving the line out: a reader should see that the source is unknown, not overlooked.
@@ -73,6 +74,33 @@ def _story_rows(digest: Digest) -> list[tuple[str, str, list[_Row]]]:
     return out
 
 
+# Inputs that are not articles by design (``Skipped.kind``, set by ingest) are counted per kind, with one
+# example, instead of a line each: a corpus folder holds hundreds of metadata sidecars.
+SKIPPED_KINDS = {
+    "sidecar": "tệp siêu dữ liệu đã dùng làm tiêu đề, sapo, ngày và địa chỉ của bài cùng tên",
+    "metadata": "tệp siêu dữ liệu không phải bài báo",
+    "summary": "tệp tóm tắt không phải bài báo",
+}
+# A title the input did not have (``Article.title_derived``: the body's first sentence) says so.
+DERIVED_TITLE = "Câu đầu: "
+
+
+def shown_title(article: Article) -> str:
+    """The article's title as the reports show it: a derived title is marked as the first sentence."""
+    return DERIVED_TITLE + article.title if article.title_derived else article.title
+
+
+def skipped_report(skipped: Sequence[Skipped]) -> tuple[list[Skipped], list[str]]:
+    """Inputs skipped for a reason (listed one by one) and one line per kind of non-article file."""
+    errors = [s for s in skipped if s.kind not in SKIPPED_KINDS]
+    counts = []
+    for kind, text in SKIPPED_KINDS.items():
+        some = [s for s in skipped if s.kind == kind]
+        if some:
+            counts.append(f"{len(some)} {text} (ví dụ: {some[0].path})")
+    return errors, counts
+
+
 def render_markdown(digest: Digest) -> str:
     lines = ["# Điểm tin", ""]
     n_src = _outlet_count(digest)
@@ -81,7 +109,7 @@ def render_markdown(digest: Digest) -> str:
         f"{n_src} nguồn"
     )
     lines.append("")
-    titles = {a.id: a.title for a in digest.articles}
+    titles = {a.id: shown_title(a) for a in digest.articles}
     story_by_id = {s.id: s for s in digest.stories}
     for sid, title, rows in _story_rows(digest):
         lines += [f"## {title}", ""]
@@ -99,8 +127,10 @@ def render_markdown(digest: Digest) -> str:
                 lines.append(f"Căn cứ ngày: “{r.event.date_evidence}”")
             lines.append("")
     if digest.skipped:
+        errors, counts = skipped_report(digest.skipped)
         lines += ["## Bỏ qua", ""]
-        lines += [f"- `{s.path}`: {s.reason}" for s in digest.skipped]
+        lines += [f"- `{s.path}`: {s.reason}" for s in errors]
+        lines += [f"- {c}" for c in counts]
         lines.append("")
     return "\n".join(lines)
 
@@ -159,6 +189,8 @@ def render_html(digest: Digest) -> str:
         digest=digest,
         stories=stories,
         articles={a.id: a for a in digest.articles},
+        titles={a.id: shown_title(a) for a in digest.articles},
+        skipped=skipped_report(digest.skipped),
         n_sources=_outlet_count(digest),
         unknown_source=UNKNOWN_SOURCE,
     )
