@@ -4,18 +4,27 @@ here. Every test is named after what it protects; docs/robustness.md lists the c
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
+import os
+import pwd
+import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from diemtin import pipeline, store
+from diemtin import ingest, legacy, pipeline, report, store
 from diemtin.cli import app
-from diemtin.ingest import normalize_published
-from diemtin.models import Article
+from diemtin.ingest import normalize_published, read_inputs
+from diemtin.models import Article, RawDocument, Skipped
 
 from .helpers import CALL_2021, FLOOD_2020, write_articles
+from .test_bad_input import _read_as
+from .test_encoding import to_cp1258
 
 runner = CliRunner()
 
@@ -28,6 +37,17 @@ LAST_YEAR = "Năm ngoái, giá vàng tăng mạnh, các chuyên gia cho biết t
 def _jsonl(path: Path, *records: dict[str, object]) -> Path:
     path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     return path
+
+
+def _read(*paths: Path | str) -> tuple[list[RawDocument], dict[str, str]]:
+    docs: list[RawDocument] = []
+    skipped: dict[str, str] = {}
+    for item in read_inputs([str(p) for p in paths]):
+        if isinstance(item, Skipped):
+            skipped[item.path] = item.reason
+        else:
+            docs.append(item)
+    return docs, skipped
 
 
 def _rows(db: Path, sql: str) -> list[tuple[object, ...]]:
@@ -189,3 +209,234 @@ def test_refresh_does_not_commit_events_from_a_stale_snapshot(tmp_path: Path) ->
     in_events = _rows(db, "SELECT article FROM event_articles ORDER BY article")
     assert sorted(r[0] for r in in_events) == sorted(r[0] for r in _rows(db, "SELECT id FROM articles"))
     assert len(in_events) == 2
+
+
+# --- 2. one huge article ------------------------------------------------------------------------------
+
+
+def _sentences(n: int) -> str:
+    return "\n".join(f"Câu thứ {i} nói về cơn bão số {i % 9 + 1} đổ bộ vào miền Trung." for i in range(n))
+
+
+def test_a_jsonl_record_over_the_limit_is_skipped_alone_without_parsing(tmp_path: Path) -> None:
+    huge = "Bão. " * (ingest.MAX_RECORD_BYTES // 5 + 10)
+    f = _jsonl(tmp_path / "a.jsonl", {"id": "big", "text": huge}, {"id": "ok", "text": CALL_2021})
+    docs, skipped = _read(f)
+    assert [d.id for d in docs] == ["ok"]
+    assert list(skipped) == [f"{f}:1"] and "longer than one news article" in skipped[f"{f}:1"]
+
+
+def test_a_text_article_over_the_limit_is_refused_before_normalising(tmp_path: Path) -> None:
+    f = tmp_path / "long.txt"
+    f.write_text("Tiêu đề\n" + _sentences(ingest.MAX_ARTICLE_CHARS // 50), encoding="utf-8")
+    docs, skipped = _read(f, *write_articles(tmp_path / "ok", call=CALL_2021))
+    assert len(docs) == 1 and "longer than one news article" in skipped[str(f)]
+
+
+def test_a_json_array_record_over_the_limit_is_skipped_alone(tmp_path: Path) -> None:
+    f = tmp_path / "a.json"
+    big = "x " * ingest.MAX_ARTICLE_CHARS
+    f.write_text(json.dumps([{"text": big}, {"text": CALL_2021}], ensure_ascii=False), encoding="utf-8")
+    docs, skipped = _read(f)
+    assert len(docs) == 1 and list(skipped) == [f"{f}#1"]
+
+
+def test_the_summarizer_reads_a_bounded_share_of_a_huge_event() -> None:
+    long = _sentences(3000)  # ~180,000 characters
+    members = [Article(id=f"a{i}", path=f"a{i}", title="Bão", text=long) for i in range(6)]
+    seen = pipeline.summary_input(members)
+    assert all(len(a.text) <= pipeline.SUMMARY_ARTICLE_CHARS for a in seen)
+    assert sum(len(a.text) for a in seen) <= pipeline.SUMMARY_EVENT_CHARS
+    assert seen[0].text.endswith("miền Trung.") and long.startswith(seen[0].text)  # cut at a line end
+    assert members[0].text == long  # the articles themselves are untouched
+    short = [Article(id="s", path="s", title="T", text=CALL_2021)]
+    assert pipeline.summary_input(short) == short
+
+
+# --- 3. file names that are not UTF-8, reports written in place ---------------------------------------
+
+
+def _odd_name(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = Path(os.fsdecode(bytes(folder) + b"/tin-\xff\xfe.txt"))
+    path.write_text(CALL_2021, encoding="utf-8")
+    return path
+
+
+def test_a_file_name_that_is_not_utf8_is_read_and_named_with_escapes(tmp_path: Path) -> None:
+    _odd_name(tmp_path / "in")
+    write_articles(tmp_path / "in", flood=FLOOD_2020)
+    out = tmp_path / "out"
+    r = runner.invoke(app, ["digest", str(tmp_path / "in"), "-o", str(out), "-q"])
+    assert r.exit_code == 0, r.output
+    data = json.loads((out / "digest.json").read_text(encoding="utf-8"))
+    assert sorted(Path(a["path"]).name for a in data["articles"]) == ["flood.txt", "tin-\\xff\\xfe.txt"]
+    r = runner.invoke(app, ["ingest", str(tmp_path / "in"), "--db", str(tmp_path / "s.db"), "-q"])
+    assert r.exit_code == 0, r.output
+    assert len(_rows(tmp_path / "s.db", "SELECT path FROM inputs")) == 2
+    # Unchanged on the next run (the stored name is found again), and not taken for a deleted file.
+    res = store.ingest(tmp_path / "s.db", [str(tmp_path / "in")])
+    assert len(res.unchanged) == 2 and res.removed == []
+
+
+def test_reports_are_replaced_whole_or_not_at_all(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    write_articles(tmp_path / "in", call=CALL_2021)
+    assert runner.invoke(app, ["digest", str(tmp_path / "in"), "-o", str(out), "-q"]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def broken(digest: object) -> str:
+        raise RuntimeError("disk full")  # a failure while the reports are being made
+
+    monkeypatch.setattr(report, "render_html", broken)
+    write_articles(tmp_path / "in", flood=FLOOD_2020)
+    with pytest.raises(RuntimeError):
+        report.write_reports(pipeline.run([str(tmp_path / "in")]), out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temp file left, none changed
+
+
+# --- 4. WARC: gzip bombs, huge payloads, truncation, warcio's chatter ----------------------------------
+
+
+def _page(title: str, body: str) -> bytes:
+    return f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}</article></body></html>".encode()
+
+
+def _warc(path: Path, pages: list[bytes], gz: bool = True) -> Path:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with path.open("wb") as fh:
+        w = WARCWriter(fh, gzip=gz)
+        for i, html in enumerate(pages):
+            headers = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.0"
+            )
+            rec = w.create_warc_record(
+                f"https://example.vn/{i}", "response", payload=io.BytesIO(html), http_headers=headers
+            )
+            w.write_record(rec)
+    return path
+
+
+GOOD_PAGE = _page("Bão số 3 đổ bộ", "".join(f"<p>{p}</p>" for p in FLOOD_2020.split("\n")[2:] if p.strip()))
+
+
+def test_a_warc_gzip_bomb_stops_at_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "MAX_WARC_BYTES", 2 * 2**20)  # the 1 GiB default is bench/stress.py's
+    bomb = tmp_path / "bomb.warc.gz"
+    with gzip.open(bomb, "wb") as g:
+        for _ in range(8):
+            g.write(b"\0" * 2**20)
+    docs, skipped = _read(bomb)
+    assert docs == [] and "decompresses to more than 2 MiB" in skipped[str(bomb)]
+
+
+def test_a_warc_page_over_the_limit_is_skipped_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(ingest, "MAX_WARC_PAYLOAD", 64 * 1024)
+    big = _page("Trang lớn", "<p>Một đoạn văn dài.</p>\n" * 20_000)
+    f = _warc(tmp_path / "a.warc.gz", [big, GOOD_PAGE])
+    docs, skipped = _read(f)
+    assert [d.title for d in docs] == ["Bão số 3 đổ bộ"]
+    assert skipped == {f"{f}#1": f"{f}#1: page over 0 MiB (not read)"} or "not read" in skipped[f"{f}#1"]
+
+
+def test_a_truncated_warc_is_read_up_to_the_cut_and_says_so(tmp_path: Path) -> None:
+    for gz in (True, False):
+        f = _warc(
+            tmp_path / ("a.warc.gz" if gz else "a.warc"), [GOOD_PAGE, GOOD_PAGE.replace(b"3", b"9")], gz
+        )
+        data = f.read_bytes()
+        f.write_bytes(data[: len(data) - 300])
+        docs, skipped = _read(f)
+        assert len(docs) >= 1 and docs[0].title == "Bão số 3 đổ bộ"
+        assert any("cut short" in r or "truncated" in r for r in skipped.values()), skipped
+
+
+def test_warcio_messages_do_not_reach_stderr(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    f = _warc(tmp_path / "a.warc", [GOOD_PAGE, GOOD_PAGE.replace(b"3", b"9")], gz=False)
+    # A wrong Content-Length: warcio writes "WARC record at offset ... content-length likely wrong".
+    f.write_bytes(f.read_bytes().replace(b"Content-Length: ", b"Content-Length: 1", 1))
+    _, skipped = _read(f)
+    assert capfd.readouterr().err == ""
+    assert any(str(f) in r for r in skipped.values())
+
+
+# --- 9. what a folder holds but is not read -----------------------------------------------------------
+
+
+def test_a_symlinked_subfolder_is_reported_not_followed(tmp_path: Path) -> None:
+    write_articles(tmp_path / "in", call=CALL_2021)
+    write_articles(tmp_path / "elsewhere", flood=FLOOD_2020)
+    (tmp_path / "in" / "more").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "in" / "loop").symlink_to(tmp_path / "in", target_is_directory=True)
+    docs, skipped = _read(tmp_path / "in")
+    assert len(docs) == 1
+    assert set(skipped) == {str(tmp_path / "in" / "more"), str(tmp_path / "in" / "loop")}
+    assert all("symbolic link to a folder, not followed" in r for r in skipped.values())
+
+
+def test_a_symlink_to_a_file_outside_the_folder_is_reported(tmp_path: Path) -> None:
+    (outside,) = write_articles(tmp_path / "private", secret=FLOOD_2020)
+    (inside,) = write_articles(tmp_path / "in", call=CALL_2021)
+    (tmp_path / "in" / "leak.txt").symlink_to(outside)
+    (tmp_path / "in" / "alias.txt").symlink_to(inside)  # inside the tree: read (then a duplicate)
+    docs, skipped = _read(tmp_path / "in")
+    assert [Path(d.path).name for d in docs] == ["alias.txt"]  # read first (sorted); call.txt is its copy
+    leak = str(tmp_path / "in" / "leak.txt")
+    assert "outside" in skipped[leak] and "not followed" in skipped[leak]
+    assert "identical to" in skipped[str(inside)]
+
+
+def test_an_unreadable_subfolder_is_reported(tmp_path: Path) -> None:
+    open_dir = Path(tempfile.mkdtemp(prefix="diemtin-perm-"))
+    try:
+        open_dir.chmod(0o755)
+        write_articles(open_dir, call=CALL_2021)
+        locked = open_dir / "locked"
+        write_articles(locked, flood=FLOOD_2020)
+        locked.chmod(0o700)
+        user = None
+        if os.geteuid() == 0:
+            try:
+                user = pwd.getpwnam("nobody")
+            except KeyError:
+                pytest.skip("running as root and there is no 'nobody' user to drop privileges to")
+        got = _read_as(user, open_dir)
+        assert got == {str(locked): f"{locked}: cannot read folder (Permission denied)"}
+    finally:
+        shutil.rmtree(open_dir, ignore_errors=True)
+
+
+# --- 10. mixed encodings ------------------------------------------------------------------------------
+
+
+def test_a_jsonl_with_one_legacy_record_keeps_the_others(tmp_path: Path) -> None:
+    good = [
+        json.dumps({"id": f"g{i}", "text": t}, ensure_ascii=False).encode()
+        for i, t in enumerate(
+            [CALL_2021, FLOOD_2020, CALL_2021.replace("Putin", "Tập"), FLOOD_2020.replace("Trung", "Bắc")]
+        )
+    ]
+    tcvn3 = json.dumps({"id": "old", "text": legacy.to_tcvn3(FLOOD_2020)}, ensure_ascii=False).encode(
+        "latin-1"
+    )
+    noise = b'{"id": "noise", "text": "\x81\x8d\x8f\x90\x9d garbage \xff\xfe"}'
+    f = tmp_path / "mixed.jsonl"
+    f.write_bytes(b"\n".join([*good[:2], tcvn3, *good[2:], noise]) + b"\n")
+    docs, skipped = _read(f)
+    assert {"g0", "g1", "g2", "g3"} <= {d.id for d in docs}
+    old = [d for d in docs if d.id == "old"]
+    assert not old or "Miền Trung" in old[0].title
+    assert f"{f}:6" in skipped or old  # the noise line is named, or the whole file was read as one
+
+
+def test_a_utf8_page_with_a_cp1258_paragraph_is_read_whole(tmp_path: Path) -> None:
+    para = "Đây là đoạn văn được lưu bằng bảng mã cũ của Windows, có đủ dấu tiếng Việt."
+    data = CALL_2021.encode("utf-8") + b"\n" + to_cp1258(para) + b"\n"
+    f = tmp_path / "page.txt"
+    f.write_bytes(data)
+    docs, skipped = _read(f)
+    assert not skipped and para in docs[0].lines

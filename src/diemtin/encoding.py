@@ -114,6 +114,9 @@ def decode_bytes_info(data: bytes, name: str = "<input>") -> tuple[str, str]:
         return _finish(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    mixed = _mixed_lines(data)
+    if mixed is not None:
+        return _finish(mixed, "utf-8+legacy")
     found = _legacy_bytes(data)
     if found is not None:
         return found
@@ -121,6 +124,42 @@ def decode_bytes_info(data: bytes, name: str = "<input>") -> tuple[str, str]:
         f"{name}: not valid UTF-8 (byte 0x{data[utf8_error.start]:02x} at offset {utf8_error.start}) "
         "and not recognisable as Windows-1258, TCVN3 or VNI Vietnamese"
     )
+
+
+def _mixed_lines(data: bytes) -> str | None:
+    """A file of UTF-8 lines with runs of lines in a legacy encoding (an old TCVN3 or Windows-1258
+    article pasted into a UTF-8 page, one record of a JSON Lines file saved by an old tool): each run of
+    lines that is not UTF-8 decoded on its own (``_legacy_bytes``). None when no line holds UTF-8 beyond
+    ASCII (then the file is read as a whole) or a run is not recognisable Vietnamese."""
+    lines = data.split(b"\n")
+    decoded: list[str | None] = []
+    utf8_evidence = False
+    for line in lines:
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError:
+            decoded.append(None)
+            continue
+        utf8_evidence = utf8_evidence or not line.isascii()
+        decoded.append(text)
+    if not utf8_evidence:
+        return None
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        if decoded[i] is not None:
+            out.append(decoded[i] or "")
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and decoded[j] is None:
+            j += 1
+        found = _legacy_bytes(b"\n".join(lines[i:j]))
+        if found is None:
+            return None
+        out.append(found[0])
+        i = j
+    return "\n".join(out)
 
 
 def _legacy_bytes(data: bytes) -> tuple[str, str] | None:

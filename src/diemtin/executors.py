@@ -30,6 +30,45 @@ R = TypeVar("R")
 EXECUTORS = ("inprocess", "processes", "dask")
 
 
+def exit_with_parent(owner: int) -> None:
+    """Pool-worker initializer: the worker ends when the process that owns the pool (``owner``) is
+    gone, however it ended (SIGKILL runs no cleanup, and a worker would wait for work forever, holding
+    its memory). Linux: ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` ends it with its parent (the owner, or a
+    forkserver that exits with the owner); everywhere: a thread checks twice a second that the parent is
+    the one it started with and the owner is alive."""
+    import ctypes
+    import signal
+    import sys
+    import threading
+    import time
+
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    parent = os.getppid()
+
+    def owner_alive() -> bool:
+        try:
+            os.kill(owner, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True  # alive, another user's (cannot happen for our own parent, but harmless)
+        return True
+
+    def watch() -> None:
+        while os.getppid() == parent and owner_alive():
+            time.sleep(0.5)
+        os._exit(1)
+
+    if os.getppid() != parent or not owner_alive():
+        os._exit(1)  # the owner died before this worker started
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 class ProcessExecutor:
     """``Executor`` on worker processes of this machine (``concurrent.futures``): the light way to use
     every core without a Dask cluster. Work items and results travel by pickle, so the stage functions
@@ -46,7 +85,9 @@ class ProcessExecutor:
         ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
         if "forkserver" in methods:
             ctx.set_forkserver_preload(["diemtin.pipeline"])
-        self._pool = concurrent.futures.ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        self._pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=ctx, initializer=exit_with_parent, initargs=(os.getpid(),)
+        )
 
     def map(self, fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
         if not items:
@@ -275,7 +316,12 @@ def batches_of(paths: Iterable[str], batch_size: int) -> tuple[list[list[Path]],
         if p == "-":
             skipped.append(Skipped("-", "-: stdin cannot be read in batches; save it to a file"))
             continue
-        found = list(ingest.discover([p]))
+        found: list[str | Path] = []
+        for f in ingest.discover([p]):
+            if isinstance(f, Skipped):
+                skipped.append(f)
+            else:
+                found.append(f)
         if not found and ingest._is_dir(Path(p)):
             skipped.append(Skipped(p, f"{p}: folder has no .txt, .html, .json(l) or .warc files"))
         files.extend(Path(str(f)) for f in found)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import re
 import stat
 import sys
+import zlib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
@@ -35,6 +37,17 @@ MAX_BYTES = 64 * 1024 * 1024
 # A .txt line longer than this is not article text (the longest line in VietnameseMDS, whose bodies are
 # one line per article, is 16 kB); refusing it early avoids minutes of normalising a 50 MB blob.
 MAX_LINE_BYTES = 1024 * 1024
+# One article (title and body) longer than this is not one news article: the longest in VietnameseMDS
+# and AbMuSu is 16,475 characters. Checked before normalising and cleaning, so that no later step (the
+# summarizer's sentence similarities grow with the square of the sentences: 2 MB of text took 7.7 GB)
+# ever sees more. A JSON record's raw line is held to 4x this (escapes such as \u1ea1 take 6 bytes).
+MAX_ARTICLE_CHARS = 500_000
+MAX_RECORD_BYTES = 4 * MAX_ARTICLE_CHARS
+# WARC: a payload (one page) over this is skipped without being read whole, and reading stops after
+# this many decompressed bytes in all (a 2 MB .warc.gz of zeros expands to 2 GiB). A run of this many
+# bytes without a line break is not a WARC header or an HTTP header (warcio would hold it whole).
+MAX_WARC_PAYLOAD = 16 * 1024 * 1024
+MAX_WARC_BYTES = 1024 * 1024 * 1024
 
 
 class IngestError(ValueError):
@@ -54,24 +67,82 @@ def suffix_of(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
-def discover(paths: Iterable[str]) -> Iterator[str | Path]:
-    """Expand folders recursively (known suffixes only, sorted); pass files and "-" through."""
+def discover(paths: Iterable[str]) -> Iterator[str | Path | Skipped]:
+    """Expand folders recursively (known suffixes only, sorted); pass files and "-" through. What a
+    folder holds but is not read is a Skipped saying why: a subfolder that cannot be listed, a symbolic
+    link to a folder (not followed: no loops, no walking out of the tree), a symbolic link to a file
+    outside the folder given."""
     for p in paths:
         if p == "-":
             yield p
             continue
         path = Path(p)
         if _is_dir(path):
-            for child in sorted(path.rglob("*")):
-                # Not only regular files: a FIFO or a dangling link named *.txt is reported, not ignored.
-                if (
-                    suffix_of(child) in KNOWN_SUFFIXES
-                    and not child.name.startswith(".")
-                    and not _is_dir(child)
-                ):
-                    yield child
+            files, skipped = _walk(path)
+            yield from skipped
+            yield from files
         else:
             yield path
+
+
+def _walk(root: Path) -> tuple[list[Path], list[Skipped]]:
+    """Files with a known suffix under ``root`` (sorted as ``sorted(root.rglob("*"))`` would), and what
+    was not read. Not only regular files: a FIFO or a dangling link named *.txt is listed, and
+    ``read_file`` reports it, rather than it being ignored."""
+    files: list[Path] = []
+    skipped: list[Skipped] = []
+    try:
+        real_root = root.resolve()
+    except (OSError, RuntimeError):
+        real_root = root.absolute()
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError as exc:
+            name = display_name(folder)
+            skipped.append(Skipped(name, f"{name}: cannot read folder ({exc.strerror or exc})"))
+            continue
+        for entry in entries:
+            child = Path(entry.path)
+            try:
+                link = entry.is_symlink()
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(child)
+                    continue
+            except OSError:
+                link = False
+            if child.name.startswith("."):
+                continue
+            if link and _is_dir(child):
+                name = display_name(child)
+                skipped.append(
+                    Skipped(name, f"{name}: symbolic link to a folder, not followed (give the folder itself)")
+                )
+                continue
+            if suffix_of(child) not in KNOWN_SUFFIXES:
+                continue
+            if link:
+                try:
+                    target = child.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    target = None  # dangling or a loop: read_file says which
+                if target is not None and not target.is_relative_to(real_root):
+                    name = display_name(child)
+                    skipped.append(
+                        Skipped(
+                            name,
+                            f"{name}: symbolic link to {display_name(target)}, outside {display_name(root)}"
+                            " (not followed)",
+                        )
+                    )
+                    continue
+            files.append(child)
+    files.sort()
+    skipped.sort(key=lambda s: s.path)
+    return files, skipped
 
 
 def _is_dir(path: Path) -> bool:
@@ -100,11 +171,13 @@ def read_item(item: str | Path | Skipped, stdin: BinaryIO | None = None) -> list
     """One input's documents, or a Skipped naming it and the reason; never raises for bad input."""
     if isinstance(item, Skipped):
         return [item]
-    name = "-" if item == "-" else str(item)
+    name = "-" if item == "-" else display_name(item)
     try:
         if item == "-":
-            data = (stdin or sys.stdin.buffer).read()
-            docs = list(parse_bytes(data, "-", sniff=True))
+            data = (stdin or sys.stdin.buffer).read(MAX_BYTES + 1)
+            if len(data) > MAX_BYTES:
+                raise IngestError(f"-: too large (more than {MAX_BYTES / 2**20:.0f} MiB)")
+            docs = [_too_long(d) for d in parse_bytes(data, "-", sniff=True)]
         else:
             docs = list(read_file(Path(item)))
     except IngestError as exc:
@@ -126,7 +199,7 @@ def _discover_reporting(paths: Iterable[str]) -> Iterator[str | Path | Skipped]:
     for p in paths:
         found = False
         for item in discover([p]):
-            found = True
+            found = found or not isinstance(item, Skipped)
             yield item
         if not found and p != "-" and _is_dir(Path(p)):
             yield Skipped(p, f"{p}: folder has no .txt, .html, .json(l) or .warc files")
@@ -151,9 +224,38 @@ def _assign_id(doc: RawDocument | Skipped, seen: dict[str, str]) -> Iterator[Raw
     yield doc
 
 
+def display_name(path: str | Path) -> str:
+    """A path as text that can be printed, stored and written as UTF-8: a file name that is not valid
+    UTF-8 (its bytes kept by Python as surrogates) shows those bytes as \\xNN escapes."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text
+
+
+def _too_long(doc: RawDocument | Skipped) -> RawDocument | Skipped:
+    """A document longer than ``MAX_ARTICLE_CHARS`` becomes a Skipped naming it."""
+    if isinstance(doc, Skipped):
+        return doc
+    n = len(doc.title or "") + sum(len(ln) + 1 for ln in doc.lines)
+    if n <= MAX_ARTICLE_CHARS:
+        return doc
+    return Skipped(doc.path, f"{doc.path}: {_article_limit(n)}")
+
+
+def _article_limit(n: int) -> str:
+    return f"{n:,} characters is longer than one news article (limit {MAX_ARTICLE_CHARS:,})"
+
+
 def read_file(path: Path) -> Iterator[RawDocument | Skipped]:
-    """Read one file of any supported format."""
-    name = str(path)
+    """Read one file of any supported format; an article over ``MAX_ARTICLE_CHARS`` is a Skipped."""
+    return map(_too_long, _read_file(path))
+
+
+def _read_file(path: Path) -> Iterator[RawDocument | Skipped]:
+    name = display_name(path)
     try:
         st = path.stat()
     except OSError as exc:
@@ -297,7 +399,7 @@ def _read_small(path: Path) -> str | None:
     try:
         if not path.is_file() or path.stat().st_size > _MAX_SIDECAR_BYTES:
             return None
-        return decode_bytes(path.read_bytes(), str(path))
+        return decode_bytes(path.read_bytes(), display_name(path))
     except (OSError, DecodeError):
         return None
 
@@ -336,7 +438,7 @@ def _body_beside(path: Path) -> Path | None:
 def _read_txt_file(path: Path, raw: bytes) -> Iterator[RawDocument | Skipped]:
     """A .txt input: an article (titled or body-only, with its metadata sidecar's fields), a metadata
     file, or a summary file; the last two are Skipped with their kind, never read as articles."""
-    name = str(path)
+    name = display_name(path)
     try:
         text = normalize(decode_bytes(raw, name))
     except DecodeError as exc:
@@ -349,7 +451,7 @@ def _read_txt_file(path: Path, raw: bytes) -> Iterator[RawDocument | Skipped]:
         keys = ", ".join(k.upper() for k in fields)
         body = _body_beside(path) if set(fields) & _ARTICLE_KEYS else None
         if body is not None:
-            yield Skipped(name, f"{name}: metadata ({keys}) of {body.name}", kind="sidecar")
+            yield Skipped(name, f"{name}: metadata ({keys}) of {display_name(body.name)}", kind="sidecar")
         else:
             what = "describes no article" if not set(fields) & _ARTICLE_KEYS else "no article file beside it"
             yield Skipped(name, f"{name}: a metadata file ({keys}; {what}), not an article", kind="metadata")
@@ -358,9 +460,8 @@ def _read_txt_file(path: Path, raw: bytes) -> Iterator[RawDocument | Skipped]:
     if side is not None and not set(side[1]) & _ARTICLE_KEYS:
         # "C.txt" beside "C.info.txt" that names a collection ("CLUSTER ID", "CLUSTER NAME"): a text
         # about the collection (its summary), not one of its articles.
-        yield Skipped(
-            name, f"{name}: described by {side[0].name} as a collection, not an article", kind="summary"
-        )
+        who = display_name(side[0].name)
+        yield Skipped(name, f"{name}: described by {who} as a collection, not an article", kind="summary")
         return
     doc = parse_txt(text, name, with_title=side is None or _field(side[1], _META_TITLE) is None)
     if doc is None:
@@ -398,7 +499,12 @@ def parse_bytes(
     try:
         text = decode_bytes(data, name)
     except DecodeError as exc:
-        raise IngestError(str(exc)) from exc
+        if suffix not in (".jsonl", ".ndjson") or data.lstrip()[:1] == b"[":
+            raise IngestError(str(exc)) from exc
+        # JSON Lines: each record on its own, so that one record in an unknown encoding is skipped
+        # alone and the others are read.
+        text, bad = _decode_each_line(data, name)
+        yield from bad
     if sniff:
         head = text.lstrip()[:200].lower()
         if head.startswith(("{", "[")):
@@ -419,11 +525,31 @@ def parse_bytes(
             yield doc
 
 
+def _decode_each_line(data: bytes, name: str) -> tuple[str, list[Skipped]]:
+    """The lines of a JSON Lines file decoded one by one; a line that cannot be decoded is left empty
+    (so that line numbers stay right) and reported."""
+    out: list[str] = []
+    bad: list[Skipped] = []
+    for lineno, line in enumerate(data.split(b"\n"), start=1):
+        if not line.strip():
+            out.append("")
+            continue
+        where = f"{name}:{lineno}"
+        try:
+            out.append(decode_bytes(line, where))
+        except DecodeError as exc:
+            out.append("")
+            bad.append(Skipped(where, str(exc)))
+    return "\n".join(out), bad
+
+
 def parse_txt(text: str, name: str, with_title: bool = True) -> RawDocument | None:
     """Crawler text: the first non-empty line is the title, the rest is the page as saved. A body-only
     file (one paragraph, or a first line that reads as prose, not as a headline) is all body: its title
     is derived from the first sentence and marked so (``title_derived``). ``with_title=False``: the
     title comes from elsewhere (a metadata sidecar), every line is body."""
+    if len(text) > MAX_ARTICLE_CHARS + MAX_ARTICLE_CHARS // 10:  # slack for spaces normalize removes
+        raise IngestError(f"{name}: {_article_limit(len(text))}")
     lines = normalize(text).split("\n")
     while lines and not lines[0].strip():
         lines.pop(0)
@@ -655,6 +781,9 @@ def parse_json(text: str, name: str) -> Iterator[RawDocument | Skipped]:
         if body is None:
             yield Skipped(where, f"{where}: record has no 'text'")
             continue
+        if len(body) > MAX_ARTICLE_CHARS:
+            yield Skipped(where, f"{where}: {_article_limit(len(body))}")
+            continue
         title = rec.get("title") if isinstance(rec.get("title"), str) else None
         lines = [ln.strip() for ln in normalize(body).split("\n")]
         if title is None:
@@ -731,6 +860,10 @@ def _jsonl_records(text: str, name: str) -> Iterator[tuple[str, Any]]:
         if not line.strip():
             continue
         where = f"{name}:{lineno}"
+        if len(line) > MAX_RECORD_BYTES:
+            # Not parsed at all: a 60 MB record took minutes to normalise and clean.
+            yield where, Skipped(where, f"{where}: {_article_limit(len(line))}")
+            continue
         try:
             yield where, json.loads(line)
         except json.JSONDecodeError as exc:
@@ -809,37 +942,135 @@ def _iso_published(value: Any) -> str | None:
     return None
 
 
+class _WarcLimit(Exception):
+    """Reading a WARC went past one of its limits; the message says which."""
+
+
+class _GuardedStream(io.RawIOBase):
+    """The decompressed bytes of a WARC for warcio, counted: past ``MAX_WARC_BYTES`` in all, or a run
+    of ``MAX_WARC_PAYLOAD`` bytes without a line break (warcio reads header lines whole, however long),
+    reading stops with ``_WarcLimit``. Decompressing here (gzip members one after another, as warcio
+    would) means the limits hold whatever the compression ratio."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.total = 0
+        self.run = 0  # bytes since the last line break
+        self.broken: str | None = None  # why the compressed data ended early, if it did
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.broken:
+            return 0
+        try:
+            # read1: one step of decompression at a time (read(n) would go on to fill n bytes, and a
+            # gzip stream cut short raises on the step that meets the cut, losing what the call had):
+            # everything before the cut reaches warcio.
+            size = min(len(buffer), 8192)
+            data = self.raw.read1(size) if hasattr(self.raw, "read1") else self.raw.read(size)
+        except (EOFError, OSError, zlib.error) as exc:
+            # Shown to warcio as the end of the file; _warc_records says the file was cut.
+            self.broken = str(exc) or type(exc).__name__
+            return 0
+        n = len(data)
+        buffer[:n] = data
+        self.total += n
+        if self.total > MAX_WARC_BYTES:
+            raise _WarcLimit(f"it decompresses to more than {MAX_WARC_BYTES / 2**20:.0f} MiB")
+        nl = data.rfind(b"\n")
+        self.run = self.run + n if nl < 0 else n - nl - 1
+        if self.run > MAX_WARC_PAYLOAD:
+            raise _WarcLimit(f"a run of {MAX_WARC_PAYLOAD / 2**20:.0f} MiB without a line break")
+        return n
+
+
 def _read_warc(path: Path) -> Iterator[RawDocument | Skipped]:
-    """HTML responses in a WARC file, each read like an .html input (its URL kept)."""
+    """HTML responses in a WARC file, each read like an .html input (its URL kept). Payloads over
+    ``MAX_WARC_PAYLOAD`` are skipped unread; a truncated file or record is read up to the cut and
+    reported; warcio's own messages (it writes them to stderr) are kept out of the output."""
+    import contextlib
+    import gzip
+
+    name = display_name(path)
+    with path.open("rb") as fh:
+        raw: BinaryIO = fh
+        if fh.read(2) == b"\x1f\x8b":
+            raw = gzip.GzipFile(fileobj=fh)  # type: ignore[assignment]
+        fh.seek(0)
+        stream = _GuardedStream(raw)
+        chatter = io.StringIO()
+        out: list[RawDocument | Skipped] = []
+        with contextlib.redirect_stderr(chatter):
+            # Collected, then yielded: stderr must not stay redirected while the caller runs.
+            out = _warc_records(stream, name)
+    said = chatter.getvalue().strip()
+    if said:
+        first = said.splitlines()[0][:200]
+        out.append(Skipped(name, f"{name}: the WARC reader warned: {first}"))
+    return iter(out)
+
+
+def _warc_records(stream: _GuardedStream, name: str) -> list[RawDocument | Skipped]:
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    name = str(path)
-    with path.open("rb") as fh:
-        try:
-            for n, record in enumerate(ArchiveIterator(fh), start=1):
-                if record.rec_type != "response" or record.http_headers is None:
-                    continue
-                ctype = record.http_headers.get_header("Content-Type") or ""
-                if "html" not in ctype.lower():
-                    continue
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                where = f"{name}#{n}"
-                try:
-                    html = decode_bytes(record.content_stream().read(), where)
-                    doc = parse_html(html, where, url=url)
-                except (DecodeError, IngestError) as exc:
-                    yield Skipped(where, str(exc))
-                    continue
-                if doc is not None:
-                    # The crawl's own dates: when the record was fetched, and the server's clock and
-                    # the page's last change as the response gave them (all: the page existed by then).
-                    heads = (
-                        ("WARC-Date", record.rec_headers.get_header("WARC-Date")),
-                        ("HTTP Date", record.http_headers.get_header("Date")),
-                        ("Last-Modified", record.http_headers.get_header("Last-Modified")),
-                    )
-                    doc.anchors += [DateAnchor("crawled", k, iso) for k, v in heads if (iso := http_date(v))]
-                    yield doc
-        except ArchiveLoadFailed as exc:
+    out: list[RawDocument | Skipped] = []
+    n = 0
+    try:
+        for n, record in enumerate(ArchiveIterator(stream), start=1):
+            if record.rec_type != "response" or record.http_headers is None:
+                continue
+            ctype = record.http_headers.get_header("Content-Type") or ""
+            if "html" not in ctype.lower():
+                continue
+            url = record.rec_headers.get_header("WARC-Target-URI")
+            where = f"{name}#{n}"
+            payload = record.content_stream().read(MAX_WARC_PAYLOAD + 1)
+            if len(payload) > MAX_WARC_PAYLOAD:
+                # The rest is skipped by warcio in small reads, never held.
+                too_big = f"{where}: page over {MAX_WARC_PAYLOAD / 2**20:.0f} MiB (not read)"
+                out.append(Skipped(where, too_big))
+                continue
+            declared = record.rec_headers.get_header("Content-Length")
+            cut = record.raw_stream.limit > 0 if hasattr(record.raw_stream, "limit") else False
+            try:
+                html = decode_bytes(payload, where)
+                doc = parse_html(html, where, url=url)
+            except (DecodeError, IngestError) as exc:
+                out.append(Skipped(where, str(exc)))
+                continue
+            if cut:
+                cut_short = f"{where}: record cut short (Content-Length {declared}); read up to the cut"
+                out.append(Skipped(where, cut_short))
+            if doc is not None:
+                # The crawl's own dates: when the record was fetched, and the server's clock and the
+                # page's last change as the response gave them (all: the page existed by then).
+                heads = (
+                    ("WARC-Date", record.rec_headers.get_header("WARC-Date")),
+                    ("HTTP Date", record.http_headers.get_header("Date")),
+                    ("Last-Modified", record.http_headers.get_header("Last-Modified")),
+                )
+                doc.anchors += [DateAnchor("crawled", k, iso) for k, v in heads if (iso := http_date(v))]
+                out.append(doc)
+    except ArchiveLoadFailed as exc:
+        if n == 0 and not out:
             raise IngestError(f"{name}: not a valid WARC file ({exc})") from exc
+        out.append(Skipped(name, f"{name}: not valid after record {n} ({exc}); the records before are read"))
+    except (EOFError, OSError) as exc:
+        # gzip: "Compressed file ended before the end-of-stream marker was reached", or broken data.
+        if n == 0 and not out:
+            raise IngestError(f"{name}: broken or truncated WARC file ({exc})") from exc
+        out.append(Skipped(name, f"{name}: truncated after record {n} ({exc}); the records before are read"))
+    except _WarcLimit as exc:
+        out.append(Skipped(name, f"{name}: reading stopped at record {n + 1}: {exc}"))
+    if stream.broken:
+        if not out:
+            raise IngestError(f"{name}: broken or truncated WARC file ({stream.broken})")
+        out.append(
+            Skipped(
+                name, f"{name}: truncated after record {n} ({stream.broken}); the records before are read"
+            )
+        )
+    return out

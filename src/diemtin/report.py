@@ -6,7 +6,10 @@ article text goes through Jinja2 autoescaping.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +48,24 @@ def when_text(date: str | None, lo: str | None, hi: str | None, day: str | None 
 
 
 def write_json(digest: Digest, path: Path) -> None:
-    path.write_text(json.dumps(digest.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    write_atomic(path, json.dumps(digest.to_dict(), ensure_ascii=False, indent=2) + "\n")
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` (UTF-8) whole or not at all: written to a temporary file in the
+    same folder, then renamed over it (``os.replace`` is atomic on one file system). A run that fails or
+    is killed midway leaves the previous report as it was, never a truncated one."""
+    data = text.encode("utf-8", "backslashreplace")  # a lone surrogate (odd file name) cannot stop it
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a report is as readable as write_text made it
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
 
 
 @dataclass(slots=True)
@@ -200,7 +220,12 @@ def write_reports(digest: Digest, out_dir: Path) -> dict[str, Path]:
     """Write the three report files; returns their paths by format."""
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {"json": out_dir / "digest.json", "md": out_dir / "digest.md", "html": out_dir / "digest.html"}
-    write_json(digest, paths["json"])
-    paths["md"].write_text(render_markdown(digest), encoding="utf-8")
-    paths["html"].write_text(render_html(digest), encoding="utf-8")
+    # Rendered first, then each file replaced atomically: a failure leaves the old reports, not a mix.
+    texts = {
+        "json": json.dumps(digest.to_dict(), ensure_ascii=False, indent=2) + "\n",
+        "md": render_markdown(digest),
+        "html": render_html(digest),
+    }
+    for fmt, text in texts.items():
+        write_atomic(paths[fmt], text)
     return paths

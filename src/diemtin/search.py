@@ -26,6 +26,11 @@ from .store import fold_aligned
 _TOKEN = re.compile(r'"([^"]*)"|(\w+)(\*?)')
 _WORD = re.compile(r"\w+")
 MAX_TERMS = 32  # longer queries are cut: BM25 over 30+ terms is noise and costs time
+# Prefix terms cost FTS5 a walk over every indexed word they start (a one-letter prefix: a large share
+# of the vocabulary, and 32 of them took 1.6 s a query): a prefix must have 2 letters or more (a shorter
+# one is searched as a word), and only the first MAX_PREFIXES prefixes of a query are prefixes.
+MIN_PREFIX_CHARS = 2
+MAX_PREFIXES = 3
 SNIPPET_CHARS = 220
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
@@ -60,16 +65,22 @@ class Results:
 
 
 def parse(query: str) -> list[Term]:
-    """Words, "phrases" and word* prefixes of a user query; everything else is dropped."""
+    """Words, "phrases" and word* prefixes of a user query; everything else is dropped. A prefix
+    shorter than ``MIN_PREFIX_CHARS``, or after the first ``MAX_PREFIXES``, is searched as a word."""
     terms: list[Term] = []
+    prefixes = 0
     for m in _TOKEN.finditer(query):
         if m.group(1) is not None:
             words = _WORD.findall(m.group(1))
             if words:
                 terms.append(Term(words))
         else:
-            terms.append(Term([m.group(2)], prefix=bool(m.group(3))))
-    return terms[:MAX_TERMS]
+            prefix = bool(m.group(3)) and len(m.group(2)) >= MIN_PREFIX_CHARS and prefixes < MAX_PREFIXES
+            prefixes += prefix
+            terms.append(Term([m.group(2)], prefix=prefix))
+        if len(terms) == MAX_TERMS:
+            break
+    return terms
 
 
 def _fts(terms: list[Term], fold: bool) -> str:

@@ -14,8 +14,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
@@ -365,8 +363,8 @@ def ingest_file(
     ``prepared`` is ``read_clean(str(path))`` when that was done elsewhere. ``as_of`` (the day this
     batch was crawled) is kept with each of its articles as a ``crawled`` anchor: a later ingest of
     another batch does not change what this one's as-of says."""
-    key = str(path)
-    articles, skipped = prepared if prepared is not None else read_clean(key)
+    key = reader.display_name(path)  # a file name that is not UTF-8 is stored with \xNN escapes
+    articles, skipped = prepared if prepared is not None else read_clean(str(path))
     result.skipped.extend(skipped)
     for a in articles:
         if not a.id:
@@ -396,18 +394,6 @@ def ingest_file(
     (result.updated if existed else result.added).append(key)
 
 
-def _exit_with_parent(parent: int) -> None:
-    """Pool-worker initializer: exit when the ingesting process is gone (killed with SIGKILL, a pool
-    worker would otherwise wait for work forever)."""
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(1)
-
-    threading.Thread(target=watch, daemon=True).start()
-
-
 def _prepared(keys: list[str], jobs: int) -> Iterator[tuple[list[Article], list[Skipped]] | None]:
     """``read_clean`` of each key, in order: in worker processes when ``jobs`` > 1 (reading and
     cleaning are about 60 % of the per-file CPU, the SQLite writes stay in this process), else ``None``
@@ -415,7 +401,9 @@ def _prepared(keys: list[str], jobs: int) -> Iterator[tuple[list[Article], list[
     if jobs <= 1 or len(keys) < 2:
         yield from (None for _ in keys)
         return
-    with ProcessPoolExecutor(jobs, initializer=_exit_with_parent, initargs=(os.getpid(),)) as pool:
+    from .executors import exit_with_parent
+
+    with ProcessPoolExecutor(jobs, initializer=exit_with_parent, initargs=(os.getpid(),)) as pool:
         yield from pool.map(read_clean, keys, chunksize=8)
 
 
@@ -436,6 +424,9 @@ def ingest(
         todo: list[tuple[Path, str, str]] = []  # new or changed files: path, hash, status
         seen: set[Path] = set()
         for item in reader.discover(paths):
+            if isinstance(item, Skipped):
+                result.skipped.append(item)
+                continue
             if item == "-":
                 result.skipped.append(
                     Skipped("-", "-: stdin cannot be tracked in a store; save it to a file")
@@ -446,18 +437,19 @@ def ingest(
             if path in seen:
                 continue
             seen.add(path)
+            key = reader.display_name(path)
             try:
                 if not path.is_file():
                     raise OSError("not a regular file" if path.exists() else "no such file or folder")
                 h = file_hash(path)
             except OSError as exc:
-                result.skipped.append(Skipped(str(path), f"{path}: cannot read ({exc})"))
+                result.skipped.append(Skipped(key, f"{key}: cannot read ({exc})"))
                 continue
-            row = conn.execute("SELECT hash FROM inputs WHERE path = ?", (str(path),)).fetchone()
+            row = conn.execute("SELECT hash FROM inputs WHERE path = ?", (key,)).fetchone()
             if row is not None and row[0] == h:
-                result.unchanged.append(str(path))
+                result.unchanged.append(key)
                 if on_file:
-                    on_file(str(path), "unchanged")
+                    on_file(key, "unchanged")
             else:
                 todo.append((path, h, "updated" if row is not None else "added"))
         # Each file still in its own transaction, in discovery order; only reading and cleaning may run
@@ -468,8 +460,8 @@ def ingest(
             as_of, mtime = (options.as_of, options.mtime_is_crawl_date) if options else (None, False)
             ingest_file(conn, path, h, result, prepared, as_of, mtime)
             if on_file:
-                on_file(str(path), status)
-        found = set(result.unchanged) | {str(p) for p, _, _ in todo}
+                on_file(reader.display_name(path), status)
+        found = set(result.unchanged) | {reader.display_name(p) for p, _, _ in todo}
         for gone in _gone_inputs(conn, paths, found):
             remove_input(conn, gone)
             result.removed.append(gone)
