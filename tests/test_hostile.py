@@ -440,3 +440,56 @@ def test_a_utf8_page_with_a_cp1258_paragraph_is_read_whole(tmp_path: Path) -> No
     f.write_bytes(data)
     docs, skipped = _read(f)
     assert not skipped and para in docs[0].lines
+
+
+# --- 7. orphans -----------------------------------------------------------------------------------------
+
+_OWNER = """
+import os, sys, time
+from diemtin import executors, store
+from concurrent.futures import ProcessPoolExecutor
+ex = executors.ProcessExecutor(2)
+pids = set(ex.map(executors._worker_pid, list(range(8))))
+with ProcessPoolExecutor(2, initializer=executors.exit_with_parent, initargs=(os.getpid(),)) as pool:
+    pids |= set(pool.map(executors._worker_pid, range(8)))
+    print(" ".join(map(str, sorted(pids))), flush=True)
+    time.sleep(60)
+"""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="reads /proc")
+def test_worker_pools_exit_when_their_owner_is_killed() -> None:
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    owner = subprocess.Popen([sys.executable, "-c", _OWNER], stdout=subprocess.PIPE, text=True)
+    assert owner.stdout is not None
+    pids = [int(p) for p in owner.stdout.readline().split()]
+    assert len(pids) >= 2 and all(_alive(p) for p in pids)
+    owner.send_signal(signal.SIGKILL)
+    owner.wait()
+    deadline = time.monotonic() + 10
+    while any(_alive(p) for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [p for p in pids if _alive(p)]
+
+
+# --- 8. prefix flood --------------------------------------------------------------------------------------
+
+
+def test_one_letter_and_surplus_prefixes_are_searched_as_words() -> None:
+    from diemtin import search
+
+    terms = search.parse(" ".join(f"{c}*" for c in "abcdeghiklmnopqrstuvxy") + " bão* lũ* mưa* gió*")
+    assert [t.words[0] for t in terms if t.prefix] == ["bão", "lũ", "mưa"]
+    assert len(terms) == 26 and not any(t.prefix for t in terms[:22])

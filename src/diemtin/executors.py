@@ -69,6 +69,11 @@ def exit_with_parent(owner: int) -> None:
     threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
+def _worker_pid(_: object) -> int:
+    """The pid of the worker that runs it (tests check that workers exit with their owner)."""
+    return os.getpid()
+
+
 class ProcessExecutor:
     """``Executor`` on worker processes of this machine (``concurrent.futures``): the light way to use
     every core without a Dask cluster. Work items and results travel by pickle, so the stage functions
