@@ -9,6 +9,7 @@ import io
 import json
 import os
 import pwd
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -493,3 +494,76 @@ def test_one_letter_and_surplus_prefixes_are_searched_as_words() -> None:
     terms = search.parse(" ".join(f"{c}*" for c in "abcdeghiklmnopqrstuvxy") + " bão* lũ* mưa* gió*")
     assert [t.words[0] for t in terms if t.prefix] == ["bão", "lũ", "mưa"]
     assert len(terms) == 26 and not any(t.prefix for t in terms[:22])
+
+
+# --- 11. smaller ones -------------------------------------------------------------------------------------
+
+XSS = "<script>alert(1)</script><img src=x onerror=alert(2)> [bấm](javascript:alert(3))"
+
+
+def test_raw_html_from_articles_is_inert_in_digest_md(tmp_path: Path) -> None:
+    f = _jsonl(
+        tmp_path / "a.jsonl",
+        {"id": "x", "title": f"Bão số 3 {XSS}", "text": FLOOD_2020.replace("huy động", f"huy động {XSS}")},
+    )
+    d = pipeline.run([str(f)])
+    md = report.render_markdown(d)
+    assert "<script" not in md and "<img" not in md
+    assert not re.search(r"(?<!\\)\]\(javascript", md)  # no live link: its brackets are escaped
+    assert "&lt;script&gt;" in md  # shown as text, not dropped
+
+
+def test_bidi_override_characters_are_removed(tmp_path: Path) -> None:
+    f = _jsonl(
+        tmp_path / "a.jsonl",
+        {"title": "Tin \u202egnóđ\u202c mới", "text": CALL_2021, "source": "vov\u202e.vn"},
+    )
+    docs, _ = _read(f)
+    assert docs[0].title == "Tin gnóđ mới" and docs[0].source == "vov.vn"
+
+
+def _web_store(tmp_path: Path) -> Path:
+    db = tmp_path / "s.db"
+    f = _jsonl(tmp_path / "a.jsonl", {"id": "vov/2021/../tin 1", "text": CALL_2021})
+    store.ingest(db, [str(f)])
+    return db
+
+
+def test_web_answers_ids_with_slashes_and_head(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from diemtin.web import create_app
+
+    with TestClient(create_app(_web_store(tmp_path))) as c:
+        r = c.get("/api/articles/vov%2F2021%2F..%2Ftin%201")
+        assert r.status_code == 200 and r.json()["id"] == "vov/2021/../tin 1"
+        assert c.get("/article/vov/2021/tin 1").status_code == 404
+        event = c.get("/api/events").json()[0]["id"]
+        page = c.get(f"/event/{event}").text
+        assert 'href="/article/vov%2F2021%2F..%2Ftin%201"' in page
+        assert c.get("/article/vov%2F2021%2F..%2Ftin%201").status_code == 200
+        for path in ("/", f"/event/{event}", "/api/stories"):
+            got, head = c.get(path), c.head(path)
+            assert head.status_code == 200 and head.content == b""
+            assert head.headers["content-length"] == str(len(got.content))
+
+
+def test_web_refuses_host_names_other_than_loopback(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from diemtin.web import create_app
+    from diemtin.web.middleware import LOOPBACK_HOSTS
+
+    with TestClient(create_app(_web_store(tmp_path), allowed_hosts=LOOPBACK_HOSTS)) as c:
+        assert c.get("/api/stories", headers={"Host": "evil.example:8000"}).status_code == 400
+        for host in ("localhost:8000", "127.0.0.1:8000", "[::1]:8000"):
+            assert c.get("/api/stories", headers={"Host": host}).status_code == 200, host
+
+
+def test_db_on_a_folder_or_under_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    write_articles(tmp_path / "in", call=CALL_2021)
+    for db, says in ((tmp_path, "is a folder"), (tmp_path / "no" / "such" / "s.db", "does not exist")):
+        for args in (["ingest", str(tmp_path / "in")], ["search", "Putin"], ["digest"]):
+            r = runner.invoke(app, [*args, "--db", str(db)])
+            assert r.exit_code == 1 and (r.exception is None or isinstance(r.exception, SystemExit)), r.output
+            assert "Traceback" not in r.output and (says in r.output or "no such store" in r.output), r.output

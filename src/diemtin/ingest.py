@@ -887,7 +887,7 @@ def _scalar_str(value: Any) -> str | None:
     """A JSON string or number as text; null, lists and objects are not metadata values."""
     if not isinstance(value, (str, int, float)) or isinstance(value, bool):
         return None
-    s = str(value).strip()
+    s = _ID_JUNK.sub("", str(value)).strip()  # no control or bidi characters in a source or URL
     return s or None
 
 

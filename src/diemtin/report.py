@@ -121,6 +121,15 @@ def skipped_report(skipped: Sequence[Skipped]) -> tuple[list[Skipped], list[str]
     return errors, counts
 
 
+_MD_SPECIAL = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]", "`": "\\`"})
+
+
+def md(text: str) -> str:
+    """Article text made inert in Markdown: raw HTML (``<script>``, ``<img onerror=...>``) shows as text
+    (entities), and brackets and backticks cannot open a link or a code span."""
+    return text.translate(_MD_SPECIAL)
+
+
 def render_markdown(digest: Digest) -> str:
     lines = ["# Điểm tin", ""]
     n_src = _outlet_count(digest)
@@ -132,25 +141,28 @@ def render_markdown(digest: Digest) -> str:
     titles = {a.id: shown_title(a) for a in digest.articles}
     story_by_id = {s.id: s for s in digest.stories}
     for sid, title, rows in _story_rows(digest):
-        lines += [f"## {title}", ""]
+        lines += [f"## {md(title)}", ""]
         if len(rows) > 1 and (summary := story_by_id[sid].summary):
-            lines += [" ".join(f"{s.text} *[{titles.get(s.article, s.article)}]*" for s in summary), ""]
+            lines += [
+                " ".join(f"{md(s.text)} *[{md(titles.get(s.article, s.article))}]*" for s in summary),
+                "",
+            ]
         for r in rows:
-            lines.append(f"### {r.when} — {r.event.title}")
+            lines.append(f"### {r.when} — {md(r.event.title)}")
             lines.append("")
             for s in r.event.summary:
-                lines.append(f"- {s.text} *[{titles.get(s.article, s.article)}]*")
+                lines.append(f"- {md(s.text)} *[{md(titles.get(s.article, s.article))}]*")
             lines.append("")
-            lines.append("Nguồn: " + (", ".join(r.sources) if r.sources else UNKNOWN_SOURCE))
+            lines.append("Nguồn: " + (md(", ".join(r.sources)) if r.sources else UNKNOWN_SOURCE))
             if r.event.date_evidence:
                 lines.append("")
-                lines.append(f"Căn cứ ngày: “{r.event.date_evidence}”")
+                lines.append(f"Căn cứ ngày: “{md(r.event.date_evidence)}”")
             lines.append("")
     if digest.skipped:
         errors, counts = skipped_report(digest.skipped)
         lines += ["## Bỏ qua", ""]
-        lines += [f"- `{s.path}`: {s.reason}" for s in errors]
-        lines += [f"- {c}" for c in counts]
+        lines += [f"- {md(s.reason)}" for s in errors]  # the reason starts with the path
+        lines += [f"- {md(c)}" for c in counts]
         lines.append("")
     return "\n".join(lines)
 

@@ -202,13 +202,22 @@ def connect(db: str | Path, readonly: bool = False) -> sqlite3.Connection:
     """Open (creating and migrating when writable) a store; autocommit mode, transactions are explicit."""
     path = Path(db)
     if readonly:
+        if path.is_dir():
+            raise StoreError(f"{db}: is a folder, not a store file")
         if not path.is_file():
             raise StoreError(f"{db}: no such store (create it with `diemtin ingest PATH --db {db}`)")
         conn = sqlite3.connect(
             f"file:{path}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
         )
     else:
-        conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+        if path.is_dir():
+            raise StoreError(f"{db}: is a folder; give a store file (e.g. {path / 'diemtin.db'})")
+        if not path.parent.is_dir():
+            raise StoreError(f"{db}: folder {path.parent} does not exist")
+        try:
+            conn = sqlite3.connect(str(path), isolation_level=None, timeout=30)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{db}: cannot open ({exc})") from exc
     conn.row_factory = sqlite3.Row
     try:
         conn.execute("PRAGMA foreign_keys = ON")

@@ -16,7 +16,17 @@ from .legacy import is_syllable
 # Unicode normalisation
 
 # Zero-width and invisible characters crawlers leave behind; no-break spaces become plain spaces.
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"), None)
+# Zero-width characters, soft hyphen, BOM, and the bidirectional marks, embeddings, overrides and
+# isolates (U+200E/F, U+202A-E, U+2066-9, U+061C): Vietnamese text never needs them, and an override
+# (U+202E) in a title would show the page's text reversed ("Trojan Source" style spoofing).
+_INVISIBLE = dict.fromkeys(
+    map(
+        ord,
+        "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+        "\u2066\u2067\u2068\u2069\u061c",
+    ),
+    None,
+)
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u2002\u2003\u3000\t\u000b\u000c"), " ")
 _MULTI_SPACE = re.compile(r" {2,}")
 

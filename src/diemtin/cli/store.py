@@ -139,6 +139,14 @@ def serve(
     cache_mb: Annotated[
         float, typer.Option("--cache-mb", min=0, help="Response cache per process in MiB (0: none).")
     ] = 64,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--allowed-host",
+            help="Also answer requests for this Host name (repeatable; '*': any). Default: loopback names"
+            " and --host.",
+        ),
+    ] = None,
 ) -> None:
     """Serve the web UI and the JSON API (/api, schema at /api/openapi.json) over a store."""
     import os
@@ -146,9 +154,13 @@ def serve(
     import uvicorn
 
     from ..web import create_app
+    from ..web.middleware import LOOPBACK_HOSTS
 
+    # Host names answered: a page elsewhere whose DNS name is rebound to 127.0.0.1 sends its own name
+    # and gets 400 (DNS rebinding); --host, when it names this machine, is allowed too.
+    hosts = [*LOOPBACK_HOSTS, *([host] if host not in ("0.0.0.0", "::", "") else []), *(allowed_host or [])]
     try:
-        web_app = create_app(db, cache_mb=cache_mb)
+        web_app = create_app(db, cache_mb=cache_mb, allowed_hosts=hosts)
     except store.StoreError as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         raise typer.Exit(1) from exc
@@ -161,6 +173,7 @@ def serve(
     # Several processes share the listening socket; each builds its own app (and cache) from these.
     os.environ["DIEMTIN_DB"] = str(db.absolute())
     os.environ["DIEMTIN_CACHE_MB"] = str(cache_mb)
+    os.environ["DIEMTIN_ALLOWED_HOSTS"] = ",".join(hosts)
     uvicorn.run(
         "diemtin.web:app_from_env", factory=True, workers=workers, host=host, port=port,
         log_level="warning", timeout_keep_alive=30,

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import gc
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 
 from . import queries
 from .db import Db, SearchIndexes
-from .middleware import ResponseCache, SecurityHeaders, Turns
+from .middleware import HeadAsGet, ResponseCache, SecurityHeaders, Turns
 from .routes import api, article, errors, event, home, search, story
 from .site import Site, templates
 
@@ -21,14 +22,23 @@ HERE = Path(__file__).resolve().parent
 
 
 def app_from_env() -> FastAPI:
-    """Factory for ``uvicorn --workers N`` (each worker process builds its own app): the store and the
-    cache size come from ``DIEMTIN_DB`` and ``DIEMTIN_CACHE_MB``."""
-    return create_app(os.environ["DIEMTIN_DB"], cache_mb=float(os.environ.get("DIEMTIN_CACHE_MB", "64")))
+    """Factory for ``uvicorn --workers N`` (each worker process builds its own app): the store, the
+    cache size and the allowed Host names come from ``DIEMTIN_DB``, ``DIEMTIN_CACHE_MB`` and
+    ``DIEMTIN_ALLOWED_HOSTS`` (comma-separated)."""
+    hosts = os.environ.get("DIEMTIN_ALLOWED_HOSTS")
+    return create_app(
+        os.environ["DIEMTIN_DB"],
+        cache_mb=float(os.environ.get("DIEMTIN_CACHE_MB", "64")),
+        allowed_hosts=hosts.split(",") if hosts else None,
+    )
 
 
-def create_app(db_path: str | Path, cache_mb: float = 64) -> FastAPI:
+def create_app(
+    db_path: str | Path, cache_mb: float = 64, allowed_hosts: Sequence[str] | None = None
+) -> FastAPI:
     """The FastAPI application serving the store at ``db_path`` (opened read-only); ``cache_mb`` bounds
-    the response cache (0: none)."""
+    the response cache (0: none). ``allowed_hosts``: the Host header names answered (others get 400;
+    ``diemtin serve`` passes the loopback names by default); None answers any."""
     db = Db(Path(db_path))
     db.conn()  # fail now, with a clear message, if the store is missing or not a store
     site = Site(db=db, indexes=SearchIndexes(Path(db_path)), env=templates())
@@ -67,7 +77,10 @@ def create_app(db_path: str | Path, cache_mb: float = 64) -> FastAPI:
     # Added first, so it sits inside SecurityHeaders: cached responses get the headers too.
     app.add_middleware(ResponseCache, db_path=Path(db_path), max_bytes=int(cache_mb * (1 << 20)))
     app.add_middleware(SecurityHeaders)
-    app.add_middleware(Turns)  # outermost: one request per loop iteration (see Turns)
+    app.add_middleware(Turns)  # one request per loop iteration (see Turns)
+    app.add_middleware(HeadAsGet)
+    if allowed_hosts is not None:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))  # outermost
 
     for family in (home, story, event, article, search, api):
         app.include_router(family.router(site))

@@ -42,6 +42,34 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+class HeadAsGet:
+    """Answers HEAD as GET without the body (FastAPI's routes answer GET only, and HEAD got 405): the
+    status and headers, Content-Length included, are the GET response's."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_head(message: Any) -> None:
+            if message["type"] == "http.response.body":
+                if message.get("more_body", False):
+                    return  # swallow the body; only its last message ends the response
+                message = {"type": "http.response.body", "body": b"", "more_body": False}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, send_head)
+
+
+# Host names a browser uses for this machine: the server answers only requests naming one of them by
+# default, so that a web page from elsewhere cannot read the API through a DNS name rebound to
+# 127.0.0.1 (DNS rebinding); ``diemtin serve --allowed-host`` adds names.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
+
+
 class Turns:
     """Gives each request its own turn of the event loop, first come first served.
 

@@ -17,10 +17,11 @@ _JINJA_URLENCODE = DEFAULT_FILTERS["urlencode"]
 
 
 def _urlencode(value: Any) -> str:
-    """Jinja's ``urlencode`` (a string is percent-encoded keeping "/", the same result), without its
-    wrapper's cost on the string case: a search page quotes 20 article ids."""
+    """Jinja's ``urlencode`` without its wrapper's cost on the string case (a search page quotes 20
+    article ids); a string's "/" is encoded too: an id such as "a/../b" stays one path segment (the
+    routes take ids with "/", and a browser would resolve a literal "/../")."""
     if isinstance(value, str):
-        return quote(value, safe="/")
+        return quote(value, safe="")
     return str(_JINJA_URLENCODE(value))
 
 

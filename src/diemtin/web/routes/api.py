@@ -37,7 +37,7 @@ def router(site: Site) -> APIRouter:
         """One event: date, summary (each sentence with its source article), articles, copies."""
         return found(queries.event_data(db, event_id), f"event {event_id!r}")
 
-    @r.get("/articles/{article_id}")
+    @r.get("/articles/{article_id:path}")
     async def api_article(article_id: str) -> dict[str, Any]:
         """One clean article with the lines removed from it and why."""
         return found(queries.article_data(db, article_id), f"article {article_id!r}")
