@@ -283,12 +283,14 @@ def test_search_index_is_rebuilt_off_the_event_loop(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("value", ["a00012", "a/b c?&é#", "x%y<z>", "điện đàm", {"q": "điện đàm", "page": 2}])
 def test_urlencode_filter_matches_jinja(value: object) -> None:
-    # The server's cheaper urlencode filter must give the links Jinja's own would.
+    # The server's cheaper urlencode filter must give the links Jinja's own would, except that it
+    # encodes "/" in a string too (an id such as "a/../b" must stay one path segment: issue 19).
     from jinja2.filters import FILTERS
 
     from diemtin.web.site import _urlencode
 
-    assert _urlencode(value) == str(FILTERS["urlencode"](value))
+    expected = str(FILTERS["urlencode"](value))
+    assert _urlencode(value) == (expected.replace("/", "%2F") if isinstance(value, str) else expected)
 
 
 def test_turns_serve_one_request_per_loop_iteration_in_arrival_order() -> None:
