@@ -209,3 +209,31 @@ def test_a_weak_link_between_two_threads_does_not_join_them(monkeypatch: pytest.
     # The cross links pass the thresholds: with every link kept (single link) the threads chain.
     monkeypatch.setattr(stories, "STORY_NEIGHBOURS", 100)
     assert len(stories.group_stories(evs, by_id)) == 1
+
+
+def test_events_years_apart_need_a_strong_named_tie() -> None:
+    # Two Party plenums nine years apart share institutions ("Trung ương", "Đảng", "Bộ Chính trị") and
+    # wording, not a thread: one story each. The seeds' calls, 2016-2022, stay one story (above).
+    text = (
+        "Ngày {d}, Hội nghị lần thứ {k} Ban Chấp hành Trung ương Đảng khóa {t} khai mạc tại Hà Nội. "
+        "Bộ Chính trị trình bày các đề án về công tác cán bộ, kinh tế - xã hội và xây dựng Đảng.\n"
+        "Hội nghị thảo luận báo cáo của Bộ Chính trị về tình hình kinh tế - xã hội và ngân sách nhà nước."
+    )
+    arts = {
+        "p1": Article(
+            "p1", "p1.txt", "Khai mạc Hội nghị Trung ương 8 khóa XI", text.format(d="2/10", k="tám", t="XI")
+        ),
+        "p2": Article(
+            "p2",
+            "p2.txt",
+            "Khai mạc Hội nghị Trung ương 5 khóa XIII",
+            text.format(d="4/5", k="năm", t="XIII"),
+        ),
+    }
+    evs = [
+        Event("e1", arts["p1"].title, ["p1"], date="2013-10-02", date_range=("2013-10-02", "2013-10-02")),
+        Event("e2", arts["p2"].title, ["p2"], date="2022-05-04", date_range=("2022-05-04", "2022-05-04")),
+    ]
+    assert len(stories.group_stories(evs, arts)) == 2
+    near = [Event(e.id, e.title, e.articles) for e in evs]  # undated: nothing says they are years apart
+    assert len(stories.group_stories(near, arts)) == 1

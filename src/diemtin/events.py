@@ -52,11 +52,14 @@ W_BIGRAM, W_NAMES, W_TITLE = 0.6, 0.2, 0.2
 # to +0.005, never lower (docs/events.md).
 W_LEAD = 0.15
 THRESHOLD = 0.09
-# A lone report joins a cluster (or another lone report) from this score: most happenings are covered by
-# several outlets, so an article whose nearest cluster scores 0.08-0.09 is more often another angle on
-# that happening than a happening of its own. Chosen on the even gold clusters of both corpora (0.07 and
-# 0.08 tied; the smaller change taken) and held on the odd ones (B-cubed F1 +0.000 to +0.010).
-SINGLE_THRESHOLD = 0.08
+# A lone report joins a cluster (or another lone report) from this score. Judged against the published
+# clusters (session 3) 0.08 was best; judged against happenings (the guideline: bench/annotations,
+# article by article), a lone article close to a cluster is as often another happening of the same kind
+# (another province's ceremony, another company's results, an opinion piece on the topic): abmusu-train
+# has 221 one-article happenings. Chosen on the even clusters of both corpora (0.08 / 0.12 / 0.15 with
+# THRESHOLD 0.09-0.12: events vs happenings vmds 0.933 -> 0.933, abmusu 0.843 -> 0.871), reported on the
+# odd ones: vmds 0.911 -> 0.904, abmusu 0.859 -> 0.885 (docs/events.md, session 7).
+SINGLE_THRESHOLD = 0.12
 MAX_DF = 0.05  # fraction of the batch; never fewer than MIN_DF_CAP articles
 # A small batch keeps terms one event's 2-8 reports share (vmds clusters have up to 5 articles, an event
 # in a crawl can have more); the IDF still down-weights them.
@@ -279,6 +282,7 @@ class _Cluster:
     weak_days: set[tuple[int, int]]  # days of dating's chosen expressions, for members with no lead day
     dated: bool = False  # event_spans / weak_days filled in (dating runs only for articles that need it)
     editions: set[tuple[int, int]] = field(default_factory=set)  # days stamped in bulletin titles
+    places: set[str] = field(default_factory=set)  # provinces named in the members' leads
 
 
 def _days_conflict(a: set[tuple[int, int]], b: set[tuple[int, int]]) -> bool:
@@ -325,6 +329,8 @@ def _conflict(a: _Cluster, b: _Cluster, similarity: float) -> bool:
             return True
     if a.editions and b.editions and not a.editions & b.editions:
         return True  # two days' editions of one bulletin ("Giá cà phê hôm nay 22/7:" and "... 23/7:")
+    if a.places and b.places and not a.places & b.places:
+        return True  # the same kind of happening in two provinces (two provinces' ceremonies)
     if _days_conflict(a.first_days, b.first_days):
         return True
 
@@ -383,7 +389,13 @@ def group_events(
         lead = fs[i].lead_day
         ed = fs[i].edition_day
         clusters[i] = _Cluster(
-            [i], {lead} if lead else set(), [pub] if pub else [], [], set(), editions={ed} if ed else set()
+            [i],
+            {lead} if lead else set(),
+            [pub] if pub else [],
+            [],
+            set(),
+            editions={ed} if ed else set(),
+            places=set(fs[i].places),
         )
 
     def ensure_dated(c: _Cluster) -> None:
@@ -422,6 +434,7 @@ def group_events(
             ca.weak_days | cb.weak_days,
             True,
             ca.editions | cb.editions,
+            ca.places | cb.places,
         )
         del clusters[i], clusters[j]
         li, lj = links.pop(i), links.pop(j)

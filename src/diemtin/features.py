@@ -98,6 +98,7 @@ class ArticleFeatures:
     names: frozenset[str]  # lower-cased capitalised runs of title + body ("vladimir putin")
     lead_day: tuple[int, int] | None  # "ngày 30/3" in the first body sentence: the happening's own day
     edition_day: tuple[int, int] | None = None  # "Giá cà phê hôm nay 23/7: ...": a dated bulletin's day
+    places: frozenset[str] = frozenset()  # provinces named in the title and first sentence (lead_places)
 
 
 def capitalized_runs(text: str) -> list[str]:
@@ -180,6 +181,7 @@ def extract(article: Article) -> ArticleFeatures:
         names=frozenset(names(article.title + "\n" + article.text)),
         lead_day=lead_day(article),
         edition_day=edition_day(article.title),
+        places=lead_places(article),
     )
 
 
@@ -357,3 +359,44 @@ def dense_codes(values: np.ndarray) -> tuple[int, np.ndarray]:
     np.not_equal(s[1:], s[:-1], out=first[1:])
     uniq = s[first]
     return len(uniq), np.searchsorted(uniq, values)
+
+
+# Vietnam's 63 provinces and centrally run cities as news writes them (tone marks placed as
+# ``text.normalize`` places them), with common other spellings mapped to one name. Hand-listed: a
+# gazetteer package would be a large dependency for one list that changes once a decade.
+_PROVINCE_LIST = (
+    "An Giang|Bà Rịa - Vũng Tàu|Bạc Liêu|Bắc Giang|Bắc Kạn|Bắc Ninh|Bến Tre|Bình Dương|Bình Định|Bình Phước|"
+    "Bình Thuận|Cà Mau|Cao Bằng|Cần Thơ|Đà Nẵng|Đắk Lắk|Đắk Nông|Điện Biên|Đồng Nai|Đồng Tháp|Gia Lai|"
+    "Hà Giang|Hà Nam|Hà Nội|Hà Tĩnh|Hải Dương|Hải Phòng|Hậu Giang|Hòa Bình|Hưng Yên|Khánh Hòa|Kiên Giang|"
+    "Kon Tum|Lai Châu|Lâm Đồng|Lạng Sơn|Lào Cai|Long An|Nam Định|Nghệ An|Ninh Bình|Ninh Thuận|Phú Thọ|"
+    "Phú Yên|Quảng Bình|Quảng Nam|Quảng Ngãi|Quảng Ninh|Quảng Trị|Sóc Trăng|Sơn La|Tây Ninh|Thái Bình|"
+    "Thái Nguyên|Thanh Hóa|Thừa Thiên Huế|TP.HCM|Trà Vinh|Tuyên Quang|Vĩnh Long|Vĩnh Phúc|Yên Bái"
+)
+_PROVINCES = _PROVINCE_LIST.split("|")
+_PROVINCE_ALIASES = {
+    "Vũng Tàu": "Bà Rịa - Vũng Tàu",
+    "Bà Rịa-Vũng Tàu": "Bà Rịa - Vũng Tàu",
+    "TP HCM": "TP.HCM",
+    "TPHCM": "TP.HCM",
+    "TP. HCM": "TP.HCM",
+    "TP Hồ Chí Minh": "TP.HCM",
+    "TP. Hồ Chí Minh": "TP.HCM",
+    "Thành phố Hồ Chí Minh": "TP.HCM",
+    "Daklak": "Đắk Lắk",
+    "Đăk Lăk": "Đắk Lắk",
+    "Huế": "Thừa Thiên Huế",
+}
+_PLACE = re.compile(
+    r"(?<![\w])("
+    + "|".join(re.escape(p) for p in sorted([*_PROVINCES, *_PROVINCE_ALIASES], key=len, reverse=True))
+    + r")(?![\w])"
+)
+
+
+def lead_places(article: Article) -> frozenset[str]:
+    """The provinces the title and the first sentence name: where the happening is. Two same-shaped
+    reports from different provinces (two provinces' party-badge ceremonies) are two happenings."""
+    first = next((line for line in article.text.split("\n") if line.strip()), "")
+    sents = vtext.split_sentences(first)
+    text = article.title + "\n" + (sents[0] if sents else "")
+    return frozenset(_PROVINCE_ALIASES.get(m, m) for m in _PLACE.findall(text))

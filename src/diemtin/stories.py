@@ -51,6 +51,13 @@ STORY_MAX_ARTICLES = 500
 # (session 4's events) 0.899 / 658 -> 0.978 / 309; 1k unchanged. 5 neighbours: 0.914 and 0.970;
 # mutual neighbours (both ends choose) split a large corpus's threads (100k, k=10: recall 0.78).
 STORY_NEIGHBOURS = 3
+# Events whose dates lie more than STORY_GAP_DAYS apart (dates or honest ranges, nearest ends) join one
+# story only through a strong, named tie: name Jaccard at least STORY_FAR_NAME_JACCARD, twice the usual.
+# A thread is a continuous span; wording and a few shared institutions ("Đảng", "Trung ương") linked Party
+# news of 2013 and 2022 into one story of ten years. The seeds' calls, 2016 to 2022, keep their ties
+# (the Nov 2016 and Mar 2020 calls share Kremlin, Putin, Trump: Jaccard 0.86; Nov 2016 and Apr 2021: 0.5).
+STORY_GAP_DAYS = 365
+STORY_FAR_NAME_JACCARD = 0.3
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)  # odd multiplier: (a, b) and (b, a) hash apart
 
 
@@ -103,9 +110,34 @@ def _tfidf(arrays: Sequence[np.ndarray], owner: Sequence[int], n_events: int) ->
     return feat.l2_rows(sparse.csr_matrix(owners @ m))
 
 
-def _names_overlap(a: frozenset[str], b: frozenset[str]) -> bool:
+# Syllables of the names of institutions, the country and its capital, which every domestic political
+# report capitalises ("Ban Chấp hành Trung ương Đảng", "Bộ Chính trị", "Quốc hội", "Việt Nam", "Hà Nội"):
+# not a named tie between events years apart.
+_INSTITUTION_WORDS = (
+    "đảng trung ương ban chấp hành bộ chính trị quốc hội phủ nhà nước ủy hội nghị việt nam thành phố tỉnh "
+    "tp khóa hà nội"
+)
+_INSTITUTIONS = frozenset(_INSTITUTION_WORDS.split())
+
+
+def _names_overlap(a: frozenset[str], b: frozenset[str], far: bool = False) -> bool:
+    if far:  # years apart: only a strong tie of the thread's own names counts
+        a, b = a - _INSTITUTIONS, b - _INSTITUTIONS
     union = a | b
-    return bool(union) and len(a & b) / len(union) >= STORY_NAME_JACCARD
+    need = STORY_FAR_NAME_JACCARD if far else STORY_NAME_JACCARD
+    return bool(union) and len(a & b) / len(union) >= need
+
+
+def _span(event: Event) -> tuple[int, int] | None:
+    """The days an event can fall in (ordinal days; None when undated): its date, or its honest range."""
+    lo = feat._first_day(event.date_range[0] or event.date)
+    hi = feat._last_day(event.date_range[1] or event.date)
+    return (lo.toordinal(), hi.toordinal()) if lo and hi and lo <= hi else None
+
+
+def _far(a: tuple[int, int] | None, b: tuple[int, int] | None) -> bool:
+    """True when two events' spans lie more than ``STORY_GAP_DAYS`` apart (unknown: not far)."""
+    return a is not None and b is not None and max(b[0] - a[1], a[0] - b[1]) > STORY_GAP_DAYS
 
 
 def group_stories(
@@ -128,6 +160,7 @@ def group_stories(
         for e in evs
     ]
     names = [s.names for s in sig]
+    spans = [_span(e) for e in evs]
     n = len(evs)
     # Never the full event-pair matrix: at 100k articles (~37k events sharing common bigrams) even its
     # sparse form is nearly dense (an out-of-memory kill at 24 GB). Pairs are scored a block of rows at a
@@ -151,7 +184,10 @@ def group_stories(
         keep = (block.data >= STORY_SIMILARITY) & (rows < cols)
         ci, cj = rows[keep], cols[keep]
         mask = np.fromiter(
-            (_names_overlap(names[i], names[j]) for i, j in zip(ci.tolist(), cj.tolist(), strict=True)),
+            (
+                _names_overlap(names[i], names[j], _far(spans[i], spans[j]))
+                for i, j in zip(ci.tolist(), cj.tolist(), strict=True)
+            ),
             dtype=bool,
             count=len(ci),
         )
@@ -276,7 +312,8 @@ def story_title(events: Sequence[Event], articles: Mapping[str, Article], fallba
     name_sylls = {w for n in lowered for w in n.split()}
     phrase = min(
         (p for p, c in phrases.items() if c >= need and not set(p.split()) <= name_sylls),
-        key=lambda p: (-phrases[p], -len(p.split()), p),
+        # most shared first; then two syllables (most Vietnamese words: "điện đàm", "xả lũ"), longer, shorter
+        key=lambda p: (-phrases[p], len(p.split()) != 2, -len(p.split()), p),
         default="",
     )
     chosen: list[str] = []
