@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
+import re
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -151,8 +153,9 @@ def test_cli_search(tmp_path: Path, conn: sqlite3.Connection) -> None:
     assert [h["id"] for h in data["hits"]] == ["stab"]
     r = runner.invoke(app, ["search", 'NEAR("x" *', "--db", db])
     assert r.exit_code == 0 and "Traceback" not in r.output
-    r = runner.invoke(app, ["search", "dam", "--db", db, "--from", "bad"])
-    assert r.exit_code == 1 and "YYYY" in r.output
+    for bad in ("bad", "2013-13"):  # a usage error: exit 2, a message in Vietnamese
+        r = runner.invoke(app, ["search", "dam", "--db", db, "--from", bad])
+        assert r.exit_code == 2 and "YYYY" in r.output and "không phải là ngày hợp lệ" in r.output
     r = runner.invoke(app, ["search", "dam", "--db", str(tmp_path / "none.db")])
     assert r.exit_code == 1 and "none.db" in r.output
 
@@ -223,16 +226,39 @@ def real_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[sqlit
 def test_index_ranks_as_fts5_on_real_text(real_store: tuple[sqlite3.Connection, list[str]]) -> None:
     conn, queries = real_store
     idx = search.SearchIndex.build(conn)
-    exact_first = 0
+    exact_first = phrase_first = 0
     for q in queries:
         for kw in ({}, {"source": "tuổi trẻ"}, {"date_from": "2019-03", "date_to": "2021"}, {"offset": 10}):
             a, b = search.search(conn, q, index=idx, **kw), search.search(conn, q, **kw)  # type: ignore[arg-type]
             assert_same(a, b)
+            tiers = [tier(conn, q, h) for h in a.hits]
+            assert tiers == sorted(tiers, reverse=True)  # adjacent pairs, then exact words, first
             flags = [h.exact for h in a.hits]
-            assert flags == sorted(flags, reverse=True)  # exact matches first
             if any(flags) and not all(flags) and kw == {}:
                 exact_first += 1
-    assert exact_first > 0  # the exact-first rule was exercised, not only trivially true
+            if len({t[:2] for t in tiers}) > 1 and kw == {}:
+                phrase_first += 1
+    assert exact_first > 0 and phrase_first > 0  # both rules were exercised, not only trivially true
+
+
+def tier(conn: sqlite3.Connection, query: str, hit: search.Hit) -> tuple[int, int, bool]:
+    """(adjacent query pairs the article holds as written, the same folded, every word as written),
+    counted here from the article's own words, independently of the rankers."""
+    title, text = conn.execute("SELECT title, text FROM articles WHERE id = ?", (hit.id,)).fetchone()
+
+    def bigrams(fold: bool) -> set[tuple[str, str]]:
+        out: set[tuple[str, str]] = set()
+        for part in (title, text):
+            words = re.findall(r"[^\W_]+", (fold_diacritics(part) if fold else part).lower())
+            out |= set(itertools.pairwise(words))
+        return out
+
+    words = re.findall(r"\w+", query.lower())
+    pairs = list(itertools.pairwise(words))
+    exact = search.has_diacritics(query)
+    ne = sum(p in bigrams(False) for p in pairs) if exact else 0
+    nf = sum((fold_diacritics(a), fold_diacritics(b)) in bigrams(True) for a, b in pairs)
+    return ne, nf, hit.exact
 
 
 def test_exact_matches_outrank_better_bm25_folded_matches(tmp_path: Path) -> None:
@@ -262,3 +288,110 @@ def test_index_of_an_empty_store(tmp_path: Path) -> None:
     res = search.search(conn, "dien dam", index=idx)
     assert res.total == 0 and res.message
     conn.close()
+
+
+# ---------------------------------------------------------------- phrases, lookalikes, event dates
+
+
+def phrase_store(folder: Path) -> sqlite3.Connection:
+    """Articles that hold "điện đàm" as a phrase, and others that hold its syllables scattered (a
+    singer named Đàm, the Linh Đàm lake) and whose BM25 is better (short, the words in the title)."""
+    recs = [
+        {"id": "singer", "title": "Đàm Vĩnh Hưng ra mắt album điện tử",
+         "text": "Ca sĩ Đàm Vĩnh Hưng vừa ra mắt album nhạc điện tử. Đàm Vĩnh Hưng hát ở Hà Nội.",
+         "published": "2023-01-05"},
+        {"id": "lake", "title": "Hồ Linh Đàm thiếu điện chiếu sáng",
+         "text": "Người dân quanh hồ Linh Đàm phản ánh đèn điện hỏng. Hồ Linh Đàm tối om.",
+         "published": "2023-01-06"},
+        {"id": "call", "title": "Lãnh đạo hai nước trao đổi",
+         "text": "Hôm qua, Chủ tịch nước đã điện đàm với Tổng thống Pháp về hợp tác kinh tế và thương mại,"
+                 " hai bên nhất trí thúc đẩy quan hệ đối tác chiến lược trong thời gian tới.",
+         "published": "2023-01-07"},
+        {"id": "call2", "title": "Thủ tướng điện đàm với Thủ tướng Nhật Bản",
+         "text": "Cuộc điện đàm diễn ra trong không khí hữu nghị, hai bên bàn về đầu tư.",
+         "published": "2023-01-08"},
+        {"id": "noi", "title": "Thiên hà xa nhất", "text": "Các nhà khoa học nói thiên hà này rất xa. Hà Nội"
+         " không liên quan.", "published": "2023-01-09"},
+        {"id": "hanoi", "title": "Hà Nội mưa lớn", "text": "Chiều nay Hà Nội mưa lớn, nhiều tuyến phố ngập.",
+         "published": "2023-01-10"},
+        {"id": "ru", "title": "Сhuyên gia Nga bình luận về kinh tế",
+         "text": "Một \u0441huyên gia Nga nhận định kinh tế thế giới sẽ chậm lại.", "published": "2023-01-11"},
+        {"id": "gold", "title": "Giá vàng hôm nay", "text": "Ngày 27/8/2022, giá vàng SJC tăng mạnh."},
+    ]  # fmt: skip
+    folder.mkdir(parents=True, exist_ok=True)
+    f = folder / "phrases.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs), encoding="utf-8")
+    store.ingest(folder / "p.db", [str(f)])
+    return store.connect(folder / "p.db", readonly=True)
+
+
+@pytest.fixture(scope="module")
+def pconn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sqlite3.Connection]:
+    c = phrase_store(tmp_path_factory.mktemp("phrases"))
+    yield c
+    c.close()
+
+
+@pytest.mark.parametrize("ranker", ["fts5", "index"])
+def test_adjacent_words_outrank_scattered_ones(pconn: sqlite3.Connection, ranker: str) -> None:
+    idx = search.SearchIndex.build(pconn) if ranker == "index" else None
+    for q in ("điện đàm", "dien dam", "Điện Đàm"):
+        res = search.search(pconn, q, index=idx)
+        assert set(ids(res)[:2]) == {"call", "call2"}, q  # the phrase, though its BM25 is worse
+        assert set(ids(res)) == {"call", "call2", "singer", "lake"}, q  # scattered ones still found
+        assert ids(res)[0] == "call2", q  # the phrase in the title counts more
+    for q in ("ha noi", "Hà Nội"):
+        assert ids(search.search(pconn, q, index=idx))[:2] == ["hanoi", "noi"], q  # "thiên hà này" later
+        # "noi" holds "Hà Nội" too; "Thiên hà" alone (no Nội) is not a match at all
+
+
+@pytest.mark.parametrize("ranker", ["fts5", "index"])
+def test_cyrillic_lookalike_letters_are_folded(pconn: sqlite3.Connection, ranker: str) -> None:
+    idx = search.SearchIndex.build(pconn) if ranker == "index" else None
+    for q in ("chuyen gia nga", "Chuyên gia Nga", "Сhuyên gia"):  # the last with a Cyrillic С
+        res = search.search(pconn, q, index=idx)
+        assert ids(res) == ["ru"], q
+    # Marked in the text as written (a Cyrillic "с" there too): the folded columns keep the offsets.
+    assert (
+        "<mark>\u0441huyên</mark> <mark>gia</mark>"
+        in search.search(pconn, "chuyen gia", index=idx).hits[0].snippet_html
+    )
+    title = pconn.execute("SELECT title FROM articles WHERE id = 'ru'").fetchone()[0]
+    assert title.startswith("\u0421huyên")  # the article itself keeps what was written
+
+
+def test_fold_lookalikes_only_in_latin_words() -> None:
+    from diemtin.text import fold_lookalikes
+
+    assert fold_lookalikes("Сhuyên gia") == "Chuyên gia"
+    assert fold_lookalikes("Тổng thống Путин") == "Tổng thống Путин"  # a Russian word stays Russian
+    assert fold_lookalikes("ΑΒΓ và Αlpha") == "ΑΒΓ và Alpha"
+    text = "Ông Вiden và bà Наrris"
+    assert len(fold_lookalikes(text)) == len(text) and fold_lookalikes(text) == "Ông Biden và bà Harris"
+
+
+@pytest.mark.parametrize("ranker", ["fts5", "index"])
+def test_date_filters_use_event_dates(pconn: sqlite3.Connection, ranker: str) -> None:
+    # The gold article gives no publication date; its event starts on 27/8/2022, from the text.
+    idx = search.SearchIndex.build(pconn) if ranker == "index" else None
+    assert ids(search.search(pconn, "gia vang", date_from="2022", index=idx)) == ["gold"]
+    assert ids(search.search(pconn, "gia vang", date_from="2022-08", date_to="2022-08", index=idx)) == [
+        "gold"
+    ]
+    # Its date is known only as a range (27/8/2022 to the end of 2023: undated, "hôm nay" in a text of
+    # unknown year): a window overlapping the range keeps it, one before or after it does not.
+    assert ids(search.search(pconn, "gia vang", date_from="2023-06", date_to="2023-07", index=idx)) == [
+        "gold"
+    ]
+    assert ids(search.search(pconn, "gia vang", date_to="2022-08-26", index=idx)) == []
+    assert ids(search.search(pconn, "gia vang", date_from="2024", index=idx)) == []
+
+
+@pytest.mark.parametrize("bad", ["2013-13", "2022-02-30", "2022-1", "hôm qua", "20222", "2022-00"])
+def test_bad_dates_are_errors(pconn: sqlite3.Connection, bad: str) -> None:
+    with pytest.raises(search.DateError, match="YYYY-MM-DD"):
+        search.search(pconn, "gia vang", date_from=bad)
+    with pytest.raises(search.DateError, match="không phải là ngày hợp lệ"):
+        search.search(pconn, "gia vang", date_to=bad)
+    for good in ("2013", "2013-12", "2024-02-29"):
+        search.search(pconn, "gia vang", date_from=good)

@@ -189,8 +189,11 @@ def test_search_page_and_api(client: TestClient) -> None:
         assert r.status_code == 200 and 'class="message"' in r.text, q
         api = client.get("/api/search", params={"q": q})
         assert api.status_code == 200 and api.json()["message"], q
-    r = client.get("/search", params={"q": "dam", "from": "not a date"})
-    assert r.status_code == 200 and "YYYY" in r.text
+    for bad in ("not a date", "2013-13"):  # a usage error, said in Vietnamese on the page
+        r = client.get("/search", params={"q": "dam", "from": bad})
+        assert r.status_code == 422 and "YYYY" in r.text and "không phải là ngày hợp lệ" in r.text
+        api = client.get("/api/search", params={"q": "dam", "from": bad})
+        assert api.status_code == 422 and "không phải là ngày hợp lệ" in api.json()["detail"]
     hits = client.get("/api/search", params={"q": "lu", "source": "TTXVN"}).json()["hits"]
     assert all(h["source"] == "TTXVN" for h in hits)
     for bad in ("0", "1001", "x", "-1"):  # the page number is checked as the API checks it

@@ -3,17 +3,25 @@
 Queries are never passed to FTS5 as written: they are split into words (letters and digits only),
 "quoted phrases" and ``word*`` prefixes, and each token is re-quoted, so FTS5 operators (NEAR, OR,
 parentheses, column filters) and SQL in the input are just words. Matching runs on folded columns
-("điện đàm" -> "dien dam", "đ" -> "d"); when the query itself has diacritics, articles that also match
-it as written rank first.
+("điện đàm" -> "dien dam", "đ" -> "d"; Cyrillic/Greek letters that look Latin inside a Latin word, as
+"Сhuyên" with a Cyrillic С, are folded too, in the store and in the query).
+
+Ranking knows phrases: the words typed next to each other are looked for next to each other. Results
+come in tiers: first the articles holding the most of the query's adjacent word pairs as written (when
+the query has diacritics), then the most pairs folded ("dien dam" held as "điện đàm"), then those holding
+every word as written, then the rest; within a tier, BM25 over the folded words (a title match weighs
+3x a body match). "điện đàm" thus puts the articles that say "điện đàm" above "Đàm Vĩnh Hưng ... điện".
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import html
 import itertools
 import math
 import re
 import sqlite3
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from .store import fold_aligned
+from .text import fold_lookalikes, normalize
 
 # A "phrase", or a run of word characters optionally followed by * (prefix search).
 _TOKEN = re.compile(r'"([^"]*)"|(\w+)(\*?)')
@@ -37,6 +46,10 @@ _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 class QueryError(ValueError):
     """A query or filter that cannot be run; the message says what to change."""
+
+
+class DateError(QueryError):
+    """A date filter that is not a date (``2013-13``): a usage error, not an empty result."""
 
 
 @dataclass(slots=True)
@@ -66,10 +79,12 @@ class Results:
 
 def parse(query: str) -> list[Term]:
     """Words, "phrases" and word* prefixes of a user query; everything else is dropped. A prefix
-    shorter than ``MIN_PREFIX_CHARS``, or after the first ``MAX_PREFIXES``, is searched as a word."""
+    shorter than ``MIN_PREFIX_CHARS``, or after the first ``MAX_PREFIXES``, is searched as a word. The
+    query is normalised as ingest normalises articles (NFC, tone placement: "hoà" -> "hòa") and its
+    lookalike letters are folded as the store's search columns are."""
     terms: list[Term] = []
     prefixes = 0
-    for m in _TOKEN.finditer(query):
+    for m in _TOKEN.finditer(fold_lookalikes(normalize(query))):
         if m.group(1) is not None:
             words = _WORD.findall(m.group(1))
             if words:
@@ -93,16 +108,41 @@ def _fts(terms: list[Term], fold: bool) -> str:
     return " AND ".join(parts)
 
 
+def pairs(terms: list[Term]) -> list[tuple[str, str]]:
+    """The query's adjacent word pairs (lowercased, as written): consecutive terms that are each one
+    plain word ("dien dam putin" -> (dien, dam), (dam, putin)); phrases and prefixes pair with nothing
+    (a quoted phrase is matched as a phrase already)."""
+    out = []
+    for a, b in itertools.pairwise(terms):
+        if len(a.words) == len(b.words) == 1 and not a.prefix and not b.prefix:
+            out.append((a.words[0].lower(), b.words[0].lower()))
+    return out
+
+
 def has_diacritics(text: str) -> bool:
     return fold_aligned(text) != text
 
 
-def _check_date(value: str | None, name: str) -> str | None:
+_FILTER_NAMES = {"from": "Từ ngày", "to": "Đến ngày"}
+
+
+def check_date(value: str | None, name: str) -> str | None:
+    """``value`` if it is a date as YYYY, YYYY-MM or YYYY-MM-DD that exists (no month 13, no 30 February),
+    None if empty; otherwise a ``DateError`` saying so in Vietnamese."""
     if value is None or value == "":
         return None
-    if not _DATE.match(value):
-        raise QueryError(f"{name}: expected a date as YYYY, YYYY-MM or YYYY-MM-DD, got {value!r}")
-    return value
+    label = _FILTER_NAMES.get(name, name)
+    if _DATE.match(value):
+        y, m, d = [*value.split("-"), "01", "01"][:3]
+        try:
+            _dt.date(int(y), int(m), int(d))
+            return value
+        except ValueError:
+            pass
+    raise DateError(
+        f"{label} ({name}): “{value}” không phải là ngày hợp lệ; hãy viết YYYY, YYYY-MM hoặc YYYY-MM-DD"
+        " (ví dụ 2022, 2022-08 hoặc 2022-08-27)."
+    )
 
 
 def search(
@@ -122,28 +162,28 @@ def search(
     plain-word queries in memory, with the same BM25 scores as FTS5; phrases, prefixes and words it
     does not hold are ranked by FTS5 (the same results, only dearer).
     """
+    date_from = check_date(date_from, "from")
+    date_to = check_date(date_to, "to")
     terms = parse(query)
     if not terms:
-        return Results(query, 0, message="Nhập từ khoá để tìm (enter words to search for).")
-    date_from = _check_date(date_from, "from")
-    date_to = _check_date(date_to, "to")
+        return Results(query, 0, message="Hãy nhập từ khoá để tìm.")
     limit = max(1, min(limit, 100))
     offset = max(0, offset)
-    exact_q = "{title text} : (" + _fts(terms, fold=False) + ")" if has_diacritics(query) else None
+    exact = any(has_diacritics(w) for t in terms for w in t.words)
     try:
         ranked = None
         if index is not None:
             # The exact query's words, as _fts writes them (one word per term: the index takes no phrase).
-            exact_words = [t.words[0].lower() for t in terms] if exact_q else None
+            exact_words = [t.words[0].lower() for t in terms] if exact else None
             ranked = index.rank(terms, exact_words, date_from, date_to, source, limit + offset)
         if ranked is None:
-            ranked = _rank_fts(conn, terms, exact_q, date_from, date_to, source, limit + offset)
+            ranked = _rank_fts(conn, terms, exact, date_from, date_to, source, limit + offset)
         total, top = ranked
         page = top[offset : offset + limit]
         rows = _page_rows(conn, [rid for rid, _, _ in page])
     except sqlite3.OperationalError as exc:
         # Quoting makes this unreachable for ordinary input; keep the promise of no traceback anyway.
-        raise QueryError(f"cannot run this query ({exc})") from exc
+        raise QueryError(f"Không chạy được truy vấn này ({exc}).") from exc
     pattern = _patterns(terms)
     hits = []
     for rid, score, exact in page:
@@ -153,44 +193,80 @@ def search(
         # The stored folded text (text_f, offset-aligned with text) saves folding each hit again.
         snip = snippet(r[4], terms, folded=r[5], pattern=pattern)
         hits.append(Hit(r[0], r[1], r[2], r[3], score, exact, snip))
-    return Results(query, total, hits, None if total else "Không tìm thấy kết quả (no results).")
+    return Results(query, total, hits, None if total else "Không tìm thấy kết quả nào.")
 
 
 Ranked = tuple[int, list[tuple[int, float, bool]]]  # number of matches; (rowid, score, exact), best first
 
 
+# An article's events' dates, for the date filters: the earliest start and the latest end of the events
+# it reports (or is a copy in), an exact date counting as both.
+_EVENT_SPANS = """
+    SELECT article, min(lo) AS lo, max(hi) AS hi FROM (
+        SELECT ea.article AS article, coalesce(e.date_start, e.date, e.date_end) AS lo,
+               coalesce(e.date_end, e.date, e.date_start) AS hi
+        FROM event_articles ea JOIN events e ON e.id = ea.event
+        UNION ALL
+        SELECT ap.copy, coalesce(e.date_start, e.date, e.date_end), coalesce(e.date_end, e.date, e.date_start)
+        FROM also_published ap JOIN events e ON e.id = ap.event
+    ) WHERE lo IS NOT NULL GROUP BY article"""
+
+
+def _phrase(words: tuple[str, ...] | list[str], fold: bool) -> str:
+    """An FTS5 phrase of ``words`` (folded or as written), double-quoted with inner quotes doubled."""
+    ws = [fold_aligned(w).lower() if fold else w.lower() for w in words]
+    return '"' + " ".join(ws).replace('"', '""') + '"'
+
+
 def _rank_fts(
     conn: sqlite3.Connection,
     terms: list[Term],
-    exact_q: str | None,
+    exact: bool,
     date_from: str | None,
     date_to: str | None,
     source: str | None,
     k: int,
 ) -> Ranked:
-    """The number of matches and the best ``k`` of them, ranked by FTS5 (BM25 over every match)."""
+    """The number of matches and the best ``k`` of them, ranked by FTS5: the tiers of the module's
+    docstring (adjacent pairs as written, pairs folded, every word as written), then BM25."""
     params: dict[str, object] = {"q": "{title_f text_f} : (" + _fts(terms, fold=True) + ")", "k": k}
     filters = []
+    # A date filter keeps an article published in the window, or reporting an event dated in it (its
+    # date, or a range that overlaps it): "gia vang --from 2022" finds 2022's gold prices in articles
+    # that give no publication date. "2021-04" as an end covers the whole month: compare on the prefix.
+    pub, ev, span = [], [], ""
     if date_from:
-        filters.append("a.published >= :from")
+        pub.append("a.published >= :from")
+        ev.append("s.hi >= :from")
         params["from"] = date_from
     if date_to:
-        # "2021-04" covers the whole month: compare on the prefix of the same length.
-        filters.append("substr(a.published, 1, :tolen) <= :to")
+        pub.append("substr(a.published, 1, :tolen) <= :to")
+        ev.append("substr(s.lo, 1, :tolen) <= :to")
         params["to"] = date_to
         params["tolen"] = len(date_to)
+    if pub:
+        filters.append(f"(({' AND '.join(pub)}) OR ({' AND '.join(ev)}))")
+        span = f" LEFT JOIN ({_EVENT_SPANS}) s ON s.article = a.id"
     if source:
         filters.append("a.source = :source COLLATE NOCASE")
         params["source"] = source
     exact_sql = "0"
-    if exact_q:
+    if exact:
         exact_sql = "(f.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :exact))"
-        params["exact"] = exact_q
+        params["exact"] = "{title text} : (" + _fts(terms, fold=False) + ")"
+    in_fts = "(f.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :{}))"
+    pf, pe = [], []
+    for i, pair in enumerate(pairs(terms)):
+        params[f"pf{i}"] = "{title_f text_f} : " + _phrase(pair, fold=True)
+        pf.append(in_fts.format(f"pf{i}"))
+        if exact:
+            params[f"pe{i}"] = "{title text} : " + _phrase(pair, fold=False)
+            pe.append(in_fts.format(f"pe{i}"))
     # The articles table is joined only when a filter needs it, so the sorter carries (rowid, rank)
     # pairs rather than whole articles.
     if filters:
         base = (
-            "FROM articles_fts f JOIN articles a ON a.rowid = f.rowid"
+            f"FROM articles_fts f JOIN articles a ON a.rowid = f.rowid{span}"
             f" WHERE f.articles_fts MATCH :q AND {' AND '.join(filters)}"
         )
     else:
@@ -200,8 +276,9 @@ def _rank_fts(
         return 0, []
     # f.rank is BM25 weighted per column (store migration 2): a title match counts 3x a body match.
     sql = (
-        f"SELECT f.rowid, f.rank AS score, {exact_sql} AS exact {base}"
-        " ORDER BY exact DESC, score, f.rowid LIMIT :k"
+        f"SELECT f.rowid, f.rank AS score, {exact_sql} AS exact, {' + '.join(pf) or '0'} AS nf,"
+        f" {' + '.join(pe) or '0'} AS ne {base}"
+        " ORDER BY ne DESC, nf DESC, exact DESC, score, f.rowid LIMIT :k"
     )
     return total, [(int(r[0]), float(r[1]), bool(r[2])) for r in conn.execute(sql, params)]
 
@@ -279,6 +356,39 @@ class _Postings:
         return self.locate(term, cand)[0]
 
 
+Int64s = np.ndarray[Any, np.dtype[np.int64]]
+
+
+class _Pairs:
+    """Which articles hold each pair of adjacent words: pair keys (``first * n_words + second``, word
+    numbers of a vocabulary) sorted, and per key the sorted positions of the articles holding it."""
+
+    def __init__(self, keys: Int64s, docs: np.ndarray[Any, Any], width: int) -> None:
+        # ``keys`` and ``docs``: one entry per (pair, article), sorted by key then article, no repeats.
+        self.width = width
+        self.keys, start = np.unique(keys, return_index=True)
+        self.indptr = np.append(start, len(keys)).astype(np.int64)
+        self.docs = docs.astype(np.int32)
+
+    def holding(
+        self, first: int, second: int, cand: np.ndarray[Any, np.dtype[np.int32]]
+    ) -> np.ndarray[Any, Any]:
+        """Which of the (sorted) candidate positions hold ``first`` right before ``second``."""
+        key = first * self.width + second
+        i = int(np.searchsorted(self.keys, key))
+        if i >= len(self.keys) or self.keys[i] != key:
+            return np.zeros(len(cand), dtype=bool)
+        docs = self.docs[self.indptr[i] : self.indptr[i + 1]]
+        pos = np.minimum(np.searchsorted(docs, cand), len(docs) - 1)
+        return np.asarray(docs[pos] == cand)
+
+
+def _pair_index(keys: Int64s, docs: np.ndarray[Any, Any], n: int, width: int) -> _Pairs:
+    """``_Pairs`` from one (key, article position) entry per adjacent pair of words, repeats included."""
+    both = np.unique(keys * max(n, 1) + docs)  # sorted by key, then article; repeats gone
+    return _Pairs(both // max(n, 1), both % max(n, 1), width)
+
+
 class SearchIndex:
     """BM25 over the folded title and text, in memory (numpy), for a process that answers many searches.
 
@@ -303,9 +413,17 @@ class SearchIndex:
         doclen: np.ndarray[Any, np.dtype[np.float64]],
         published: np.ndarray[Any, Any],
         sources: np.ndarray[Any, Any],
+        folded_pairs: _Pairs,  # adjacent folded words (word numbers of ``folded.vocab``)
+        exact_pairs: _Pairs,  # adjacent words as written, lowercased (word numbers of ``exact.vocab``)
+        event_lo: np.ndarray[Any, Any],  # earliest start of the article's events; "" where none
+        event_hi: np.ndarray[Any, Any],  # latest end of them
     ) -> None:
         self.folded = folded
         self.exact = exact
+        self.folded_pairs = folded_pairs
+        self.exact_pairs = exact_pairs
+        self.event_lo = event_lo
+        self.event_hi = event_hi
         self.rowids = rowids
         self.doclen = doclen
         n = len(rowids)
@@ -343,6 +461,18 @@ class SearchIndex:
                 words = [str(w) for w in cv.get_feature_names_out()]
             except ValueError:  # no token at all (no article, or only empty ones)
                 counts, words = sparse.csr_matrix((2 * n, 0)), []
+            # Adjacent pairs: a second pass, each article's words as vocabulary numbers (a compact
+            # array, not a list of strings: 10,000 articles hold ~5 million words).
+            vocab = {w: i for i, w in enumerate(words)}
+            seq, seg = array("i"), array("i")
+            for i, doc in enumerate(itertools.chain(column("c0"), column("c1"))):
+                before = len(seq)
+                seq.extend(map(vocab.__getitem__, _TOKEN_CHARS.findall(doc.lower())))
+                seg.extend(itertools.repeat(i, len(seq) - before))
+            spans = dict(conn.execute(
+                "SELECT a.rowid, s.lo || '|' || s.hi FROM articles a"
+                f" JOIN ({_EVENT_SPANS}) s ON s.article = a.id"
+            ).fetchall())  # fmt: skip
         finally:
             if own:
                 conn.execute("COMMIT")
@@ -353,6 +483,15 @@ class SearchIndex:
         merge = sparse.csr_matrix(
             (np.ones(len(words)), (np.arange(len(words)), fcol)), shape=(len(words), len(fvocab))
         )
+        ids = np.frombuffer(seq, dtype=np.int32).astype(np.int64)
+        segs = np.frombuffer(seg, dtype=np.int32)
+        same = segs[1:] == segs[:-1]  # a title's last word and its text's first are not adjacent
+        first, second, art = ids[:-1][same], ids[1:][same], segs[:-1][same] % max(n, 1)
+        exact_pairs = _pair_index(first * len(words) + second, art, n, len(words))
+        folded_pairs = _pair_index(fcol[first] * len(fvocab) + fcol[second], art, n, len(fvocab))
+        rowid_list = [r[0] for r in rows]
+        lo = np.array([spans.get(r, "|").split("|")[0] for r in rowid_list], dtype=str)
+        hi = np.array([spans.get(r, "|").split("|")[1] for r in rowid_list], dtype=str)
         return cls(
             _Postings(fvocab, (TITLE_WEIGHT * title + TEXT_WEIGHT * text) @ merge),
             _Postings({w: i for i, w in enumerate(words)}, title + text, weights=False),
@@ -361,6 +500,10 @@ class SearchIndex:
             np.array([sum(_varints(r[3])) for r in rows], dtype=np.float64),
             np.array([r[1] or "" for r in rows], dtype=str),
             np.array([_ascii_lower(r[2]) if r[2] is not None else "\0" for r in rows], dtype=str),
+            folded_pairs,
+            exact_pairs,
+            lo,
+            hi,
         )
 
     def _term_scores(self) -> None:
@@ -417,13 +560,16 @@ class SearchIndex:
             parts = {c: part[found] for c, part in parts.items()}
             parts[col] = fp.data[fp.span(col)][pos[found]]
         keep = None
-        if date_from:
-            pub = self.published[cand]
-            keep = (pub != "") & (pub >= date_from)
-        if date_to:
-            pub = self.published[cand]
-            to = (pub != "") & (pub.astype(f"<U{len(date_to)}") <= date_to)
-            keep = to if keep is None else keep & to
+        if date_from or date_to:
+            # Published in the window, or reporting an event dated in it (as _rank_fts).
+            pub, lo, hi = self.published[cand], self.event_lo[cand], self.event_hi[cand]
+            keep, ev = pub != "", hi != ""
+            if date_from:
+                keep, ev = keep & (pub >= date_from), ev & (hi >= date_from)
+            if date_to:
+                keep = keep & (pub.astype(f"<U{len(date_to)}") <= date_to)
+                ev = ev & (lo.astype(f"<U{len(date_to)}") <= date_to)
+            keep = keep | ev
         if source:
             src = self.sources[cand] == _ascii_lower(source)
             keep = src if keep is None else keep & src
@@ -444,11 +590,25 @@ class SearchIndex:
             for w in exact_words:
                 ecol = self.exact.vocab.get(w)
                 exact &= False if ecol is None else self.exact.holding(ecol, cand)
+        # The tiers (module docstring): adjacent pairs held as written, pairs held folded, every word
+        # as written; one number, compared first.
+        ps = pairs(terms)
+        nf = np.zeros(len(cand), dtype=np.int64)
+        ne = np.zeros(len(cand), dtype=np.int64)
+        for a, b in ps:
+            nf += self.folded_pairs.holding(fp.vocab[fold_aligned(a)], fp.vocab[fold_aligned(b)], cand)
+            if exact_words:
+                ea, eb = self.exact.vocab.get(a), self.exact.vocab.get(b)
+                if ea is not None and eb is not None:
+                    ne += self.exact_pairs.holding(ea, eb, cand)
+        tier = (ne * (len(ps) + 1) + nf) * 2 + exact
         rowids = self.rowids[cand]
-        # ORDER BY exact DESC, rank, rowid: the exact matches' best k, then the others' best.
-        best = _best(np.flatnonzero(exact), rank, rowids, k)
-        if len(best) < k:
-            best = np.concatenate([best, _best(np.flatnonzero(~exact), rank, rowids, k - len(best))])
+        # ORDER BY tier DESC, rank, rowid: the best tier's best k, then the next tier's...
+        best = np.zeros(0, dtype=np.intp)
+        for t in np.unique(tier)[::-1]:
+            best = np.concatenate([best, _best(np.flatnonzero(tier == t), rank, rowids, k - len(best))])
+            if len(best) >= k:
+                break
         top = [(int(rowids[i]), float(rank[i]), bool(exact[i])) for i in best]
         return len(cand), top
 

@@ -33,7 +33,7 @@ from .models import (
     Story,
     SummarySentence,
 )
-from .text import fold_diacritics
+from .text import fold_diacritics, fold_lookalikes
 
 # Ordered migrations: migration i (0-based) brings the schema from user_version i to i + 1. Never edit a
 # released migration; append a new one.
@@ -295,9 +295,12 @@ def _insert_article(conn: sqlite3.Connection, a: Article, input_path: str, ord_:
         "INSERT INTO removed (article, pos, text, reason) VALUES (?, ?, ?, ?)",
         [(rowid, i, r.text, r.reason) for i, r in enumerate(a.removed)],
     )
+    # The search columns fold lookalike letters ("Сhuyên" with a Cyrillic С is searched as "Chuyên"),
+    # one character for one, so offsets in them are still offsets in the article's text.
+    title, text = fold_lookalikes(a.title), fold_lookalikes(a.text)
     conn.execute(
         "INSERT INTO articles_fts (rowid, title, text, title_f, text_f) VALUES (?, ?, ?, ?, ?)",
-        (rowid, a.title, a.text, fold_aligned(a.title), fold_aligned(a.text)),
+        (rowid, title, text, fold_aligned(title), fold_aligned(text)),
     )
     return a.id
 

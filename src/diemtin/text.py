@@ -137,6 +137,30 @@ def normalize(text: str) -> str:
     return _MULTI_SPACE.sub(" ", text) if "  " in text else text
 
 
+# Cyrillic and Greek letters drawn like Latin ones (Unicode's confusables, the letters that occur in
+# Latin-script words by a keyboard slip or on purpose: "Сhuyên gia" with a Cyrillic С). A short table by
+# hand: the full confusables list (thousands of entries, a package of its own) maps symbols this never meets.
+_LOOKALIKE_PAIRS = (
+    "АA ВB ЕE КK МM НH ОO РP СC ТT ХX УY ІI ЈJ ЅS ԚQ ԜW Һh аa еe оo рp сc уy хx іi јj ѕs ԁd һh ԛq ԝw үy"
+    " ΑA ΒB ΕE ΖZ ΗH ΙI ΚK ΜM ΝN ΟO ΡP ΤT ΥY ΧX οo ρp νv κk χx"
+)
+_LOOKALIKES = {ord(p[0]): p[-1] for p in _LOOKALIKE_PAIRS.split()}
+_HAS_LOOKALIKE = re.compile("[" + "".join(map(chr, _LOOKALIKES)) + "]")
+_MIXED_WORD = re.compile(r"\w*[" + "".join(map(chr, _LOOKALIKES)) + r"]\w*")
+_LATIN = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")
+
+
+def fold_lookalikes(text: str) -> str:
+    """Cyrillic/Greek letters that look Latin, written inside a word that also has Latin letters, become
+    those Latin letters ("Сhuyên" with a Cyrillic С -> "Chuyên"); a word wholly in Cyrillic or Greek
+    ("Путин") is left alone. One character per character, so offsets are kept."""
+    if not _HAS_LOOKALIKE.search(text):
+        return text
+    return _MIXED_WORD.sub(
+        lambda m: m.group(0).translate(_LOOKALIKES) if _LATIN.search(m.group(0)) else m.group(0), text
+    )
+
+
 def fold_diacritics(text: str) -> str:
     """Strip Vietnamese diacritics: "Điện đàm" -> "Dien dam" (for accent-insensitive search)."""
     text = text.replace("đ", "d").replace("Đ", "D")

@@ -79,9 +79,14 @@ def search(
     query: Annotated[str, typer.Argument(help='Words (with or without diacritics), "phrases", prefix*.')],
     db: DbOption = Path("diemtin.db"),
     date_from: Annotated[
-        str | None, typer.Option("--from", help="Published on or after (YYYY, YYYY-MM, YYYY-MM-DD).")
+        str | None,
+        typer.Option(
+            "--from", help="Published, or reporting an event dated, on or after (YYYY, YYYY-MM, YYYY-MM-DD)."
+        ),
     ] = None,
-    date_to: Annotated[str | None, typer.Option("--to", help="Published on or before.")] = None,
+    date_to: Annotated[
+        str | None, typer.Option("--to", help="Published, or reporting an event dated, on or before.")
+    ] = None,
     source: Annotated[str | None, typer.Option(help="Only this outlet (case-insensitive).")] = None,
     limit: Annotated[int, typer.Option(min=1, max=100, help="Number of results.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="JSON output.")] = False,
@@ -90,6 +95,9 @@ def search(
     try:
         conn = store.connect(db, readonly=True)
         res = _search.search(conn, query, date_from=date_from, date_to=date_to, source=source, limit=limit)
+    except _search.DateError as exc:  # a bad --from/--to is a usage error, as a bad option is
+        err.print(f"[red]lỗi:[/] {exc}", highlight=False)
+        raise typer.Exit(2) from exc
     except (store.StoreError, _search.QueryError) as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         raise typer.Exit(1) from exc

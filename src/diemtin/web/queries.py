@@ -167,13 +167,16 @@ def run_search(
     source: str | None,
     page_no: int,
 ) -> _search.Results:
-    """One page of 20 search results; a query or filter that cannot be used gives a message, no hits."""
+    """One page of 20 search results; a query that cannot be used gives a message, no hits. A date
+    filter that is not a date raises ``search.DateError`` (the routes answer 422)."""
     c = db.conn()
     try:
         res = _search.search(
             c, q, date_from=date_from, date_to=date_to, source=source, limit=20,
             offset=(page_no - 1) * 20, index=indexes.get(c),
         )  # fmt: skip
+    except _search.DateError:
+        raise
     except _search.QueryError as exc:
         return _search.Results(q, 0, message=str(exc))
     return res

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
 
+from ... import search as _search
 from .. import queries
 from ..site import Site, found
 
@@ -50,8 +51,13 @@ def router(site: Site) -> APIRouter:
         source: str | None = None,
         page_no: int = Query(1, alias="page", ge=1, le=1000),
     ) -> dict[str, Any]:
-        """Accent-insensitive search; snippet_html is escaped text with matches in <mark>."""
-        res = queries.run_search(db, site.indexes, q, date_from, date_to, source or None, page_no)
+        """Accent-insensitive search, phrases first; ``from``/``to`` keep articles published, or reporting
+        an event dated, in the window (422 if not a date); snippet_html is escaped text with matches in
+        <mark>."""
+        try:
+            res = queries.run_search(db, site.indexes, q, date_from, date_to, source or None, page_no)
+        except _search.DateError as exc:
+            raise HTTPException(422, str(exc)) from exc
         return {
             "query": res.query,
             "total": res.total,

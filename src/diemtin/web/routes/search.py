@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
+from ... import search as _search
 from .. import queries
 from ..site import Site
 
@@ -24,11 +25,15 @@ def router(site: Site) -> APIRouter:
             page_no = 0
         if not 1 <= page_no <= 1000:
             raise HTTPException(422, "page: expected a number from 1 to 1000")
-        res = queries.run_search(
-            site.db, site.indexes, q, date_from or None, date_to or None, source or None, page_no
-        )
+        status = 200
+        try:
+            res = queries.run_search(
+                site.db, site.indexes, q, date_from or None, date_to or None, source or None, page_no
+            )
+        except _search.DateError as exc:  # the form again, with the message, as the API's 422
+            res, status = _search.Results(q, 0, message=str(exc)), 422
         return site.page(
-            "search.html.j2", q=q, res=res, date_from=date_from, date_to=date_to, source=source,
+            "search.html.j2", status, q=q, res=res, date_from=date_from, date_to=date_to, source=source,
             sources=site.db.memo("sources", queries.sources), page_no=page_no,
         )  # fmt: skip
 
