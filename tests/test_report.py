@@ -136,3 +136,28 @@ def test_non_article_files_are_counted_and_derived_titles_marked(tmp_path: Path)
         assert "bad.txt: cannot read (Permission denied)" in text
         assert "c/2.info.txt" not in text  # counted, not listed
         assert "Câu đầu: Sáng 13/4, Chủ tịch nước tiếp Đại sứ Nhật Bản" in text
+
+
+def test_reports_follow_the_front_page_order_with_a_table_of_contents() -> None:
+    # Three stories: a lone undated article (first in the digest's own order), a small recent story
+    # and a big one of the same days: the big one leads, the lone one comes last, in both reports.
+    arts = [Article(id=f"a{i}", path=f"{i}.txt", title=f"Bài {i}", text="Nội dung.", source=f"Báo {i % 3}")
+            for i in range(6)]  # fmt: skip
+    evs = [
+        Event(id="lone", title="Tin lẻ không ngày", articles=["a0"]),
+        Event(id="small", title="Tin nhỏ", articles=["a1"], date="2022-08-27", sources=["Báo 1"]),
+        Event(id="big", title="Tin lớn", articles=["a2", "a3", "a4", "a5"], date="2022-08-26",
+              sources=["Báo 0", "Báo 1", "Báo 2"]),
+    ]  # fmt: skip
+    stories = [Story("s-lone", "Chuỗi lẻ", ["lone"]), Story("s-small", "Chuỗi nhỏ", ["small"]),
+               Story("s-big", "Chuỗi lớn", ["big"])]  # fmt: skip
+    d = Digest(articles=arts, events=evs, stories=stories, timeline=["big", "small", "lone"])
+    md = render_markdown(d)
+    toc = md[md.index("## Mục lục") : md.index('<a id="')]
+    assert [m for m in re.findall(r"\]\(#([\w-]+)\)", toc)] == ["s-big", "s-small", "s-lone"]
+    assert "2022-08-26 · 1 sự kiện · 4 bài · 3 nguồn" in toc
+    assert md.index("## Chuỗi lớn") < md.index("## Chuỗi nhỏ") < md.index("## Chuỗi lẻ")
+    html = render_html(d)
+    nav = html[html.index('<nav class="toc">') : html.index("</nav>")]
+    assert re.findall(r'href="#([\w-]+)"', nav) == ["s-big", "s-small", "s-lone"]
+    assert html.index('id="s-big"') < html.index('id="s-small"') < html.index('id="s-lone"')

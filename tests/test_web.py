@@ -343,3 +343,16 @@ def test_turns_serve_one_request_per_loop_iteration_in_arrival_order() -> None:
         assert all(b > a for a, b in itertools.pairwise(t for _, t in log))
 
     asyncio.run(run())
+
+
+def test_home_is_a_front_page(client: TestClient) -> None:
+    # Top stories (title, dates, counts, summary, latest events) come before the latest events.
+    html = client.get("/").text
+    assert html.index("Tin nổi bật") < html.index("Sự kiện mới nhất")
+    cards = re.findall(r'<article class="story-card">(.*?)</article>', html, re.S)
+    assert cards, html
+    for card in cards:
+        assert re.search(r"\d+ sự kiện · \d+ bài · \d+ nguồn", card)
+        assert 'href="/event/' in card  # its latest events
+    stories = client.get("/api/stories").json()
+    assert len(cards) == min(len(stories), 12)

@@ -97,7 +97,10 @@ def test_click_through_home_story_event_article(page: Any, base_url: str, tmp_pa
     page.goto(base_url + "/")
     assert page.locator("html").get_attribute("lang") == "vi"
     assert "điểm tin" in page.locator("a.brand").inner_text()
-    page.locator("ul.stories a").first.click()
+    page.screenshot(path=str(tmp_path / "home.png"), full_page=True)
+    card = page.locator("article.story-card").first  # the front page opens on its top story
+    assert "bài" in card.locator("p.meta").inner_text() and "nguồn" in card.locator("p.meta").inner_text()
+    card.locator("h2 a").click()
     page.wait_for_url("**/story/**")
     assert page.locator("figure.timeline svg circle").count() >= 1
     page.screenshot(path=str(tmp_path / "story.png"), full_page=True)
@@ -172,7 +175,7 @@ def test_story_timeline_of_the_seeds_reads_in_order_and_fits(page: Any, tmp_path
     store.ingest(db, [str(SEEDS)])
     with serve(db) as url:
         page.goto(url + "/")
-        page.locator("ul.stories a").first.click()
+        page.locator("article.story-card h2 a").first.click()
         page.wait_for_url("**/story/**")
         dates = [d.inner_text() for d in page.locator("ol.events span.date").all()]
         svg = page.locator("svg").first.bounding_box()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from . import frontpage
 from .clean import outlet_names
 from .models import Article, Digest, Event, Skipped
 
@@ -75,7 +76,21 @@ class _Row:
     sources: list[str]
 
 
+def story_stats(sid: str, rows: list[_Row]) -> frontpage.StoryStats:
+    """A story's coverage and dates, for the front-page order."""
+    firsts = [d for r in rows if (d := r.event.date or r.event.date_range[0])]
+    lasts = [d for r in rows if (d := r.event.date or r.event.date_range[1])]
+    return frontpage.StoryStats(
+        sid,
+        len({a for r in rows for a in r.event.articles}),
+        len({o for r in rows for o in r.sources}),
+        min(firsts) if firsts else None,
+        max(lasts) if lasts else None,
+    )
+
+
 def _story_rows(digest: Digest) -> list[tuple[str, str, list[_Row]]]:
+    """Each story's id, title and events (in timeline order), in front-page order (``frontpage.rank``)."""
     by_id = {e.id: e for e in digest.events}
     order = {eid: i for i, eid in enumerate(digest.timeline)}
     art = {a.id: a for a in digest.articles}
@@ -91,7 +106,18 @@ def _story_rows(digest: Digest) -> list[tuple[str, str, list[_Row]]]:
             for e in evs
         ]
         out.append((story.id, story.title, rows))
-    return out
+    ranked = {
+        sid: i for i, sid in enumerate(frontpage.rank([story_stats(sid, rows) for sid, _, rows in out]))
+    }
+    return sorted(out, key=lambda x: ranked[x[0]])
+
+
+def _meta(stats: frontpage.StoryStats, n_events: int) -> str:
+    """A story's line under its title: "2022-08-01 – 2022-08-27 · 3 sự kiện · 7 bài · 4 nguồn"."""
+    return (
+        f"{frontpage.when_span(stats.first, stats.last)} · {n_events} sự kiện · {stats.articles} bài"
+        f" · {stats.outlets} nguồn"
+    )
 
 
 # Inputs that are not articles by design (``Skipped.kind``, set by ingest) are counted per kind, with one
@@ -140,8 +166,21 @@ def render_markdown(digest: Digest) -> str:
     lines.append("")
     titles = {a.id: shown_title(a) for a in digest.articles}
     story_by_id = {s.id: s for s in digest.stories}
-    for sid, title, rows in _story_rows(digest):
-        lines += [f"## {md(title)}", ""]
+    stories = _story_rows(digest)
+    if stories:  # a table of contents, in front-page order
+        lines += ["## Mục lục", ""]
+        for i, (sid, title, rows) in enumerate(stories, 1):
+            lines.append(f"{i}. [{md(title)}](#{sid}) — {_meta(story_stats(sid, rows), len(rows))}")
+        lines.append("")
+    for sid, title, rows in stories:
+        lines += [
+            f'<a id="{sid}"></a>',
+            "",
+            f"## {md(title)}",
+            "",
+            _meta(story_stats(sid, rows), len(rows)),
+            "",
+        ]
         if len(rows) > 1 and (summary := story_by_id[sid].summary):
             lines += [
                 " ".join(f"{md(s.text)} *[{md(titles.get(s.article, s.article))}]*" for s in summary),
@@ -210,6 +249,7 @@ def render_html(digest: Digest) -> str:
         {
             "id": sid,
             "title": title,
+            "meta": _meta(story_stats(sid, rows), len(rows)),
             "rows": rows,
             "points": _svg_points(rows),
             # a one-event story's summary is its event's: shown once, under the event

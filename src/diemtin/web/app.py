@@ -53,6 +53,7 @@ def create_app(
         db.memo("stories", queries.story_rows)
         db.memo("story_events", queries.story_events)
         queries.latest_events(db)
+        queries.front_page(db)
         for name in site.env.list_templates():
             site.env.get_template(name)
         # The ~130,000 objects of start-up (FastAPI, pydantic, scikit-learn...) live as long as the

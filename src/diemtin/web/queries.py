@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
-from .. import report, store
+from .. import frontpage, report, store
 from .. import search as _search
 from .db import Db, SearchIndexes
 
@@ -28,6 +28,52 @@ def story_rows(c: sqlite3.Connection) -> list[dict[str, Any]]:
         " LEFT JOIN events e ON e.id = se.event GROUP BY s.id ORDER BY s.pos"
     ).fetchall()
     return [dict(r) for r in rows]
+
+
+def front_page(db: Db) -> list[dict[str, Any]]:
+    """Every story in front-page order (``frontpage.rank``): title, honest dates, numbers of events,
+    articles and outlets, its two-sentence summary and its three latest events. Made once per data
+    version (a pass over every story's events)."""
+    return db.memo("front", _front_page)
+
+
+def _front_page(c: sqlite3.Connection) -> list[dict[str, Any]]:
+    events = story_events(c)
+    arts: dict[str, set[str]] = {}
+    for story, article in c.execute(
+        "SELECT se.story, ea.article FROM story_events se JOIN event_articles ea ON ea.event = se.event"
+    ):
+        arts.setdefault(story, set()).add(article)
+    summaries: dict[str, list[dict[str, str]]] = {}
+    for story, text, article in c.execute(
+        "SELECT story, text, article FROM story_summaries ORDER BY story, pos"
+    ):
+        summaries.setdefault(story, []).append({"text": text, "article": article})
+    cards, stats = {}, []
+    for r in c.execute("SELECT id, title FROM stories ORDER BY pos"):
+        evs = events.get(r["id"], [])
+        firsts = [d for e in evs if (d := e["date"] or e["date_range"][0])]
+        lasts = [d for e in evs if (d := e["date"] or e["date_range"][1])]
+        st = frontpage.StoryStats(
+            r["id"], len(arts.get(r["id"], ())), len({o for e in evs for o in e["sources"]}),
+            min(firsts) if firsts else None, max(lasts) if lasts else None,
+        )  # fmt: skip
+        stats.append(st)
+        summary = summaries.get(r["id"]) or []
+        if not summary and len(evs) == 1:  # a one-event story's summary is its event's
+            summary = [
+                {"text": t, "article": a}
+                for t, a in c.execute(
+                    "SELECT text, article FROM summaries WHERE event = ? ORDER BY pos LIMIT 2",
+                    (evs[0]["id"],),
+                )
+            ]
+        cards[r["id"]] = {
+            "id": r["id"], "title": r["title"], "events": len(evs), "articles": st.articles,
+            "outlets": st.outlets, "when": frontpage.when_span(st.first, st.last), "summary": summary[:2],
+            "latest": list(reversed(evs[-3:])),
+        }  # fmt: skip
+    return [cards[sid] for sid in frontpage.rank(stats)]
 
 
 def latest_events(db: Db, limit: int = 20) -> list[dict[str, Any]]:

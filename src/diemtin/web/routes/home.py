@@ -8,6 +8,8 @@ from fastapi.responses import HTMLResponse
 from .. import queries
 from ..site import Site
 
+TOP = 12  # stories shown whole (summary, latest events); the rest are listed by title
+
 
 def router(site: Site) -> APIRouter:
     r = APIRouter()
@@ -16,8 +18,9 @@ def router(site: Site) -> APIRouter:
     # add a hand-off per request (FastAPI runs plain ``def`` handlers in threads).
     @r.get("/", response_class=HTMLResponse, include_in_schema=False)
     async def home() -> HTMLResponse:
+        stories = queries.front_page(site.db)
         return site.page(
-            "home.html.j2", stories=queries.story_list(site.db), events=queries.latest_events(site.db)
+            "home.html.j2", top=stories[:TOP], rest=stories[TOP:], events=queries.latest_events(site.db)
         )
 
     return r
