@@ -134,3 +134,32 @@ def test_counts_read_as_english() -> None:
         "5 stories",
         "0 events",
     ]
+
+
+def test_version_and_help_import_no_pipeline() -> None:
+    import subprocess
+    import sys
+
+    import diemtin
+
+    r = runner.invoke(app, ["--version"])
+    assert r.exit_code == 0 and r.output.strip() == f"diemtin {diemtin.__version__}"
+    # `diemtin --help` loads the commands but none of the pipeline's heavy modules (they cost ~1.5 s).
+    code = (
+        "import sys; from diemtin.cli import app; from typer.main import get_command;"
+        "get_command(app); print(sorted(m for m in ('sklearn', 'numpy', 'scipy', 'pyvi', 'datasketch',"
+        " 'fastapi', 'jinja2', 'diemtin.pipeline', 'diemtin.store') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_progress_is_plain_lines_when_not_a_terminal(tmp_path: Path) -> None:
+    write_articles(tmp_path / "in", call=CALL_2021, flood=FLOOD_2020)
+    folder = tmp_path / "in"
+    r = runner.invoke(app, ["digest", str(folder), "-o", str(tmp_path / "out")])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert "clean: 2/2" in lines and "events: 2/2" in lines  # a log line per stage, no bar
+    quiet = runner.invoke(app, ["digest", str(folder), "-o", str(tmp_path / "out"), "--quiet"])
+    assert "clean: 2/2" not in quiet.output

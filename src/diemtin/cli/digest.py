@@ -11,13 +11,16 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .. import api
-from ..pipeline import Options
-from .app import app, err, out
+from .app import Lazy, app, err, out
 from .app import plural as _n
 
 if TYPE_CHECKING:
+    from .. import api, executors, pipeline, store
     from ..summarize.abstractive import Rewriter, RewriteStats
+else:
+    api, executors, pipeline, store = (
+        Lazy(f"diemtin.{m}") for m in ("api", "executors", "pipeline", "store")
+    )
 
 MODEL_HELP = "Rewrite summary sentences with the local seq2seq model in this folder (extra: neural)."
 
@@ -53,6 +56,14 @@ def _stats(rewriter: Rewriter | None) -> RewriteStats | None:
     from ..summarize.abstractive import RewriteStats
 
     return RewriteStats()
+
+
+def log_progress(logged: dict[str, int], stage: str, done: int, total: int) -> None:
+    """Progress as plain lines, for a log: a stage's start, each further tenth, and its end."""
+    tenth = 10 * done // total if total else 10
+    if logged.get(stage, -1) < tenth or (done == total and logged.get(stage) != 10):
+        logged[stage] = tenth
+        err.print(f"{stage}: {done}/{total}", highlight=False)
 
 
 # Files that are not articles by design (metadata sidecars, summary files) are counted per kind, with one
@@ -163,18 +174,25 @@ def digest(
             MofNCompleteColumn(),
             TimeElapsedColumn(),
             console=err,
-            disable=quiet,
+            # A bar only on a terminal: redirected to a file or a CI log, it printed nothing (a live
+            # display is not logged), so there progress is plain lines instead (log_progress).
+            disable=quiet or not err.is_terminal,
             transient=True,
         ) as bar,
     ):
         tasks: dict[str, object] = {}
+        logged: dict[str, int] = {}
 
         def progress(stage: str, done: int, total: int) -> None:
+            if not err.is_terminal:
+                if not quiet:
+                    log_progress(logged, stage, done, total)
+                return
             if stage not in tasks:
                 tasks[stage] = bar.add_task(stage, total=total)
             bar.update(tasks[stage], completed=done, total=total)  # type: ignore[arg-type]
 
-        opts = Options(
+        opts = pipeline.Options(
             summary_length=length,
             progress=progress,
             executor=ex,

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .. import executors, store
-from .. import search as _search
-from ..pipeline import Options
-from .app import app, err, out
+from .app import Lazy, app, err, out
 from .app import plural as _n
 from .digest import AsOfOption, MtimeOption, report_skipped
+
+if TYPE_CHECKING:
+    from .. import executors, pipeline, store
+    from .. import search as _search
+else:
+    executors, pipeline, store, _search = (
+        Lazy(f"diemtin.{m}") for m in ("executors", "pipeline", "store", "search")
+    )
 
 DbOption = Annotated[Path, typer.Option("--db", help="The SQLite store file.")]
 
@@ -46,7 +51,7 @@ def ingest(
         # per-article and per-event stages are most of an ingest's time.
         ex = executors.make_executor("processes" if jobs > 1 else "inprocess", workers=jobs)
         with executors.closing(ex):
-            opts = Options(
+            opts = pipeline.Options(
                 summary_length=length,
                 executor=ex,
                 as_of=as_of.date() if as_of else None,
