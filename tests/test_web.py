@@ -92,6 +92,14 @@ def test_no_external_assets_and_no_cdn_docs(client: TestClient) -> None:
     assert client.get("/redoc").status_code == 404
     spec = client.get("/api/openapi.json").json()
     assert "/api/search" in spec["paths"] and "/api/events/{event_id}" in spec["paths"]
+    docs = client.get("/api/docs")  # the API's reference, offline: this site's own page
+    assert docs.status_code == 200 and docs.headers["content-type"].startswith("text/html")
+    for path, ops in spec["paths"].items():
+        for method in ops:
+            assert f"<code>{method.upper()} {path}</code>" in docs.text
+    assert "<code>from</code>" in docs.text and "Accent-insensitive search" in docs.text
+    for ref in re.findall(r'(?:src|href)="([^"]*)"', docs.text):
+        assert not re.match(r"(https?:)?//", ref), ref
     assert client.get("/static/style.css").status_code == 200
     assert client.get("/static/app.js").status_code == 200
 
@@ -207,7 +215,13 @@ def test_unknown_ids_are_404_pages(client: TestClient) -> None:
     for url in ("/event/nope", "/story/nope", "/article/<script>"):
         r = client.get(url)
         assert r.status_code == 404 and '<html lang="vi">' in r.text and "<script>" not in r.text
-    assert client.get("/api/events/nope").json() == {"detail": "no event 'nope'"}
+    assert client.get("/api/events/nope").json() == {"detail": "Không có sự kiện 'nope'."}
+    for url in ("/nothing-here", "/story", "/events/x/y"):  # unknown addresses: a page, not JSON
+        r = client.get(url)
+        assert r.status_code == 404 and '<html lang="vi">' in r.text and "Không tìm thấy" in r.text, url
+    assert client.get("/api/nothing").json() == {"detail": "Not Found"}  # the API stays JSON
+    r = client.get("/story/nope", params={"page": "x"})  # a bad parameter: a Vietnamese page too
+    assert r.status_code == 422 and "Giá trị không hợp lệ" in r.text
 
 
 def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:

@@ -183,14 +183,14 @@ def render_markdown(digest: Digest) -> str:
         ]
         if len(rows) > 1 and (summary := story_by_id[sid].summary):
             lines += [
-                " ".join(f"{md(s.text)} *[{md(titles.get(s.article, s.article))}]*" for s in summary),
+                " ".join(f"{md(s.text)} *[{md(titles.get(s.article, 'bài không rõ'))}]*" for s in summary),
                 "",
             ]
         for r in rows:
             lines.append(f"### {r.when} — {md(r.event.title)}")
             lines.append("")
             for s in r.event.summary:
-                lines.append(f"- {md(s.text)} *[{md(titles.get(s.article, s.article))}]*")
+                lines.append(f"- {md(s.text)} *[{md(titles.get(s.article, 'bài không rõ'))}]*")
             lines.append("")
             lines.append("Nguồn: " + (md(", ".join(r.sources)) if r.sources else UNKNOWN_SOURCE))
             if r.event.date_evidence:
@@ -243,6 +243,7 @@ def render_html(digest: Digest) -> str:
     env = Environment(
         loader=PackageLoader("diemtin", "templates"), autoescape=select_autoescape(["html", "j2"])
     )
+    env.filters["reason"] = reason_text
     template = env.get_template("digest.html.j2")
     story_by_id = {s.id: s for s in digest.stories}
     stories = [
@@ -281,3 +282,32 @@ def write_reports(digest: Digest, out_dir: Path) -> dict[str, Path]:
     for fmt, text in texts.items():
         write_atomic(paths[fmt], text)
     return paths
+
+
+# What cleaning's reason codes (clean.py) say to a reader: the web article page and digest.html show
+# these instead of the codes ("[related-block]" meant nothing on a Vietnamese page).
+REASONS = {
+    "related-block": "tin liên quan",
+    "teaser": "giới thiệu bài khác",
+    "category-label": "nhãn chuyên mục",
+    "after-end-mark": "sau dấu kết bài",
+    "repeated-across-outlet": "dòng lặp lại ở nhiều bài cùng báo",
+    "duplicate-line": "dòng lặp lại",
+    "title-repeat": "nhắc lại tiêu đề",
+    "follow-us": "lời mời theo dõi",
+    "newsletter": "lời mời đăng ký nhận tin",
+    "share": "nút chia sẻ",
+    "bullet": "danh sách tin khác",
+    "caption": "chú thích ảnh",
+    "comment": "bình luận của bạn đọc",
+    "comments": "bình luận của bạn đọc",
+    "credit": "ghi nguồn, tác giả",
+    "byline": "tên tác giả",
+    "tags": "thẻ từ khoá",
+    "timestamp": "thời gian đăng",
+}
+
+
+def reason_text(code: str) -> str:
+    """A removed line's reason in Vietnamese (an unknown code: "lý do khác")."""
+    return REASONS.get(code, "lý do khác")

@@ -15,7 +15,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from . import queries
 from .db import Db, SearchIndexes
 from .middleware import HeadAsGet, ResponseCache, SecurityHeaders, Turns
-from .routes import api, article, errors, event, home, search, story
+from .routes import api, article, docs, errors, event, home, search, story
 from .site import Site, templates
 
 HERE = Path(__file__).resolve().parent
@@ -71,7 +71,8 @@ def create_app(
         title="diemtin",
         description="Vietnamese news digest: events, stories, summaries and search.",
         openapi_url="/api/openapi.json",
-        docs_url=None,  # Swagger UI and ReDoc load from a CDN: no /docs, the schema is at /api/openapi.json
+        # Swagger UI and ReDoc load from a CDN: not served; /api/docs is this site's own page (routes.docs).
+        docs_url=None,
         redoc_url=None,
     )
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
@@ -85,5 +86,6 @@ def create_app(
 
     for family in (home, story, event, article, search, api):
         app.include_router(family.router(site))
+    app.include_router(docs.router(site, app.openapi))
     errors.install(app, site)
     return app

@@ -156,7 +156,10 @@ def event_data(db: Db, event_id: str) -> dict[str, Any] | None:
     if e is None:
         return None
     arts = article_brief(c, e.articles + [s.article for s in e.summary])
-    story = c.execute("SELECT story FROM story_events WHERE event = ?", (event_id,)).fetchone()
+    story = c.execute(
+        "SELECT s.id, s.title FROM story_events se JOIN stories s ON s.id = se.story WHERE se.event = ?",
+        (event_id,),
+    ).fetchone()
     return {
         "id": e.id,
         "title": e.title,
@@ -167,7 +170,18 @@ def event_data(db: Db, event_id: str) -> dict[str, Any] | None:
         "date_evidence": e.date_evidence,
         "sources": e.sources,
         "story": story[0] if story else None,
-        "summary": [{"text": s.text, "article": s.article} for s in e.summary],
+        "story_title": story[1] if story else None,
+        # Each sentence with the title and outlet of its article (the page's tooltip names the article,
+        # never its internal id).
+        "summary": [
+            {
+                "text": s.text,
+                "article": s.article,
+                "title": arts.get(s.article, {}).get("title"),
+                "source": arts.get(s.article, {}).get("source"),
+            }
+            for s in e.summary
+        ],
         "articles": [arts[a] for a in e.articles if a in arts],
         "also_published_by": [
             {"article": arts.get(k, {"id": k}), "copies": [arts.get(x, {"id": x}) for x in copies]}

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 from jinja2.filters import FILTERS as DEFAULT_FILTERS
 
+from .. import report
 from .db import Db, SearchIndexes
 
 _JINJA_URLENCODE = DEFAULT_FILTERS["urlencode"]
@@ -34,6 +35,7 @@ def templates() -> Environment:
         auto_reload=False,
     )
     env.filters["urlencode"] = _urlencode
+    env.filters["reason"] = report.reason_text
     return env
 
 
@@ -51,7 +53,7 @@ class Site:
 
 
 def found(value: dict[str, Any] | None, what: str) -> dict[str, Any]:
-    """``value``, or a 404 naming ``what`` (an HTML error page, or JSON under /api)."""
+    """``value``, or a 404 naming ``what`` ("chuỗi sự kiện 'x'"): an HTML error page, or JSON under /api."""
     if value is None:
-        raise HTTPException(404, f"no {what}")
+        raise HTTPException(404, f"Không có {what}.")
     return value

@@ -26,7 +26,7 @@ def router(site: Site) -> APIRouter:
     ) -> dict[str, Any]:
         """One story, its number of events (total) and its events in timeline order (all of them, or
         ``limit`` from ``offset``)."""
-        return found(queries.story_data(db, story_id, offset, limit), f"story {story_id!r}")
+        return found(queries.story_data(db, story_id, offset, limit), f"chuỗi sự kiện {story_id!r}")
 
     @r.get("/events")
     async def api_events(limit: int = Query(20, ge=1, le=500)) -> list[dict[str, Any]]:
@@ -36,12 +36,12 @@ def router(site: Site) -> APIRouter:
     @r.get("/events/{event_id}")
     async def api_event(event_id: str) -> dict[str, Any]:
         """One event: date, summary (each sentence with its source article), articles, copies."""
-        return found(queries.event_data(db, event_id), f"event {event_id!r}")
+        return found(queries.event_data(db, event_id), f"sự kiện {event_id!r}")
 
     @r.get("/articles/{article_id:path}")
     async def api_article(article_id: str) -> dict[str, Any]:
         """One clean article with the lines removed from it and why."""
-        return found(queries.article_data(db, article_id), f"article {article_id!r}")
+        return found(queries.article_data(db, article_id), f"bài báo {article_id!r}")
 
     @r.get("/search")
     async def api_search(

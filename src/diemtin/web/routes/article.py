@@ -14,7 +14,7 @@ def router(site: Site) -> APIRouter:
 
     @r.get("/article/{article_id:path}", response_class=HTMLResponse, include_in_schema=False)
     async def article_page(article_id: str) -> HTMLResponse:
-        a = found(queries.article_data(site.db, article_id), f"article {article_id!r}")
+        a = found(queries.article_data(site.db, article_id), f"bài báo {article_id!r}")
         return site.page("article.html.j2", article=a)
 
     return r

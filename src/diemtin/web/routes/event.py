@@ -14,7 +14,7 @@ def router(site: Site) -> APIRouter:
 
     @r.get("/event/{event_id}", response_class=HTMLResponse, include_in_schema=False)
     async def event_page(event_id: str) -> HTMLResponse:
-        e = found(queries.event_data(site.db, event_id), f"event {event_id!r}")
+        e = found(queries.event_data(site.db, event_id), f"sự kiện {event_id!r}")
         return site.page("event.html.j2", event=e)
 
     return r

@@ -24,7 +24,7 @@ def router(site: Site) -> APIRouter:
         except ValueError:
             page_no = 0
         if not 1 <= page_no <= 1000:
-            raise HTTPException(422, "page: expected a number from 1 to 1000")
+            raise HTTPException(422, "Số trang (page) phải là một số từ 1 đến 1000.")
         status = 200
         try:
             res = queries.run_search(

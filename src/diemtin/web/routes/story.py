@@ -53,10 +53,10 @@ def router(site: Site) -> APIRouter:
         # One page of STORY_PAGE events (timeline and list): a story of 8,500 events on one page took
         # ~0.5 s to render (a 1.4-million-pixel SVG), blocking every other request of the worker.
         offset = (page_no - 1) * STORY_PAGE
-        s = found(queries.story_data(site.db, story_id, offset, STORY_PAGE), f"story {story_id!r}")
+        s = found(queries.story_data(site.db, story_id, offset, STORY_PAGE), f"chuỗi sự kiện {story_id!r}")
         pages = max(1, -(-s["total"] // STORY_PAGE))
         if page_no > pages:
-            raise HTTPException(404, f"story {story_id!r} has {pages} page(s)")
+            raise HTTPException(404, f"Chuỗi sự kiện {story_id!r} chỉ có {pages} trang.")
         return site.page(
             "story.html.j2", story=s, svg=timeline_svg_points(s["events"]), page_no=page_no, pages=pages,
             first=(page_no - 1) * STORY_PAGE + 1,
