@@ -81,7 +81,7 @@ def page(base_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[An
         pg = context.new_page()
         dialogs: list[str] = []
         pg.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        pg.dialogs = dialogs  # type: ignore[attr-defined]
+        pg.dialogs = dialogs
         yield pg
         context.close()
 
@@ -104,7 +104,12 @@ def test_click_through_home_story_event_article(page: Any, base_url: str, tmp_pa
     page.wait_for_url("**/story/**")
     assert page.locator("figure.timeline svg circle").count() >= 1
     page.screenshot(path=str(tmp_path / "story.png"), full_page=True)
-    page.locator("figure.timeline svg a").first.click()  # the SVG timeline's links work
+    link = page.locator("figure.timeline svg:visible a").first  # the SVG timeline's links work
+    href = link.get_attribute("href")
+    link.locator("circle").click()
+    if href.startswith("#"):  # a group of close events: it leads to them in the list below
+        assert page.evaluate("() => location.hash") == href
+        page.locator(f"li{href} > a").click()
     page.wait_for_url("**/event/**")
     assert page.locator("h1").inner_text()
     page.locator("ul.articles a").first.click()
@@ -178,22 +183,71 @@ def test_story_timeline_of_the_seeds_reads_in_order_and_fits(page: Any, tmp_path
         page.locator("article.story-card h2 a").first.click()
         page.wait_for_url("**/story/**")
         dates = [d.inner_text() for d in page.locator("ol.events span.date").all()]
-        svg = page.locator("svg").first.bounding_box()
-        titles = [t.bounding_box() for t in page.locator("svg text.tl-title").all()]
-        labels = [t.bounding_box() for t in page.locator("svg text").all()]
+        page.screenshot(path=str(tmp_path / "seeds-story.png"), full_page=True)
+        check_timeline(page, 5)
     assert len(dates) == 5 and dates[0].startswith("2016") and dates[-1] == "2022-02-12"
     assert all(" – " in d for d in dates[1:4])  # honest ranges, in order between the two known years
+
+
+def check_timeline(page: Any, n_events: int) -> None:
+    """The story page's timeline fits the page (no sideways scrolling), every label lies inside the
+    drawing and none overlaps another, and every dated event is in a marker's tooltip."""
+    assert page.evaluate(
+        "() => document.scrollingElement.scrollWidth <= document.scrollingElement.clientWidth"
+    )
+    svg = page.locator("figure.timeline svg:visible").bounding_box()  # the wide or the phone drawing
     assert svg is not None
-    for b in labels:
-        assert (
-            b is not None
-            and svg["x"] - 0.5 <= b["x"]
-            and b["x"] + b["width"] <= svg["x"] + svg["width"] + 0.5
-        )
-    rows: dict[float, list[tuple[float, float]]] = {}
-    for b in titles:
+    boxes = []
+    for t in page.locator("figure.timeline svg:visible text").all():
+        b = t.bounding_box()
         assert b is not None
-        rows.setdefault(round(b["y"]), []).append((b["x"], b["x"] + b["width"]))
-    for spans in rows.values():
-        spans.sort()
-        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+        assert svg["x"] - 0.5 <= b["x"] and b["x"] + b["width"] <= svg["x"] + svg["width"] + 0.5, (
+            t.text_content(),
+            b,
+            svg,
+        )
+        if "tl-date" in (t.get_attribute("class") or ""):
+            boxes.append((b["x"], b["y"], b["x"] + b["width"], b["y"] + b["height"]))
+    for a, b in itertools.combinations(boxes, 2):  # no two date labels overlap
+        assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1], (a, b)
+    tooltips = page.locator("figure.timeline svg:visible a > title").all_text_contents()
+    assert sum(len(t.split("\n")) for t in tooltips) <= n_events
+    assert page.locator("ol.events > li").count() == n_events
+
+
+def test_story_of_50_events_stays_readable(page: Any, tmp_path: Path) -> None:
+    # Real articles (VietnameseMDS), then one story made of 50 of their events: the timeline must fit
+    # the page, group what is dense, and label without overlap or cuts.
+    from diemtin import store
+
+    from .conftest import VMDS
+
+    if not VMDS.is_dir():
+        pytest.skip("../shared/data/vmds-dev not present")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for cdir in sorted(VMDS.iterdir(), key=lambda p: p.name)[:70]:
+        for body in sorted(cdir.glob("*.body.txt"))[:2]:
+            info = body.with_name(body.name.replace(".body.txt", ".info.txt"))
+            (folder / body.name).write_bytes(body.read_bytes())
+            (folder / info.name).write_bytes(info.read_bytes())
+    db = tmp_path / "vmds.db"
+    store.ingest(db, [str(folder)])
+    with store.connect(db) as conn:
+        events = [r[0] for r in conn.execute("SELECT id FROM events ORDER BY pos")][:50]
+        assert len(events) == 50
+        marks = ",".join("?" * 50)
+        conn.execute(f"DELETE FROM story_events WHERE event IN ({marks})", events)
+        conn.execute("INSERT INTO stories (id, pos, title) VALUES ('big', -1, 'Năm mươi sự kiện')")
+        conn.executemany(
+            "INSERT INTO story_events (story, pos, event) VALUES ('big', ?, ?)", list(enumerate(events))
+        )
+    with serve(db) as url:
+        for width in (1280, 420):  # a desktop and a phone
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(url + "/story/big")
+            page.screenshot(path=str(tmp_path / f"story50-{width}.png"), full_page=True)
+            check_timeline(page, 50)
+            groups = page.locator("figure.timeline svg:visible a.tl-group").count()
+            assert groups >= 1  # dense dates are grouped
+        page.set_viewport_size({"width": 1280, "height": 900})

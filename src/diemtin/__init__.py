@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 from .models import Article, Digest, Event, Sentence, Story, SummarySentence
 
 if TYPE_CHECKING:
-    from .api import digest, read_articles, summarize, write_reports
+    # (not summarize: to the type checker that name is the subpackage, as the pipeline imports it)
+    from .api import digest, read_articles, write_reports
 
 __version__ = "0.1.0"
 

@@ -76,6 +76,25 @@ def _front_page(c: sqlite3.Connection) -> list[dict[str, Any]]:
     return [cards[sid] for sid in frontpage.rank(stats)]
 
 
+def story_card(db: Db, story_id: str) -> dict[str, Any] | None:
+    """The story's front-page card (title, dates, counts, summary), from the memoised front page."""
+    cards = db.memo("front_by_id", lambda c: {card["id"]: card for card in front_page(db)})
+    return cards.get(story_id)
+
+
+def event_summaries(db: Db, ids: list[str]) -> dict[str, list[dict[str, str]]]:
+    """Each event's summary sentences (text and article), for the events ``ids``."""
+    if not ids:
+        return {}
+    marks = ",".join("?" * len(ids))
+    out: dict[str, list[dict[str, str]]] = {}
+    for event, text, article in db.conn().execute(
+        f"SELECT event, text, article FROM summaries WHERE event IN ({marks}) ORDER BY event, pos", ids
+    ):
+        out.setdefault(event, []).append({"text": text, "article": article})
+    return out
+
+
 def latest_events(db: Db, limit: int = 20) -> list[dict[str, Any]]:
     """The latest ``limit`` events by date (undated last)."""
     if limit == 20:  # the home page's: a sort over every event (~2 ms), made once per data version

@@ -2,47 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import HTMLResponse
 
-from ... import report
-from .. import queries
+from .. import queries, timeline
 from ..site import Site, found
 
-STORY_PAGE = 100  # events per story page (its SVG timeline is 170 px per event)
-
-
-def timeline_svg_points(events: list[dict[str, Any]]) -> dict[str, Any]:
-    """Positions for the story's SVG timeline: one dot per event, left to right in timeline order.
-
-    Titles alternate between two rows, so that 170 px an event holds a 24-character title next to its
-    neighbours'; the end labels grow inwards so that none is cut at the drawing's edge; a range is shown
-    by its years ("2017–2026"), the list below gives it in full."""
-    n = len(events)
-    width = max(640, 170 * n)
-    step = (width - 120) / max(1, n - 1)
-    points = []
-    for i, e in enumerate(events):
-        lo, hi = (e.get("date_range") or [None, None])[:2]
-        if e.get("date"):
-            label = e["date"]
-        elif lo and hi:
-            label = lo[:4] if lo[:4] == hi[:4] else f"{lo[:4]}–{hi[:4]}"
-        else:
-            label = "?"
-        x = 60 + (i * step if n > 1 else (width - 120) / 2)
-        points.append(
-            {
-                **e,
-                "x": x,
-                "label": label,
-                "anchor": report.svg_anchor(i, n),
-                "title_y": 88 if i % 2 == 0 else 108,
-            }
-        )
-    return {"width": width, "height": 150, "points": points}
+STORY_PAGE = 100  # events per story page (timeline and list)
 
 
 def router(site: Site) -> APIRouter:
@@ -57,9 +23,11 @@ def router(site: Site) -> APIRouter:
         pages = max(1, -(-s["total"] // STORY_PAGE))
         if page_no > pages:
             raise HTTPException(404, f"Chuỗi sự kiện {story_id!r} chỉ có {pages} trang.")
+        summaries = queries.event_summaries(site.db, [e["id"] for e in s["events"]])
         return site.page(
-            "story.html.j2", story=s, svg=timeline_svg_points(s["events"]), page_no=page_no, pages=pages,
-            first=(page_no - 1) * STORY_PAGE + 1,
+            "story.html.j2", story=s, card=queries.story_card(site.db, story_id), summaries=summaries,
+            svg=timeline.layout(s["events"]), svg_narrow=timeline.layout(s["events"], timeline.NARROW),
+            page_no=page_no, pages=pages, first=offset + 1,
         )  # fmt: skip
 
     return r
