@@ -17,6 +17,7 @@ relevant result. Both rankers are scored: the web server's in-memory ``SearchInd
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import random
 import re
@@ -164,23 +165,27 @@ def main() -> None:
     qs = make_queries(conn, args.queries, args.seed)
     index = search.SearchIndex.build(conn)
     print(f"{n_articles} articles, {len(qs)} phrases ({Counter(k for k, _, _ in qs)}), each asked 2 ways")
-    print(f"{'ranker':8} {'asked':9} {'P@5':>6} {'MRR':>6}")
+    # A phrase the corpus first writes without diacritics ("Viet Nam" in an English-style line) is asked
+    # the same way twice, and its relevant set is the few articles that write it so: reported apart.
+    accented = [q for q in qs if search.has_diacritics(q[1])]
+    print(f"{len(accented)} of them written with diacritics (second line of each ranker and way)")
+    print(f"{'ranker':8} {'asked':9} {'phrases':9} {'P@5':>6} {'MRR':>6}")
     failures = []
     for ranker, idx in (("index", index), ("fts5", None)):
-        for way in ("written", "folded"):
+        for way, subset in itertools.product(("written", "folded"), ("all", "accented")):
             p5s, rrs = [], []
-            for kind, phrase, rel in qs:
+            for kind, phrase, rel in qs if subset == "all" else accented:
                 q = phrase if way == "written" else fold_diacritics(phrase)
                 res = search.search(conn, q, limit=20, index=idx)
                 ranked = [h.id for h in res.hits]
                 p5, rr = score(ranked, rel)
                 p5s.append(p5)
                 rrs.append(rr)
-                if p5 < 1 and ranker == "index":
+                if p5 < 1 and ranker == "index" and subset == "all":
                     failures.append(
                         (p5, kind, q, len(rel), [(h.id in rel, h.title[:50]) for h in res.hits[:5]])
                     )
-            print(f"{ranker:8} {way:9} {sum(p5s) / len(p5s):6.3f} {sum(rrs) / len(rrs):6.3f}")
+            print(f"{ranker:8} {way:9} {subset:9} {sum(p5s) / len(p5s):6.3f} {sum(rrs) / len(rrs):6.3f}")
     for f in sorted(failures)[: args.show]:
         print(f)
     if tmp is not None:

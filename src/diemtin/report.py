@@ -116,7 +116,7 @@ def _meta(stats: frontpage.StoryStats, n_events: int) -> str:
     """A story's line under its title: "2022-08-01 – 2022-08-27 · 3 sự kiện · 7 bài · 4 nguồn"."""
     return (
         f"{frontpage.when_span(stats.first, stats.last)} · {n_events} sự kiện · {stats.articles} bài"
-        f" · {stats.outlets} nguồn"
+        f" · {f'{stats.outlets} nguồn' if stats.outlets else 'không rõ nguồn'}"
     )
 
 

@@ -366,7 +366,8 @@ class _Pairs:
     def __init__(self, keys: Int64s, docs: np.ndarray[Any, Any], width: int) -> None:
         # ``keys`` and ``docs``: one entry per (pair, article), sorted by key then article, no repeats.
         self.width = width
-        self.keys, start = np.unique(keys, return_index=True)
+        start = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]])) if len(keys) else keys
+        self.keys = keys[start]
         self.indptr = np.append(start, len(keys)).astype(np.int64)
         self.docs = docs.astype(np.int32)
 
@@ -385,7 +386,9 @@ class _Pairs:
 
 def _pair_index(keys: Int64s, docs: np.ndarray[Any, Any], n: int, width: int) -> _Pairs:
     """``_Pairs`` from one (key, article position) entry per adjacent pair of words, repeats included."""
-    both = np.unique(keys * max(n, 1) + docs)  # sorted by key, then article; repeats gone
+    both = np.sort(keys * max(n, 1) + docs)  # by key, then article
+    # Repeats dropped by hand: np.unique hashes unsorted int64s (numpy 2), ~10x slower than this.
+    both = both[np.concatenate([[True], both[1:] != both[:-1]])] if len(both) else both
     return _Pairs(both // max(n, 1), both % max(n, 1), width)
 
 
@@ -398,8 +401,8 @@ class SearchIndex:
     article, computed at build time from frequencies weighted title 3, text 1), ~0.2 ms; which matches
     are exact (the query's diacritics as written) comes from the postings of the unfolded words. Built
     from the store
-    (~1-2 s of CPU and ~30 MB for 10,000 articles: one scikit-learn CountVectorizer pass with
-    unicode61's token pattern over the text as written; the folded postings are its columns merged by
+    (~3 s of CPU for 10,000 articles: one pass with unicode61's token pattern over the text as
+    written, giving the counts and the adjacent pairs; the folded postings are its columns merged by
     folded word); a caller rebuilds it when the store changes (``PRAGMA data_version``).
     """
 
@@ -436,7 +439,6 @@ class SearchIndex:
     def build(cls, conn: sqlite3.Connection) -> SearchIndex:
         """The index of every article in the store (read in one transaction: one consistent snapshot)."""
         from scipy import sparse
-        from sklearn.feature_extraction.text import CountVectorizer
 
         own = not conn.in_transaction
         if own:
@@ -455,20 +457,18 @@ class SearchIndex:
                 cur.row_factory = None
                 yield from (r[0] for r in cur.execute(f"SELECT {name} FROM articles_fts_content ORDER BY id"))
 
-            cv = CountVectorizer(token_pattern=_TOKEN_CHARS.pattern, lowercase=True, dtype=np.float64)
-            try:
-                counts = cv.fit_transform(itertools.chain(column("c0"), column("c1"))).tocsr()
-                words = [str(w) for w in cv.get_feature_names_out()]
-            except ValueError:  # no token at all (no article, or only empty ones)
-                counts, words = sparse.csr_matrix((2 * n, 0)), []
-            # Adjacent pairs: a second pass, each article's words as vocabulary numbers (a compact
-            # array, not a list of strings: 10,000 articles hold ~5 million words).
-            vocab = {w: i for i, w in enumerate(words)}
+            # One pass over title and text as written (lowercased, unicode61's tokens): each word as a
+            # vocabulary number, kept in order in a compact array (10,000 articles hold ~5 million
+            # words), from which come both the per-article counts and the adjacent pairs. Hand-written
+            # rather than scikit-learn's CountVectorizer, which gives the counts but not the order: a
+            # second tokenising pass for the pairs doubled the build's CPU.
+            vocab: dict[str, int] = {}
             seq, seg = array("i"), array("i")
             for i, doc in enumerate(itertools.chain(column("c0"), column("c1"))):
                 before = len(seq)
-                seq.extend(map(vocab.__getitem__, _TOKEN_CHARS.findall(doc.lower())))
+                seq.extend([vocab.setdefault(t, len(vocab)) for t in _TOKEN_CHARS.findall(doc.lower())])
                 seg.extend(itertools.repeat(i, len(seq) - before))
+            words = list(vocab)
             spans = dict(conn.execute(
                 "SELECT a.rowid, s.lo || '|' || s.hi FROM articles a"
                 f" JOIN ({_EVENT_SPANS}) s ON s.article = a.id"
@@ -476,6 +476,11 @@ class SearchIndex:
         finally:
             if own:
                 conn.execute("COMMIT")
+        ids = np.frombuffer(seq, dtype=np.int32).astype(np.int64)
+        segs = np.frombuffer(seg, dtype=np.int32)
+        counts = sparse.csr_matrix(
+            (np.ones(len(ids)), (segs, ids)), shape=(2 * n, len(words)), dtype=np.float64
+        )  # repeated (article, word) entries are summed: the counts
         title, text = counts[:n], counts[n:]
         # Merge the columns of words that fold alike ("đàm", "đâm", "dam" -> "dam") with a 0/1 matrix.
         fvocab: dict[str, int] = {}
@@ -483,8 +488,6 @@ class SearchIndex:
         merge = sparse.csr_matrix(
             (np.ones(len(words)), (np.arange(len(words)), fcol)), shape=(len(words), len(fvocab))
         )
-        ids = np.frombuffer(seq, dtype=np.int32).astype(np.int64)
-        segs = np.frombuffer(seg, dtype=np.int32)
         same = segs[1:] == segs[:-1]  # a title's last word and its text's first are not adjacent
         first, second, art = ids[:-1][same], ids[1:][same], segs[:-1][same] % max(n, 1)
         exact_pairs = _pair_index(first * len(words) + second, art, n, len(words))

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .. import evaluate as ev
-from .app import app, err, out
+from .app import Lazy, app, err, out
+
+if TYPE_CHECKING:
+    from .. import evaluate as ev
+else:
+    ev = Lazy("diemtin.evaluate")  # imported when a command runs, not for --help
 
 eval_app = typer.Typer(
     help="Measure diemtin against reference corpora.",

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from .. import export as _export
-from .app import app, err, out
+from .app import Lazy, app, err, out
+
+if TYPE_CHECKING:
+    from .. import export as _export
+else:
+    _export = Lazy("diemtin.export")  # imported when the command runs, not for --help
 
 
 @app.command(
