@@ -82,7 +82,9 @@ def test_summarize_respects_length(tmp_path: Path, length: int) -> None:
     result = runner.invoke(app, ["summarize", str(tmp_path), "--length", str(length)])
     assert result.exit_code == 0
     lines = [ln for ln in result.stdout.splitlines() if ln.strip()]
-    assert sum(count_syllables(ln) for ln in lines) <= length
+    total = sum(count_syllables(ln) for ln in lines)
+    # At most LENGTH, or one first sentence kept whole (up to twice LENGTH) rather than passed over.
+    assert total <= length or (len(lines) == 1 and total <= 2 * length)
 
 
 def test_digest_reads_stdin(tmp_path: Path) -> None:

@@ -106,6 +106,55 @@ def test_load_abmusu_puts_sapo_first(tmp_path: Path) -> None:
         ev.load(path)
 
 
+def test_single_articles_take_the_sapo_as_reference_and_cut_it_from_the_body(tmp_path: Path) -> None:
+    # A vmds-style article whose SUMMARY (word-segmented) also opens its body, and an AbMuSu record.
+    d = tmp_path / "vmds" / "cluster_3"
+    d.mkdir(parents=True)
+    sapo = "TTO - Ngày 23-10, hàng nghìn người ủng hộ đảng đối lập lại xuống đường biểu tình ở Phnom Penh."
+    body = (
+        f"{sapo} Theo Hãng tin AFP, đảng đối lập tuyên bố cuộc biểu tình sẽ kéo dài ba ngày. "
+        "Ước tính khoảng 5.000 người đã diễu hành ở trung tâm thủ đô, giương cao các biểu ngữ."
+    )
+    (d / "7.body.txt").write_text(body, encoding="utf-8")
+    (d / "7.info.txt").write_text(
+        "TITLE: Phe đối_lập Campuchia lại biểu_tình \nSUMMARY: TTO - Ngày 23-10 , hàng nghìn người ủng_hộ "
+        "đảng đối_lập lại xuống_đường biểu_tình ở Phnom_Penh . \nTIME: 23/10/2013 11:39\n",
+        encoding="utf-8",
+    )
+    (d / "8.body.txt").write_text(
+        "Bài không có sapo nhưng có thân bài đủ dài để làm đầu vào.", encoding="utf-8"
+    )
+    (d / "8.info.txt").write_text("TITLE: Không sapo\nSUMMARY: \n", encoding="utf-8")
+    (d / "cluster_3.ref1.txt").write_text("Phe đối lập Campuchia biểu tình.", encoding="utf-8")
+    (c,) = ev.single_articles(ev.load(tmp_path / "vmds"))
+    assert c.id == "cluster_3/7" and c.references == [sapo]  # underscores undone, spaces before marks too
+    (doc,) = c.documents
+    assert doc.body.startswith("Theo Hãng tin AFP") and sapo not in doc.body
+    (article,) = ev.cluster_articles(c)  # the input is the body alone
+    assert "hàng nghìn người" not in article.text
+
+    rec = {
+        "single_documents": [
+            {"title": "Giá xăng giảm", "anchor_text": "Giá xăng giảm mạnh từ chiều nay.",
+             "raw_text": "Liên bộ Công Thương - Tài chính điều chỉnh giá xăng dầu.\nGiá RON95 giảm 1.000 đồng."}
+        ],
+        "summary": "Giá xăng giảm.",
+    }  # fmt: skip
+    path = tmp_path / "a.jsonl"
+    path.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    (s,) = ev.single_articles(ev.load(path))
+    assert s.references == ["Giá xăng giảm mạnh từ chiều nay."] and s.documents[0].sapo == ""
+    assert [a.paragraphs for a in ev.cluster_articles(s)] == [
+        ["Liên bộ Công Thương - Tài chính điều chỉnh giá xăng dầu.", "Giá RON95 giảm 1.000 đồng."]
+    ]
+
+
+def test_fingerprint_reads_references_as_syllables() -> None:
+    a = ev.Cluster("x", [], ["Hà_Nội mưa to ."])
+    assert ev.fingerprint(a) == ev.fingerprint(ev.Cluster("y", [], ["Hà Nội mưa to."]))
+    assert ev.fingerprint(a) != ev.fingerprint(ev.Cluster("x", [], ["Hà Nội nắng."]))
+
+
 def test_load_missing_path_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="no such file"):
         ev.load(tmp_path / "nope")
@@ -131,6 +180,10 @@ def test_cli_eval_summaries_prints_all_systems() -> None:
     for name in ("lead", "centroid+mmr", "sumy-lexrank", "diemtin"):
         assert name in res.output
     assert "120 syllables" in res.output
+    # Where the scorer was trained, and that these clusters were in its training data.
+    assert "bench/train_summarizer.py" in res.output and "abmusu" in res.output
+    assert "3 of 3 clusters here were in its training data" in res.output
+    assert "Cross-validated" in res.output and "vmds/multi" in res.output
 
 
 def test_cli_eval_bad_path_exits_1(tmp_path: Path) -> None:

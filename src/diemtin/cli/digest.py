@@ -238,7 +238,12 @@ def summarize(
     paths: Annotated[
         list[str], typer.Argument(help="Articles of one cluster (files/folders), or parents with --each.")
     ],
-    length: Annotated[int, typer.Option(help="Maximum summary length in syllables.")] = 200,
+    length: Annotated[
+        int,
+        typer.Option(
+            help="Maximum summary length in syllables (a longer first sentence is kept whole, alone)."
+        ),
+    ] = 200,
     each: Annotated[
         bool, typer.Option("--each", help="Every immediate subfolder of each PATH is one cluster.")
     ] = False,

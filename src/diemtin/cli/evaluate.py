@@ -23,6 +23,39 @@ eval_app = typer.Typer(
 app.add_typer(eval_app, name="eval")
 
 
+def _model_note(clusters: list[ev.Cluster]) -> str:
+    """Where the shipped summarizer was trained, whether these clusters were among its training data,
+    and its cross-validated scores (stored in summarizer.json by bench/train_summarizer.py)."""
+    from ..summarize import provenance
+
+    prov = provenance()
+    trained = set(prov.get("training_clusters") or [])
+    seen = sum(ev.fingerprint(c) in trained for c in clusters)
+    corpora = prov.get("corpora") or {}
+    where = ", ".join(
+        f"{name} ({v.get('multi', 0)} clusters, {v.get('single', 0)} single articles)"
+        for name, v in corpora.items()
+        if isinstance(v, dict)
+    )
+    lines = [
+        f"diemtin's scorer ({prov['file']}): trained {prov.get('trained', '?')} by "
+        f"{prov.get('script', '?')} on {where or 'unknown corpora'}; {len(prov['features'])} features"
+        f" ({', '.join(prov['features'])}); {prov.get('scorer', '')}.",
+        f"{seen} of {len(clusters)} clusters here were in its training data"
+        + (": diemtin's row above is in-sample for those." if seen else ": its row above is out-of-sample."),
+    ]
+    cv = prov.get("cv") or {}
+    if cv:
+        lines.append(f"Cross-validated ({prov.get('cross_validation', '')}), F1 ×100, diemtin / Lead:")
+        for key, r in cv.items():
+            lines.append(
+                f"  {key:<16} {int(r['items']):>4} items, {int(r['length'])} syllables:"
+                f"  R1 {r['r1']:.2f} / {r['lead_r1']:.2f}  R2 {r['r2']:.2f} / {r['lead_r2']:.2f}"
+                f"  RL {r['rl']:.2f} / {r['lead_rl']:.2f}"
+            )
+    return "\n".join(lines)
+
+
 @eval_app.command(
     "summaries", epilog="Example: diemtin eval summaries ../shared/data/abmusu-train.jsonl --limit 20"
 )
@@ -36,7 +69,11 @@ def summaries(
     ] = None,
     limit: Annotated[int | None, typer.Option("--limit", min=1, help="Only the first N clusters.")] = None,
 ) -> None:
-    """ROUGE-1/2/L F1 and recall on syllables, averaged over references, every summary cut to LENGTH."""
+    """ROUGE-1/2/L F1 and recall on syllables, averaged over references, every summary cut to LENGTH.
+
+    Then where diemtin's scorer was trained, how many of these clusters it saw in training, and its
+    cross-validated scores.
+    """
     try:
         clusters = ev.load(data)
     except (OSError, ValueError) as exc:
@@ -49,6 +86,7 @@ def summaries(
     pairs = list(ev.iter_cluster_articles(clusters))
     results = ev.evaluate(ev.default_systems(), pairs, n)
     out.print(ev.format_table(results, f"{data} — {len(clusters)} clusters, summaries cut to {n} syllables"))
+    out.print(_model_note(clusters), markup=False, highlight=False)
     err.print(f"{time.perf_counter() - t0:.1f} s")
 
 

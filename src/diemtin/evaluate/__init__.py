@@ -23,11 +23,13 @@ from .corpora import (
     corpus_docs,
     crawl_articles,
     detokenize,
+    fingerprint,
     iter_cluster_articles,
     load,
     load_abmusu,
     load_vmds,
     mean_reference_length,
+    single_articles,
 )
 from .rouge import Rouge, lcs_length, mean_rouge, ngrams, rouge, rouge_tokens
 from .summaries import Summarizer, default_systems, evaluate, format_table, summary_text, sumy_lexrank
@@ -46,6 +48,7 @@ __all__ = [
     "default_systems",
     "detokenize",
     "evaluate",
+    "fingerprint",
     "format_table",
     "iter_cluster_articles",
     "lcs_length",
@@ -57,6 +60,7 @@ __all__ = [
     "ngrams",
     "rouge",
     "rouge_tokens",
+    "single_articles",
     "summary_text",
     "sumy_lexrank",
 ]

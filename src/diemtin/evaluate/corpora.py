@@ -7,10 +7,12 @@ Clusters are fed to diemtin the way a user's crawl arrives: each document is wri
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
 import tempfile
+import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +28,8 @@ class Document:
     name: str
     title: str
     body: str  # paragraphs separated by "\n"
-    sapo: str = ""
+    sapo: str = ""  # the standfirst, part of the input (AbMuSu ``anchor_text``)
+    abstract: str = ""  # the standfirst known only as metadata, not part of the input (vmds SUMMARY)
 
     def as_txt(self) -> str:
         """The crawl-like .txt: title, blank line, [sapo, blank line,] body."""
@@ -81,8 +84,10 @@ def load_vmds(root: Path) -> list[Cluster]:
             info = d / f"{stem}.info.txt"
             if not info.is_file():
                 raise ValueError(f"{info}: missing (every .body.txt needs its .info.txt)")
-            title = detokenize(_info_fields(info).get("TITLE", ""))
-            docs.append(Document(stem, title, body.read_text(encoding="utf-8").strip()))
+            fields = _info_fields(info)
+            title = detokenize(fields.get("TITLE", ""))
+            abstract = detokenize(fields.get("SUMMARY", ""))
+            docs.append(Document(stem, title, body.read_text(encoding="utf-8").strip(), abstract=abstract))
         refs = [p.read_text(encoding="utf-8").strip() for p in sorted(d.glob(f"{d.name}.ref*.txt"))]
         if not docs or not refs:
             raise ValueError(f"{d}: needs at least one .body.txt and one .refN.txt")
@@ -117,6 +122,46 @@ def load(path: Path | str) -> list[Cluster]:
     if p.is_file():
         return load_abmusu(p)
     raise ValueError(f"{p}: no such file or folder")
+
+
+_SYLLABLE = re.compile(r"[^\W_]+")  # diemtin.text.syllables' tokens, here with their offsets
+
+
+def _without_prefix(body: str, prefix: str) -> str:
+    """``body`` without ``prefix`` when it opens with it (compared as syllables), else ``body``."""
+    want = syllables(prefix)
+    if not want:
+        return body
+    norm = unicodedata.normalize("NFC", body)
+    toks = list(_SYLLABLE.finditer(norm.lower()))
+    if len(toks) <= len(want) or [t.group(0) for t in toks[: len(want)]] != want:
+        return body
+    return norm[toks[len(want) - 1].end() :].lstrip(" .,;:-–—\n")
+
+
+def single_articles(clusters: Sequence[Cluster]) -> list[Cluster]:
+    """One-article clusters: each document's body is the input and its sapo the reference.
+
+    The sapo is AbMuSu's ``anchor_text`` or VietnameseMDS's SUMMARY (de-segmented); a body that opens
+    with its sapo has it cut, so the reference is never copied from the input. Documents without a sapo,
+    or whose body is not longer than it, are left out.
+    """
+    out = []
+    for c in clusters:
+        for doc in c.documents:
+            sapo = (doc.sapo or doc.abstract).strip()
+            body = _without_prefix(doc.body.strip(), sapo)
+            if not sapo or len(syllables(body)) <= len(syllables(sapo)):
+                continue
+            out.append(Cluster(f"{c.id}/{doc.name}", [Document(doc.name, doc.title, body)], [sapo]))
+    return out
+
+
+def fingerprint(cluster: Cluster) -> str:
+    """A short hash of a cluster's references (as syllables): the shipped summarizer stores those of its
+    training clusters, so an evaluation can say which clusters it scores in-sample."""
+    text = "\n".join(" ".join(syllables(r)) for r in cluster.references)
+    return hashlib.sha1(text.encode()).hexdigest()[:10]
 
 
 def mean_reference_length(clusters: Sequence[Cluster]) -> int:

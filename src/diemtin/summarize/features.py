@@ -22,7 +22,7 @@ from ..text import syllables
 from .units import Unit
 
 BASE_FEATURES = (
-    "pos_inv",  # 1 / (1 + position among the article's body sentences)
+    "pos_inv",  # 1 / (1 + position among the article's body sentences; a sapo's sentences count as 0)
     "rel_pos",  # position / number of body sentences
     "first",  # first body sentence
     "log_len",  # log(1 + syllables)
@@ -30,12 +30,11 @@ BASE_FEATURES = (
     "cos_centroid",  # cosine to the cluster centroid
     "cos_title_own",  # cosine to the article's own title
     "cos_titles",  # best cosine to any title of the cluster
-    "cos_sapo",  # best cosine to a sapo sentence of the cluster (0 when none)
     "support_mean",  # mean over other articles of the best cosine to one of their sentences
     "support_max",  # best cosine to a sentence of another article
     "support_frac",  # share of other articles with a sentence at cosine > 0.25
     "bigram_support",  # share of the sentence's bigrams that occur in another article
-    "bigram_title",  # share of the sentence's bigrams that occur in a title or sapo
+    "bigram_title",  # share of the sentence's bigrams that occur in a title
     "digit_density",
     "cap_density",  # capitalised words (names) per syllable, sentence-initial word excluded
     "dangling",
@@ -50,10 +49,10 @@ BASE_FEATURES = (
     "trimmed",  # a trimmed variant (attribution or connective cut off)
     "trim_share",  # share of the sentence's syllables that trimming cut
 )
-# News written with a standfirst puts the lead in the sapo, so the body's first sentences are details,
-# not the lead; position and centrality weigh differently there. Every base feature therefore also
-# appears multiplied by "the article opens with a sapo-like paragraph" (a property of the article's
-# structure, read from its paragraphs, not a corpus switch).
+# No feature says whether an article opens with a sapo: the former "sapo_doc" (and a copy of every
+# feature multiplied by it) fired on 618 of 621 AbMuSu articles and 0 of 329 vmds-dev ones, a corpus
+# label that split the scorer into two models. bench/train_summarizer.py --corpus-check prints how well
+# each feature alone tells the two corpora apart.
 # Sentences only compete with the other sentences of their cluster, so where a sentence stands among them
 # says more than the raw value, whose scale differs with cluster size and wording: these features also
 # appear as their rank in the cluster (0 = highest, 1 = lowest, ties averaged). Under 3 x 5-fold
@@ -65,16 +64,10 @@ RANKED = (
     "bigram_support",
     "bigram_title",
     "cos_titles",
-    "cos_sapo",
     "log_len",
     "support_frac",
 )
-FEATURES = (
-    *BASE_FEATURES,
-    "sapo_doc",
-    *(f"{n}*sapo_doc" for n in BASE_FEATURES),
-    *(f"rank:{n}" for n in RANKED),
-)
+FEATURES = (*BASE_FEATURES, *(f"rank:{n}" for n in RANKED))
 _RANKED_COLUMNS = [BASE_FEATURES.index(n) for n in RANKED]
 
 FloatArray = npt.NDArray[np.float64]
@@ -88,7 +81,6 @@ class Cluster:
     features: FloatArray  # (n_units, len(FEATURES))
     sims: FloatArray  # (n_units, n_units) TF-IDF cosine
     doc_rank: list[int]  # rank of each article by centrality (0 = most central)
-    sapo_eligible: bool = False  # may sapo sentences be chosen (only for a single article)
 
 
 def _bigrams(tokens: Sequence[str]) -> set[tuple[str, str]]:
@@ -114,7 +106,7 @@ def _tfidf(token_lists: Sequence[Sequence[str]], vocab: dict[str, int], idf: Flo
 
 
 def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
-    """Feature matrix of ``units`` (candidates of ``articles``; sapo units included for context)."""
+    """Feature matrix of ``units``, the candidates of ``articles``."""
     n_docs = len(articles)
     titles = [syllables(a.title) for a in articles]
     # Trimmed variants repeat their sentence's words: the cluster's statistics (idf, centroid, support,
@@ -134,7 +126,7 @@ def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
     sims = (x @ x.T).toarray() if n else np.zeros((0, 0))
 
     doc_of = np.array([u.doc for u in units], dtype=np.int64)
-    body = np.array([not u.is_sapo and not u.caption for u in units], dtype=bool) & primary
+    body = np.array([not u.caption for u in units], dtype=bool) & primary
     centroid = np.asarray(x[body].sum(axis=0)).ravel() if body.any() else np.zeros(len(vocab))
     cn = np.linalg.norm(centroid)
     centroid = centroid / cn if cn else centroid
@@ -152,8 +144,6 @@ def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
         doc_rank[d] = r
 
     title_sims = (x @ t.T).toarray() if n else np.zeros((0, n_docs))
-    sapo_rows = np.flatnonzero(primary & np.array([u.is_sapo for u in units], dtype=bool))
-    sapo_sims = sims[:, sapo_rows].max(axis=1) if sapo_rows.size else np.zeros(n)
 
     # Per-article best similarity of every unit (body sentences only).
     per_doc_best = np.zeros((n, n_docs))
@@ -169,24 +159,17 @@ def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
     title_bigrams: set[tuple[str, str]] = set()
     for toks in titles:
         title_bigrams |= _bigrams(toks)
-    for u in units:
-        if u.is_sapo and u.trimmed == 0:
-            title_bigrams |= _bigrams(u.tokens)
 
     n_body = [0] * n_docs
-    offset = [0] * n  # syllables of body text before each sentence in its article
+    offset = [0] * n  # syllables of the body before each sentence (0 in a sapo)
     body_syl = [0] * n_docs
     for i, u in enumerate(units):
         offset[i] = body_syl[u.doc]
-        if not u.is_sapo and u.trimmed == 0:
+        if not u.is_sapo and u.trimmed == 0:  # positions count from the body, after a sapo
             n_body[u.doc] += 1
             body_syl[u.doc] += len(u.tokens)
 
     feats = np.zeros((n, len(BASE_FEATURES)))
-    has_sapo = np.zeros(n_docs)
-    for u in units:
-        if u.is_sapo:
-            has_sapo[u.doc] = 1.0
     log_docs = math.log(n_docs) if n_docs else 0.0
     # Support from the other articles, vectorised: the own article's column is masked out.
     other = np.ones((n, n_docs), dtype=bool)
@@ -222,7 +205,6 @@ def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
             cos_centroid[i],
             title_sims[i, u.doc],
             title_sims[i].max() if n_docs else 0.0,
-            sapo_sims[i],
             support_mean[i] if has_other[i] else 0.0,
             support_max[i] if has_other[i] else 0.0,
             support_frac[i] if has_other[i] else 0.0,
@@ -242,7 +224,6 @@ def build(articles: Sequence[Article], units: list[Unit]) -> Cluster:
             1.0 if u.trimmed else 0.0,
             u.trimmed / (len(u.tokens) + u.trimmed),
         )
-    sapo_doc = has_sapo[doc_of][:, None] if n else np.zeros((0, 1))
     sub = feats[:, _RANKED_COLUMNS]
     ranks = (rankdata(-sub, axis=0, method="average") - 1.0) / max(n - 1, 1) if n else sub
-    return Cluster(units, np.hstack([feats, sapo_doc, feats * sapo_doc, ranks]), sims, doc_rank)
+    return Cluster(units, np.hstack([feats, ranks]), sims, doc_rank)

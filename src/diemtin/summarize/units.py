@@ -1,4 +1,4 @@
-"""Candidate summary sentences: split, captions and bylines trimmed, sapo and dangling starts flagged.
+"""Candidate summary sentences: split, captions and bylines trimmed, dangling starts and flaws flagged.
 
 Every candidate's text is a contiguous span of its article's text (after a removed photo caption,
 dateline or byline), so a summary stays traceable to its source. A sentence that carries a source
@@ -59,7 +59,11 @@ _DANGLING = re.compile(
     r"như vậy|điều này|việc này|vụ việc này|cũng theo|cũng trong|cũng tại|thêm vào đó|trước đó|sau đó|"
     r"mặt khác|tuy vậy|dù vậy|song|nhưng|còn|và|cùng với đó|cụ thể|đây là|đó là|không chỉ vậy|hơn nữa|"
     r"bởi vậy|tương tự|riêng|trong đó|ngay sau đó|cùng ngày|cũng|ngoài|lúc đó|khi đó|ông này|bà này|"
-    r"người này|nhân vật này)\b",
+    r"người này|nhân vật này|"
+    # Items of an enumeration ("Hai là bước ...", "Thứ hai, ...", "Cuối cùng, ..."): the list's header
+    # and first item are elsewhere.
+    r"(?:một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười) là|thứ (?:nhất|hai|ba|tư|năm|sáu|bảy|tám))\b|"
+    r"^[\"“]?(?:đầu tiên|cuối cùng|tiếp theo)\s*,",
     re.IGNORECASE,
 )
 # A bare pronoun followed by a lower-case word ("Ông cho biết") leans on an earlier name;
@@ -197,15 +201,16 @@ class Unit:
 
     text: str
     doc: int  # index of the article in the cluster
-    index: int  # position among the article's body sentences (sapo excluded), 0-based
+    index: int  # position among the article's body sentences, 0-based; -1 in the sapo
     paragraph: int
     tokens: list[str]
-    is_sapo: bool = False
+    is_sapo: bool = False  # in the standfirst (its lead; eligible like any sentence)
     dangling: bool = False
     caption: bool = False  # the whole sentence is a photo caption or a credit
     ends_cleanly: bool = True  # ends with sentence punctuation (not a heading or fragment)
     sentence: int = 0  # position among all the article's sentences (shared by a sentence and its variant)
     trimmed: int = 0  # syllables cut by ``trim`` (0: the sentence as written)
+    flaw: str = ""  # why a reader would trip over it (``flaw``): never chosen when set
     features: list[float] = field(default_factory=list)
 
 
@@ -286,17 +291,98 @@ def _unpunctuated_heading(text: str) -> int:
     return 0
 
 
+_CLOSING_MARK = re.compile(r"\s*\./\.$")
+
+# --------------------------------------------------------------------------------------------------
+# Sentences a reader trips over, never chosen: the digest shows a summary without its article around it.
+
+# A run of capitalised words with Vietnamese letters is a sub-heading ("LÁCH LUẬT ĐỂ MUA DANH"); runs of
+# ASCII acronyms ("UBND TP HCM") are names and do not count.
+
+
+def _in_capitals(word: str) -> bool:
+    letters = [c for c in word if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+# A byline or a credit line standing as a sentence: "Theo Dân trí", "Nguồn: VnExpress", "(Theo Reuters)",
+# "Minh Anh (tổng hợp)", "Bài và ảnh: Hoàng Hà", "PV", and a glued byline in capitals at the end
+# ("... biểu tình. NGUYỆT PHƯƠNG" when the full stop was missing).
+_BYLINE = re.compile(
+    r"^\(?(?:[Tt]heo|[Nn]guồn|Bài(?: và ảnh| và clip)?|Ảnh|Nhóm PV|PV|CTV|Thực hiện)\s*:?\s+"
+    r"(?P<name>[^.!?,;]{1,40})\)?\.?$|"
+    r"\((?:[Tt]ổng hợp|TH|t/h|[Ll]ược dịch|[Dd]ịch|[Tt]heo [^()]{1,40})\)\.?$"
+)
+_BYLINE_MAX = 12  # syllables: a longer line starting "Theo ..." is a sentence ("Theo AFP, ...")
+
+
+def _caps_run(text: str) -> int:
+    """Longest run of words written in capitals, counting only runs with a non-ASCII capital."""
+    best = run = 0
+    non_ascii = False
+    for w in re.findall(r"\S+", text):
+        core = w.strip("\"“”'‘’()[],.:;!?…-–—")
+        if _in_capitals(core):
+            run += 1
+            non_ascii = non_ascii or not core.isascii()
+            if non_ascii:
+                best = max(best, run)
+        else:
+            run, non_ascii = 0, False
+    return best
+
+
+def flaw(text: str) -> str:
+    """Why ``text`` cannot stand alone in a summary, or "" when it can.
+
+    "heading": three or more words in capitals ("LÁCH LUẬT ĐỂ MUA DANH ..."), or most of its letters;
+    "fragment": it does not end a sentence (no end mark, a trailing "…" of a teaser, a colon that opens a
+    list) or starts in lower case (a piece of a sentence); "byline": a credit line.
+    """
+    letters = [c for c in text if c.isalpha()]
+    upper = sum(1 for c in letters if c.isupper())
+    if _caps_run(text) >= 3 or (len(letters) >= 12 and upper > 0.6 * len(letters)):
+        return "heading"
+    core = text.rstrip('"”’)»]* ')
+    first = text.lstrip('"“‘(«[-–— ')[:1]
+    if core[-1:] not in ".!?" or core.endswith(("...", "…", "..")) or (first.isalpha() and first.islower()):
+        return "fragment"
+    m = _BYLINE.search(text) if len(syllables(text)) <= _BYLINE_MAX else None
+    if m is not None and (m.group("name") is None or m.group("name")[:1].isupper()):  # not "Theo tôi ..."
+        return "byline"
+    return ""
+
+
+def _caps_heading_end(text: str) -> int:
+    """Offset of a sentence glued after a sub-heading in capitals ("VI PHẠM KÉO DÀI NHIỀU NĂM Theo kết
+    luận, ..."), or 0: at least three words in capitals, one with a Vietnamese letter, then a
+    capitalised word in lower case."""
+    toks = list(itertools.islice(re.finditer(r"\S+", text), 30))
+    k = 0
+    while k < len(toks) and _in_capitals(toks[k].group(0)):
+        k += 1
+    if k < 3 or k >= len(toks) or all(toks[j].group(0).isascii() for j in range(k)):
+        return 0
+    nxt = toks[k].group(0)
+    return toks[k].start() if nxt[:1].isupper() and nxt[1:2].islower() else 0
+
+
 def clean_sentence(text: str) -> tuple[str, bool]:
-    """Trim captions, a dateline and text glued onto a byline; return (text, began_with_credit)."""
+    """Trim captions, a dateline, a sub-heading in capitals and text glued onto a byline; return (text,
+    began_with_credit)."""
     text, led = strip_caption(text.strip())
+    text = text[_caps_heading_end(text) :]
     text = text[_glue_point(text) :]
     text = text[_unpunctuated_heading(text) :]
     text = _DATELINE.sub("", text, count=1)
-    return text.strip(), led
+    # "./." closes an article in official style (VOV, TTXVN); a summary sentence ends with its full stop.
+    text = _CLOSING_MARK.sub(".", text.strip())
+    return text, led
 
 
 def _looks_like_sapo(paragraphs: Sequence[str]) -> bool:
-    """A standfirst: a first paragraph of 2-4 sentences before a longer body (no explicit marker exists)."""
+    """A standfirst: a first paragraph of 15-150 syllables that ends a sentence, before a body at least
+    twice as long (no explicit marker exists in a crawl)."""
     if len(paragraphs) < 2:
         return False
     first = paragraphs[0]
@@ -306,7 +392,13 @@ def _looks_like_sapo(paragraphs: Sequence[str]) -> bool:
 
 
 def article_units(article: Article, doc: int, trimming: bool = True) -> list[Unit]:
-    """Candidate sentences of one article, in order; a trimmed variant follows its sentence."""
+    """Candidate sentences of one article, in order; a trimmed variant follows its sentence.
+
+    A sapo (standfirst) is the article's lead and its sentences compete like any other; only positions
+    are counted from the body after it (``index`` -1 for the sapo), because the body's opening sentence
+    is a lead too: positions counted through the sapo cost 2.4 ROUGE-2 on AbMuSu under cross-validation
+    (docs/summarize.md). No feature says whether an article has a sapo.
+    """
     paragraphs = article.paragraphs
     sapo_paras = 1 if _looks_like_sapo(paragraphs) else 0
     units: list[Unit] = []
@@ -343,6 +435,7 @@ def article_units(article: Article, doc: int, trimming: bool = True) -> list[Uni
                         ends_cleanly=variant.rstrip('"”’)»]* ')[-1:] in ".!?…",
                         sentence=sentence,
                         trimmed=len(toks) - len(vt),
+                        flaw=flaw(variant),
                     )
                 )
             sentence += 1
