@@ -347,7 +347,9 @@ def test_real_clusters_properties() -> None:
             assert all(cand.sims[i, j] <= REDUNDANCY for j in picked[k + 1 :]), c.id
             u = cand.units[i]
             if u.dangling:
-                assert any(cand.units[j].doc == u.doc and cand.units[j].index == u.index - 1 for j in picked)
+                assert any(
+                    cand.units[j].doc == u.doc and cand.units[j].sentence == u.sentence - 1 for j in picked
+                )
 
 
 def test_dangling_sentence_becomes_eligible_once_its_predecessor_is_chosen() -> None:

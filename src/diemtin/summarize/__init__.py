@@ -19,8 +19,8 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 from importlib import resources
+from typing import Any
 
 import numpy as np
 
@@ -45,7 +45,7 @@ LONG_FIRST = 2.0
 # Products of these features enter the scorer too (pairwise interactions, squares included): they let
 # the score say "central AND early AND long", which AbMuSu's long, abstractive references reward. The
 # shipped weights are the mean of a linear ridge and one with these products (docs/summarize.md).
-# The 10 are the linear model's strongest features, fixed before measuring.
+# The first 10 are the linear model's strongest features, fixed before measuring.
 INTERACTING = (
     "pos_inv",
     "log_len",
@@ -57,8 +57,11 @@ INTERACTING = (
     "offset_decay",
     "rank:cos_centroid",
     "rank:bigram_support",
+    # One article or several: a single article has no support from others, and its best sentences are
+    # placed differently (+0.2 to +0.6 ROUGE-2 on all four sets under 1 x 5 folds).
+    "log_docs",
 )
-INTERACTIONS = tuple((a, b) for i, a in enumerate(INTERACTING) for b in INTERACTING[i:])  # 55 pairs
+INTERACTIONS = tuple((a, b) for i, a in enumerate(INTERACTING) for b in INTERACTING[i:])  # 66 pairs
 
 
 def expand(x: FloatArray, pairs: Sequence[tuple[str, str]] = INTERACTIONS) -> FloatArray:
@@ -177,8 +180,9 @@ def select(cluster: _features.Cluster, scores: FloatArray, length: int) -> list[
         dtype=bool,
     )
     chosen: list[int] = []
-    chosen_index: set[tuple[int, int]] = set()  # (article, body position): a dangling sentence's anchor
-    chosen_sentences: set[tuple[int, int]] = set()  # (article, sentence): one variant per sentence
+    # (article, sentence): one variant per sentence, and a dangling sentence's anchor (the sentence
+    # before it, the last of a sapo included)
+    chosen_sentences: set[tuple[int, int]] = set()
     max_sim = np.zeros(n)
     used = 0
     while length - used >= MIN_SYLLABLES:
@@ -194,7 +198,7 @@ def select(cluster: _features.Cluster, scores: FloatArray, length: int) -> list[
                 break
             u = units[i]
             if (u.doc, u.sentence) in chosen_sentences or (
-                u.dangling and (u.doc, u.index - 1) not in chosen_index
+                u.dangling and (u.doc, u.sentence - 1) not in chosen_sentences
             ):
                 continue
             pick = int(i)
@@ -202,7 +206,6 @@ def select(cluster: _features.Cluster, scores: FloatArray, length: int) -> list[
         if pick < 0:
             break
         chosen.append(pick)
-        chosen_index.add((units[pick].doc, units[pick].index))
         chosen_sentences.add((units[pick].doc, units[pick].sentence))
         max_sim = np.maximum(max_sim, cluster.sims[pick])
         used += int(sizes[pick])
