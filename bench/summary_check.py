@@ -92,7 +92,9 @@ def problems(sent: str, prev: SummarySentence | None, cur: SummarySentence, art:
         if prev is not None and art is not None and prev.article == cur.article:
             sents = split_sentences(art.text)
             here = next((i for i, s in enumerate(sents) if sent.rstrip(".") in s), -1)
-            anchored = here > 0 and (prev.text.rstrip(".") in sents[here - 1] or sents[here - 1] in prev.text)
+            before = sents[here - 1].lower() if here > 0 else ""
+            # The anchor may be a trimmed variant of the sentence before ("Theo AFP, nhóm ..." -> "Nhóm ...").
+            anchored = here > 0 and (prev.text.rstrip(".").lower() in before or before in prev.text.lower())
         if not anchored:
             out.append("dangling")
     return out
