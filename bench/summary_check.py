@@ -90,8 +90,9 @@ def problems(sent: str, prev: SummarySentence | None, cur: SummarySentence, art:
     if _CONNECTIVE.match(sent) or (pronoun is not None and pronoun.group(1).islower()):
         anchored = False
         if prev is not None and art is not None and prev.article == cur.article:
-            sents = split_sentences(art.text)
-            here = next((i for i, s in enumerate(sents) if sent.rstrip(".") in s), -1)
+            sents = [x for para in art.paragraphs for x in split_sentences(para)]  # as the summarizer splits
+            # Case-blind: a trimmed sentence's first letter was capitalised ("Theo Reuters, đây là ...").
+            here = next((i for i, s in enumerate(sents) if sent.rstrip(".").lower() in s.lower()), -1)
             before = sents[here - 1].lower() if here > 0 else ""
             # The anchor may be a trimmed variant of the sentence before ("Theo AFP, nhóm ..." -> "Nhóm ...").
             anchored = here > 0 and (prev.text.rstrip(".").lower() in before or before in prev.text.lower())
