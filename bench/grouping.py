@@ -58,8 +58,8 @@ from sklearn.metrics import adjusted_rand_score
 from diemtin import clean, dating, events
 from diemtin import text as vtext
 from diemtin.api import read_articles
-from diemtin.evaluate import bcubed as _bcubed
 from diemtin.evaluate import corpora, grouping, happenings
+from diemtin.evaluate.bcubed import bcubed as bcubed_score
 from diemtin.evaluate.corpora import LabelledDoc
 from diemtin.models import Article
 
@@ -78,7 +78,7 @@ def to_articles(docs: list[LabelledDoc], fmt: str, seed: int = 0) -> tuple[list[
 
 
 def bcubed(pred: list[list[str]], gold: dict[str, str]) -> tuple[float, float, float]:
-    b = _bcubed.bcubed(pred, gold)
+    b = bcubed_score(pred, gold)
     return b.precision, b.recall, b.f1
 
 
