@@ -104,6 +104,48 @@ def test_story_title_names_what_most_events_share() -> None:
     assert "Sơn La" in names.split(", ") and "EVN" not in title
 
 
+def test_story_title_has_no_cut_words_nor_name_fragments() -> None:
+    # A crawl's dengue thread: "sốt xuất" is a cut of "sốt xuất huyết" (as many events share both), and
+    # "Hồ Chí" / "Minh" are parts of "TP Hồ Chí Minh"; a reader saw "Sốt xuất — Minh, Hồ Chí, Hà".
+    arts = {
+        "d1": Article(
+            "d1",
+            "d1.txt",
+            "Sốt xuất huyết tăng mạnh ở TP Hồ Chí Minh",
+            "Ngày 12/7, Sở Y tế TP Hồ Chí Minh ghi nhận 1.200 ca sốt xuất huyết.",
+        ),
+        "d2": Article(
+            "d2",
+            "d2.txt",
+            "TP Hồ Chí Minh: 3 ca tử vong vì sốt xuất huyết",
+            "Chiều 15/7, Sở Y tế TP Hồ Chí Minh cho biết thêm 3 ca tử vong.",
+        ),
+        "d3": Article(
+            "d3",
+            "d3.txt",
+            "Hà Nội chủ động phòng sốt xuất huyết",
+            "Sáng 18/7, Hà Nội ra quân diệt bọ gậy, Nguyễn Văn Minh ở phường Láng cho biết.",
+        ),
+    }
+    evs = [Event(f"e{k}", arts[a].title, [a]) for k, a in enumerate(sorted(arts))]
+    head, _, names = stories.story_title(evs, arts).partition(" — ")
+    assert head == "Sốt xuất huyết"
+    listed = names.split(", ") if names else []
+    assert {"Hồ Chí Minh", "TP Hồ Chí Minh"} & set(listed)
+    assert not {"Hồ Chí", "Minh", "Chí Minh", "Nguyễn"} & set(listed)
+
+
+def test_story_title_without_a_shared_phrase_is_its_central_headline() -> None:
+    # Two events that share only names ("Nga", "châu Âu"): names alone say who, not what.
+    arts = {
+        "g1": Article("g1", "g1.txt", "Nga lại bơm khí đốt qua Nord Stream 1", "Ngày 21/7, Nga nối lại khí."),
+        "g2": Article("g2", "g2.txt", "EU đề xuất cắt giảm 15% lượng khí đốt", "Ngày 20/7, EU họp về Nga."),
+    }
+    evs = [Event(f"e{k}", arts[a].title, [a]) for k, a in enumerate(sorted(arts))]
+    title = stories.story_title(evs, arts, fallback=evs[0].title)
+    assert title in {evs[0].title, f"Khí đốt — {'Nga'}"}
+
+
 def test_stories_do_not_depend_on_the_scoring_block_size(
     seeds_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -244,7 +244,9 @@ def group_stories(
 # about. Vietnamese function words, hand-listed (a stop list would need a download or a corpus).
 _FUNCTION_WORDS = (
     "của và với về các những trong cho là có được đã sẽ đang tại từ theo này đó một hai ba khi sau "
-    "trước lần ra vào lên để mà thì nhưng hay hoặc bị do vì nên người ông bà anh chị"
+    "trước lần ra vào lên để mà thì nhưng hay hoặc bị do vì nên người ông bà anh chị "
+    # negation, degree and time-of-day words: "Mỹ không", "Chiều trên" read as fragments
+    "không chưa cũng vẫn rất còn sáng chiều tối trưa đêm hôm nay qua ngày tháng năm"
 )
 _FUNCTION = frozenset(_FUNCTION_WORDS.split())
 TITLE_NAMES = 3  # names after the title phrase
@@ -255,9 +257,10 @@ SUMMARY_REDUNDANCY = 0.6
 
 
 def _event_names(event: Event, articles: Mapping[str, Article]) -> set[str]:
-    """Names an event's headline and leads mention, as written ("Putin", "Nhà Trắng", "Hà Nội"): every
-    run of one to three capitalised words inside a capitalised run (office words cut it: "Tổng thống
-    Nga Vladimir Putin" gives "Nga", "Vladimir Putin", "Putin", ...), so the form most events share wins."""
+    """Names an event's headline and leads mention, as written ("Putin", "Nhà Trắng", "Hà Nội"): each
+    capitalised run with office words cut out ("Tổng thống Nga Vladimir Putin" gives "Nga" and "Vladimir
+    Putin"), whole. A part of a longer name is not a name: "Hồ Chí" of "Hồ Chí Minh", "Nguyễn" of
+    "Nguyễn Văn Dương" made titles a reader could not parse; a later bare "Putin" still counts."""
     texts = [event.title] + [feat.lead(articles[a], 1) for a in event.articles[:5] if a in articles]
     out: set[str] = set()
     for run in feat.capitalized_runs("\n".join(texts)):
@@ -271,18 +274,20 @@ def _event_names(event: Event, articles: Mapping[str, Article]) -> set[str]:
             else:
                 parts[-1].append(w.strip("\"“”'‘’()[],.;:!?-–"))
         for part in parts:
-            part = [w for w in part if w]
-            for n in range(1, min(3, len(part)) + 1):
-                for i in range(len(part) - n + 1):
-                    out.add(" ".join(part[i : i + n]))
+            name = " ".join(w for w in part if w)
+            # A one-letter word ("V", "Sở Y" of "Sở Y tế") is an initial or a cut word; more than four
+            # words ("TP Hồ Chí Minh" is four) is a capitalised headline fragment.
+            if name and all(len(w) > 1 for w in name.split()) and len(name.split()) <= 4:
+                out.add(name)
     return out
 
 
 def _title_phrases(title: str) -> set[str]:
-    """Lower-case syllable n-grams (1-3) of a headline that neither start nor end with a function word."""
+    """Lower-case syllable n-grams (2-4) of a headline that neither start nor end with a function word.
+    One syllable is rarely a Vietnamese word on its own ("bí" of "bí thư", "hóa" of "hóa chất")."""
     toks = vtext.syllables(title)
     out: set[str] = set()
-    for n in (1, 2, 3):
+    for n in (2, 3, 4):
         for i in range(len(toks) - n + 1):
             gram = toks[i : i + n]
             if gram[0] in _FUNCTION or gram[-1] in _FUNCTION or any(t.isdigit() for t in gram):
@@ -310,8 +315,16 @@ def story_title(events: Sequence[Event], articles: Mapping[str, Article], fallba
     lowered = {n.lower() for n in names}
     # A phrase made only of name syllables ("nga", "mỹ") is a name, listed with the names.
     name_sylls = {w for n in lowered for w in n.split()}
+    shared = {p: c for p, c in phrases.items() if c >= need and not set(p.split()) <= name_sylls}
+    # Closed phrases only: one inside a longer phrase that as many events share is a cut word ("sốt
+    # xuất" of "sốt xuất huyết").
+    closed = [
+        p
+        for p, c in shared.items()
+        if not any(c == d and f" {p} " in f" {q} " for q, d in shared.items() if q != p)
+    ]
     phrase = min(
-        (p for p, c in phrases.items() if c >= need and not set(p.split()) <= name_sylls),
+        closed,
         # most shared first; then two syllables (most Vietnamese words: "điện đàm", "xả lũ"), longer, shorter
         key=lambda p: (-phrases[p], len(p.split()) != 2, -len(p.split()), p),
         default="",
@@ -324,12 +337,11 @@ def story_title(events: Sequence[Event], articles: Mapping[str, Article], fallba
         if low in phrase or any(low in x.lower() or x.lower() in low for x in chosen):
             continue
         chosen.append(name)
-    if not phrase and not chosen:
-        return fallback
+    if not phrase:
+        # Names alone ("Nga, Âu") say who, not what: the most central headline says more.
+        return fallback or ", ".join(chosen)
     head = phrase[:1].upper() + phrase[1:]
-    if head and chosen:
-        return f"{head} — {', '.join(chosen)}"
-    return head or ", ".join(chosen)
+    return f"{head} — {', '.join(chosen)}" if chosen else head
 
 
 def story_summary(events: Sequence[Event]) -> list[SummarySentence]:
