@@ -69,25 +69,39 @@ def _cluster_number(p: Path) -> tuple[int, str]:
     return (int(m.group(1)) if m else 1 << 30, p.name)
 
 
-def load_vmds(root: Path) -> list[Cluster]:
-    """VietnameseMDS: ``root/cluster_N/`` with ``<doc>.body.txt``, ``<doc>.info.txt``, ``*.refK.txt``."""
+def _vmds_dirs(root: Path) -> list[Path]:
+    """A VietnameseMDS layout's ``cluster_N`` folders in cluster order (an error when there are none)."""
     dirs = sorted(
         (d for d in root.iterdir() if d.is_dir() and d.name.startswith("cluster")), key=_cluster_number
     )
     if not dirs:
         raise ValueError(f"{root}: no cluster_N folders (not a VietnameseMDS layout)")
+    return dirs
+
+
+def _vmds_bodies(cluster: Path) -> Iterator[tuple[str, dict[str, str], str]]:
+    """Each article of one vmds cluster folder: its stem, its ``.info.txt`` fields and its body text."""
+    for body in sorted(cluster.glob("*.body.txt")):
+        stem = body.name[: -len(".body.txt")]
+        info = cluster / f"{stem}.info.txt"
+        if not info.is_file():
+            raise ValueError(f"{info}: missing (every .body.txt needs its .info.txt)")
+        yield stem, _info_fields(info), body.read_text(encoding="utf-8").strip()
+
+
+def load_vmds(root: Path) -> list[Cluster]:
+    """VietnameseMDS: ``root/cluster_N/`` with ``<doc>.body.txt``, ``<doc>.info.txt``, ``*.refK.txt``."""
     clusters = []
-    for d in dirs:
-        docs = []
-        for body in sorted(d.glob("*.body.txt")):
-            stem = body.name[: -len(".body.txt")]
-            info = d / f"{stem}.info.txt"
-            if not info.is_file():
-                raise ValueError(f"{info}: missing (every .body.txt needs its .info.txt)")
-            fields = _info_fields(info)
-            title = detokenize(fields.get("TITLE", ""))
-            abstract = detokenize(fields.get("SUMMARY", ""))
-            docs.append(Document(stem, title, body.read_text(encoding="utf-8").strip(), abstract=abstract))
+    for d in _vmds_dirs(root):
+        docs = [
+            Document(
+                stem,
+                detokenize(fields.get("TITLE", "")),
+                text,
+                abstract=detokenize(fields.get("SUMMARY", "")),
+            )
+            for stem, fields, text in _vmds_bodies(d)
+        ]
         refs = [p.read_text(encoding="utf-8").strip() for p in sorted(d.glob(f"{d.name}.ref*.txt"))]
         if not docs or not refs:
             raise ValueError(f"{d}: needs at least one .body.txt and one .refN.txt")
@@ -209,23 +223,12 @@ class LabelledDoc:
 
 def vmds_docs(root: Path, limit: int | None = None) -> list[LabelledDoc]:
     """Every vmds article: title (underscores → spaces), body, TIME (dd/mm/yyyy hh:mm → ISO)."""
-    dirs = sorted(
-        (d for d in root.iterdir() if d.is_dir() and d.name.startswith("cluster")), key=_cluster_number
-    )
-    if not dirs:
-        raise ValueError(f"{root}: no cluster_N folders (not a VietnameseMDS layout)")
     docs: list[LabelledDoc] = []
-    for d in dirs[:limit]:
-        for body in sorted(d.glob("*.body.txt")):
-            stem = body.name[: -len(".body.txt")]
-            info = d / f"{stem}.info.txt"
-            if not info.is_file():
-                raise ValueError(f"{info}: missing (every .body.txt needs its .info.txt)")
-            fields = _info_fields(info)
+    for d in _vmds_dirs(root)[:limit]:
+        for stem, fields, text in _vmds_bodies(d):
             when = re.match(r"(\d\d)/(\d\d)/(\d{4}) (\d\d:\d\d)", fields.get("TIME", ""))
             pub = f"{when.group(3)}-{when.group(2)}-{when.group(1)}T{when.group(4)}" if when else None
             title = fields.get("TITLE", "").replace("_", " ").strip()
-            text = body.read_text(encoding="utf-8").strip()
             docs.append(LabelledDoc("vmds", d.name, stem, title, text, pub))
     return docs
 
