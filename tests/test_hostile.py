@@ -162,6 +162,17 @@ def test_one_id_in_two_files_keeps_both_whatever_the_order(tmp_path: Path) -> No
     assert ids[0] == ("tin-1", str(a)) and str(ids[1][0]).startswith("tin-1~") and ids[1][1] == str(b)
 
 
+def test_one_id_in_two_files_gives_the_same_digest_in_any_argument_order(tmp_path: Path) -> None:
+    # Without a store, too: `digest b.jsonl a.jsonl` reads as `digest a.jsonl b.jsonl` (the first file
+    # by path keeps the id, the other article gets its content id), so nothing depends on typing order.
+    a, b = _two_files_one_id(tmp_path / "in")
+    ab, ba = (pipeline.run([str(x), str(y)]) for x, y in ((a, b), (b, a)))
+    by_id = {x.id: x.path for x in ab.articles}
+    assert by_id["tin-1"].startswith(str(a)) and len(by_id) == 2
+    assert [(x.id, x.path, x.title) for x in ab.articles] == [(x.id, x.path, x.title) for x in ba.articles]
+    assert [(e.id, e.articles) for e in ab.events] == [(e.id, e.articles) for e in ba.events]
+
+
 def test_removing_a_shared_id_from_one_file_keeps_the_other(tmp_path: Path) -> None:
     a, b = _two_files_one_id(tmp_path / "in")
     db = tmp_path / "s.db"

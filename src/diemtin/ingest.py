@@ -195,8 +195,11 @@ def assign_ids(
 
 
 def _discover_reporting(paths: Iterable[str]) -> Iterator[str | Path | Skipped]:
-    """``discover``, plus a Skipped for a folder holding no file of a supported format."""
-    for p in paths:
+    """``discover``, plus a Skipped for a folder holding no file of a supported format.
+
+    The inputs are taken in sorted order (stdin last), as folder walks are: ids are assigned in reading
+    order (the first file to give an id keeps it), so ``digest b a`` must read as ``digest a b``."""
+    for p in sorted(paths, key=lambda q: (q == "-", str(q))):
         found = False
         for item in discover([p]):
             found = found or not isinstance(item, Skipped)
