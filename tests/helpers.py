@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import os
+import pickle
+import pwd
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+
+from diemtin.ingest import read_inputs
+from diemtin.models import Skipped
 
 CALL_2021 = """Ông Biden điện đàm với ông Putin, đề xuất gặp thượng đỉnh
 
@@ -55,3 +62,43 @@ def output_under_another_hash_seed(code: str) -> str:
         env={**os.environ, "PYTHONHASHSEED": seed},
     )
     return child.stdout.strip()
+
+
+def unprivileged_user() -> pwd.struct_passwd | None:
+    """The user a root test drops to so that permissions bite ('nobody'); None when not root. Skips
+    the test when running as root without such a user."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        return pwd.getpwnam("nobody")
+    except KeyError:
+        pytest.skip("running as root and there is no 'nobody' user to drop privileges to")
+
+
+def read_as(user: pwd.struct_passwd | None, path: Path) -> dict[str, str]:
+    """read_inputs in a forked child that, as root, drops privileges to ``user`` first (chmod 000 does not
+    stop root); the skip reasons by path."""
+    rfd, wfd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - child
+        try:
+            os.close(rfd)
+            if user is not None:
+                os.setgid(user.pw_gid)
+                os.setuid(user.pw_uid)
+            out: object = {s.path: s.reason for s in read_inputs([str(path)]) if isinstance(s, Skipped)}
+        except BaseException as exc:
+            out = exc
+        try:
+            os.write(wfd, pickle.dumps(out))
+        finally:
+            os._exit(0)
+    os.close(wfd)
+    with os.fdopen(rfd, "rb") as fh:
+        data = fh.read()
+    os.waitpid(pid, 0)
+    result = pickle.loads(data)
+    if isinstance(result, BaseException):
+        raise result
+    assert isinstance(result, dict)
+    return result

@@ -6,8 +6,6 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import pickle
-import pwd
 import shutil
 import socket
 import subprocess
@@ -23,7 +21,7 @@ from diemtin.cli import app
 from diemtin.ingest import MAX_BYTES, read_inputs
 from diemtin.models import RawDocument, Skipped
 
-from .helpers import CALL_2021, FLOOD_2020
+from .helpers import CALL_2021, FLOOD_2020, read_as, unprivileged_user
 
 runner = CliRunner()
 ROOT = Path(__file__).resolve().parents[1]
@@ -234,35 +232,6 @@ def test_gzip_bomb_is_refused_without_expanding(tmp_path: Path) -> None:
     assert _skip_reason(path).endswith(": decompresses to more than 64 MiB")
 
 
-def _read_as(user: pwd.struct_passwd | None, path: Path) -> dict[str, str]:
-    """read_inputs in a forked child that, as root, drops privileges to ``user`` first (chmod 000 does not
-    stop root); the skip reasons by path."""
-    rfd, wfd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - child
-        try:
-            os.close(rfd)
-            if user is not None:
-                os.setgid(user.pw_gid)
-                os.setuid(user.pw_uid)
-            out: object = {s.path: s.reason for s in read_inputs([str(path)]) if isinstance(s, Skipped)}
-        except BaseException as exc:
-            out = exc
-        try:
-            os.write(wfd, pickle.dumps(out))
-        finally:
-            os._exit(0)
-    os.close(wfd)
-    with os.fdopen(rfd, "rb") as fh:
-        data = fh.read()
-    os.waitpid(pid, 0)
-    result = pickle.loads(data)
-    if isinstance(result, BaseException):
-        raise result
-    assert isinstance(result, dict)
-    return result
-
-
 def test_unreadable_file(tmp_path: Path) -> None:
     # A chmod-000 file in a folder others may enter, and a file inside a folder they may not enter.
     open_dir = Path(tempfile.mkdtemp(prefix="diemtin-perm-"))
@@ -275,14 +244,9 @@ def test_unreadable_file(tmp_path: Path) -> None:
         for path in (secret, inside):
             path.write_text(CALL_2021, encoding="utf-8")
         secret.chmod(0)
-        user = None
-        if os.geteuid() == 0:
-            try:
-                user = pwd.getpwnam("nobody")
-            except KeyError:
-                pytest.skip("running as root and there is no 'nobody' user to drop privileges to")
+        user = unprivileged_user()
         for path in (secret, inside):
-            assert _read_as(user, path) == {str(path): f"{path}: cannot read (Permission denied)"}
+            assert read_as(user, path) == {str(path): f"{path}: cannot read (Permission denied)"}
         if user is not None:
             # As root the same files are read: the check above did not fail for some other reason.
             # (Inputs are read in sorted order: "locked/inside.txt" first, so "secret.txt" is the copy.)

@@ -8,7 +8,6 @@ import gzip
 import io
 import json
 import os
-import pwd
 import re
 import shutil
 import sqlite3
@@ -23,8 +22,7 @@ from diemtin.cli import app
 from diemtin.ingest import normalize_published, read_inputs
 from diemtin.models import Article, RawDocument, Skipped
 
-from .helpers import CALL_2021, FLOOD_2020, write_articles
-from .test_bad_input import _read_as
+from .helpers import CALL_2021, FLOOD_2020, read_as, unprivileged_user, write_articles
 from .test_encoding import to_cp1258
 
 runner = CliRunner()
@@ -410,13 +408,8 @@ def test_an_unreadable_subfolder_is_reported(tmp_path: Path) -> None:
         locked = open_dir / "locked"
         write_articles(locked, flood=FLOOD_2020)
         locked.chmod(0o700)
-        user = None
-        if os.geteuid() == 0:
-            try:
-                user = pwd.getpwnam("nobody")
-            except KeyError:
-                pytest.skip("running as root and there is no 'nobody' user to drop privileges to")
-        got = _read_as(user, open_dir)
+        user = unprivileged_user()
+        got = read_as(user, open_dir)
         assert got == {str(locked): f"{locked}: cannot read folder (Permission denied)"}
     finally:
         shutil.rmtree(open_dir, ignore_errors=True)
