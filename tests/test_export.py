@@ -113,3 +113,35 @@ def test_bad_inputs_are_named(tmp_path: Path) -> None:
     assert res.exit_code == 2
     res = CliRunner().invoke(app, ["export", "-o", str(tmp_path / "t")])
     assert res.exit_code == 2
+
+
+def test_export_carries_day_and_reasoning(tmp_path: Path) -> None:
+    """A day known without its year ("Tối 27/8", no year anywhere) and the full reasoning behind the
+    date reach the exported events table, from a digest.json and from a store alike."""
+    from diemtin import store
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "chay-xuong.txt").write_text(
+        "Cháy lớn tại xưởng may ở Thuận An\n\n"
+        "Tối 27/8, một vụ cháy lớn đã bùng phát tại xưởng may của một công ty ở thành phố Thuận An, tỉnh "
+        "Bình Dương, thiêu rụi hàng nghìn mét vuông nhà xưởng cùng nhiều máy móc và hàng hóa.\n\n"
+        "Lực lượng cảnh sát phòng cháy chữa cháy đã điều hơn 10 xe chữa cháy đến hiện trường, sau hơn ba "
+        "giờ mới khống chế được ngọn lửa. Không có thiệt hại về người.\n",
+        encoding="utf-8",
+    )
+    digest = pipeline.run([str(src)])
+    (ev,) = digest.events
+    assert ev.day == "08-27" and ev.date is None
+    assert ev.date_reasoning and "27/8" in ev.date_reasoning
+    rows = export.tables(digest.to_dict())["events"]
+    assert rows[0]["day"] == "08-27"
+    assert rows[0]["date_reasoning"] == ev.date_reasoning
+    files = export.export(digest, tmp_path / "pq", "parquet")
+    assert pq.read_table(files["events"]).to_pylist()[0]["day"] == "08-27"
+    db = tmp_path / "news.db"
+    store.ingest(db, [str(src)])
+    res = CliRunner().invoke(app, ["export", "--db", str(db), "-f", "jsonl", "-o", str(tmp_path / "t")])
+    assert res.exit_code == 0, res.output
+    (row,) = [json.loads(x) for x in (tmp_path / "t" / "events.jsonl").read_text().splitlines()]
+    assert row["day"] == "08-27" and row["date_reasoning"] == ev.date_reasoning

@@ -79,6 +79,10 @@ def tables(digest: Digest | Mapping[str, Any]) -> dict[str, list[Row]]:
                 "date_earliest": rng[0],
                 "date_latest": rng[1],
                 "date_evidence": e.get("date_evidence"),
+                # The full reasoning behind the date (the one-line evidence is its summary) and the
+                # day and month ("MM-DD") when the year stays open: what digest.json carries.
+                "date_reasoning": e.get("date_reasoning"),
+                "day": e.get("day"),
                 "story": story_of.get(e["id"]),
                 "timeline_position": position.get(e["id"]),
                 "articles": list(e.get("articles", [])),
@@ -132,6 +136,8 @@ def _schemas(pa: Any) -> dict[str, Any]:
                 ("date_earliest", s),
                 ("date_latest", s),
                 ("date_evidence", s),
+                ("date_reasoning", s),
+                ("day", s),
                 ("story", s),
                 ("timeline_position", i),
                 ("articles", pa.list_(s)),
