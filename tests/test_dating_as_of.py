@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from diemtin import report, timeline
+from diemtin import pipeline, report, timeline
 from diemtin.dating import article_date, date_event
 from diemtin.models import Article, DateAnchor, Event
 
@@ -173,3 +173,52 @@ def test_same_input_gives_the_same_digest_under_two_clocks(tmp_path: Path) -> No
     days = sorted((e["day"], e["date_range"][1]) for e in outs[0]["events"])
     # Trump's running term ends on eras.json's checked day (2026-11-23), whatever the clock says.
     assert days == [("03-30", "2026-03-30"), ("08-27", None)]
+
+
+def test_digest_from_a_store_refuses_an_as_of_and_says_where_it_goes(tmp_path: Path) -> None:
+    """A store keeps each batch's as-of with its articles (dates fixed at ingest): ``digest --db
+    --as-of`` says so and exits 2 rather than silently ignoring the date; the ingest's as-of is what
+    the store's events use."""
+    from typer.testing import CliRunner
+
+    from diemtin import store
+    from diemtin.cli import app
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "chay.txt").write_text(
+        "Cháy xưởng gỗ ở Bình Dương\n\nTối 27/8, một vụ cháy lớn đã bùng phát tại xưởng gỗ của một công"
+        " ty ở thị xã Tân Uyên, tỉnh Bình Dương, thiêu rụi hàng nghìn mét vuông nhà xưởng và máy móc.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "news.db"
+    store.ingest(db, [str(src)], pipeline.Options(as_of=date(2022, 8, 31)))
+    res = CliRunner().invoke(
+        app, ["digest", "--db", str(db), "--as-of", "2023-01-05", "-o", str(tmp_path / "o")]
+    )
+    assert res.exit_code == 2
+    flat = " ".join(res.output.split())
+    assert "--as-of" in flat and "diemtin ingest" in flat
+    assert not (tmp_path / "o").exists()
+    res = CliRunner().invoke(app, ["digest", "--db", str(db), "-o", str(tmp_path / "o")])
+    assert res.exit_code == 0, res.output
+    (ev,) = store.read_digest(db).events
+    assert ev.date == "2022-08-27"  # the ingest's as-of, kept in the store
+
+
+def test_grouping_fallback_dates_with_the_batch_as_of() -> None:
+    """``group_events`` without the pipeline's dates dates articles itself (``features.event_date``):
+    with the batch's as-of, "Tối 27/8" is the 27/8 before the crawl, as the pipeline reads it."""
+    from diemtin import features
+
+    art = Article(
+        "a1",
+        "chay.txt",
+        "Cháy xưởng gỗ ở Bình Dương",
+        "Tối 27/8, một vụ cháy lớn đã bùng phát tại xưởng gỗ của một công ty ở thị xã Tân Uyên, tỉnh Bình"
+        " Dương, thiêu rụi hàng nghìn mét vuông nhà xưởng và máy móc.",
+    )
+    span, day = features.event_date(art, date(2022, 8, 31))
+    assert span == (date(2022, 8, 27), date(2022, 8, 27)) and day == (27, 8)
+    span, day = features.event_date(art)
+    assert span is None and day == (27, 8)  # no year anywhere: the day stays open

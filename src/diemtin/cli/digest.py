@@ -145,6 +145,18 @@ def digest(
         if paths:
             err.print("[red]error:[/] give PATHs or --db, not both (add files with diemtin ingest)")
             raise typer.Exit(2)
+        if as_of is not None or mtime_is_crawl_date:
+            # A store's dates are fixed at ingest: each batch's as-of (and mtime) is kept with the
+            # articles it came with, so that a later batch does not re-date an earlier one. Reading
+            # the store cannot honour another as-of without re-dating every batch: say where it goes.
+            flag = "--as-of" if as_of is not None else "--mtime-is-crawl-date"
+            err.print(
+                f"[red]error:[/] {flag} does not apply to --db: a store keeps each batch's crawl date with"
+                f" its articles; give it when adding them (diemtin ingest {db} PATH... {flag}"
+                f"{' DATE' if as_of is not None else ''})",
+                highlight=False,
+            )
+            raise typer.Exit(2)
         from .. import store
 
         rewriter = load_model(model)
