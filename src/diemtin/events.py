@@ -347,12 +347,15 @@ def _conflict(a: _Cluster, b: _Cluster, similarity: float) -> bool:
 
 
 def group_events(
-    articles: Sequence[Article], dates: Mapping[str, TemporalExpression | None] | None = None
+    articles: Sequence[Article],
+    dates: Mapping[str, TemporalExpression | None] | None = None,
+    as_of: date | None = None,
 ) -> list[list[str]]:
     """Article ids per event, deterministic whatever the input order.
 
     ``dates`` is dating's answer per article id (``dating.article_date``) when the caller has it
-    already (the pipeline does); otherwise dating runs here, only for articles with a neighbour.
+    already (the pipeline does); otherwise dating runs here, only for articles with a neighbour, with
+    the batch's ``as_of`` (``Options.as_of``).
     """
     arts = sorted(articles, key=lambda a: a.id)
     if not arts:
@@ -408,7 +411,9 @@ def group_events(
         (x,) = c.members
         a = arts[x]
         span, day = (
-            feat.date_signals(dates[a.id]) if dates is not None and a.id in dates else feat.event_date(a)
+            feat.date_signals(dates[a.id])
+            if dates is not None and a.id in dates
+            else feat.event_date(a, as_of)
         )
         c.event_spans = [span] if span else []
         c.weak_days = {day} if day and not fs[x].lead_day else set()

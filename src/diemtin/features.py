@@ -247,9 +247,10 @@ def calendar_gap(x: int, y: int) -> int:
 EventDate = tuple[tuple[date, date] | None, tuple[int, int] | None]
 
 
-def event_date(article: Article) -> EventDate:
-    """What dating says of the happening the article reports (see ``date_signals``)."""
-    return date_signals(dating.article_date(article))
+def event_date(article: Article, as_of: date | None = None) -> EventDate:
+    """What dating says of the happening the article reports (see ``date_signals``), with the batch's
+    as-of date (``Options.as_of``) as the pipeline gives it, so both readings agree."""
+    return date_signals(dating.article_date(article, as_of))
 
 
 def date_signals(when: TemporalExpression | None) -> EventDate:
