@@ -328,3 +328,58 @@ def test_cli_ingest_with_jobs_updates_events_on_worker_processes_the_same(tmp_pa
         assert conn.execute("SELECT count(*) FROM events").fetchone()[0] >= 2
     finally:
         conn.close()
+
+
+# A crawler's body-only file: one paragraph, no title line (ingest derives the title from it).
+BODY_ONLY = (
+    "Sáng 14/3, Ủy ban nhân dân tỉnh Lâm Đồng tổ chức họp báo công bố kế hoạch tổ chức Lễ hội Hoa Đà Lạt "
+    "lần thứ 10 với hơn 60 hoạt động diễn ra từ tháng 11 đến hết tháng 12, trong đó có chương trình nghệ "
+    "thuật khai mạc tại quảng trường Lâm Viên và đường hoa trên phố đi bộ Nguyễn Thị Minh Khai. Ban tổ "
+    "chức dự kiến đón khoảng 300.000 lượt khách trong thời gian diễn ra lễ hội.\n"
+)
+
+
+def test_derived_title_is_stored_and_marked_from_the_store(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    corpus(folder)
+    (folder / "le-hoi-hoa.txt").write_text(BODY_ONLY, encoding="utf-8")
+    db = tmp_path / "s.db"
+    store.ingest(db, [str(folder)])
+    conn = store.connect(db, readonly=True)
+    try:
+        arts = {Path(a.path).name: a for a in store.load_articles(conn)}
+        flags = dict(conn.execute("SELECT path, title_derived FROM articles").fetchall())
+    finally:
+        conn.close()
+    assert arts["le-hoi-hoa.txt"].title_derived
+    assert arts["le-hoi-hoa.txt"].title.startswith("Sáng 14/3, Ủy ban nhân dân tỉnh Lâm Đồng")
+    assert not arts["storm.txt"].title_derived and arts["storm.txt"].title == "Bão số 9 đổ bộ vào Quảng Ngãi"
+    assert sorted(flags.values()) == [0, 0, 0, 1]
+    out = tmp_path / "out"
+    res = CliRunner().invoke(app, ["digest", "--db", str(db), "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    md = (out / "digest.md").read_text(encoding="utf-8")
+    assert "Câu đầu: Sáng 14/3, Ủy ban nhân dân tỉnh Lâm Đồng" in md
+    assert "Câu đầu: Bão số 9" not in md
+
+
+def test_store_of_schema_5_gains_title_derived_unset(tmp_path: Path) -> None:
+    db = tmp_path / "old.db"
+    conn = sqlite3.connect(db)
+    script = "".join(store.MIGRATIONS[:5])
+    conn.executescript(f"BEGIN; {script} PRAGMA user_version = 5; COMMIT;")
+    conn.execute("INSERT INTO inputs VALUES ('a.txt', 'h', 1)")
+    conn.execute(
+        "INSERT INTO articles (id, input, ord, path, title, text, given) VALUES"
+        " ('a1', 'a.txt', 0, 'a.txt', 'Tiêu đề cũ', 'Nội dung.', 'a1')"
+    )
+    conn.commit()
+    conn.close()
+    conn = store.connect(db)
+    try:
+        rows = [tuple(r) for r in conn.execute("SELECT title, title_derived FROM articles")]
+        assert rows == [("Tiêu đề cũ", 0)]
+        art = store.get_article(conn, "a1")
+    finally:
+        conn.close()
+    assert art is not None and not art.title_derived

@@ -373,3 +373,36 @@ def test_home_is_a_front_page(client: TestClient) -> None:
         assert 'href="/event/' in card  # its latest events
     stories = client.get("/api/stories").json()
     assert len(cards) == min(len(stories), 12)
+
+
+def test_derived_title_is_marked_on_article_and_event_pages(tmp_path: Path) -> None:
+    # A crawler's body-only file (no title line): its title is the first sentence, stored as derived.
+    body = (
+        "Sáng 14/3, Ủy ban nhân dân tỉnh Lâm Đồng tổ chức họp báo công bố kế hoạch tổ chức Lễ hội Hoa Đà "
+        "Lạt lần thứ 10 với hơn 60 hoạt động từ tháng 11 đến hết tháng 12. Ban tổ chức dự kiến đón khoảng "
+        "300.000 lượt khách trong thời gian diễn ra lễ hội, cao hơn 20% so với lần tổ chức trước.\n"
+    )
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "le-hoi.txt").write_text(body, encoding="utf-8")
+    (folder / "call.txt").write_text(CALL_2021, encoding="utf-8")
+    db = folder / "web.db"
+    store.ingest(db, [str(folder)])
+    with TestClient(create_app(db)) as c:
+        found = (c.get(f"/api/articles/{i}").json() for i in _article_ids(db))
+        arts = {a["path"].rsplit("/", 1)[-1]: a for a in found}
+        derived, titled = arts["le-hoi.txt"], arts["call.txt"]
+        assert derived["title_derived"] and not titled["title_derived"]
+        page = c.get(f"/article/{derived['id']}").text
+        assert '<h1><span class="derived">Câu đầu: </span>Sáng 14/3, Ủy ban nhân dân tỉnh Lâm Đồng' in page
+        assert "Câu đầu: " not in c.get(f"/article/{titled['id']}").text
+        event = derived["events"][0]["id"]
+        assert "Câu đầu: Sáng 14/3" in c.get(f"/event/{event}").text
+
+
+def _article_ids(db: Path) -> list[str]:
+    conn = store.connect(db, readonly=True)
+    try:
+        return [r[0] for r in conn.execute("SELECT id FROM articles")]
+    finally:
+        conn.close()

@@ -167,6 +167,12 @@ MIGRATIONS: list[str] = [
     ALTER TABLE events ADD COLUMN day TEXT;
     UPDATE meta SET value = '1' WHERE key = 'derived_dirty' AND EXISTS (SELECT 1 FROM events);
     """,
+    # 6: whether an article's title is its body's first sentence (``Article.title_derived``: the input had
+    # none), so that pages read from the store mark it as the reports do. Articles stored before were
+    # read with their input's title line, or a derived title not recorded as such: 0 until re-ingested.
+    """
+    ALTER TABLE articles ADD COLUMN title_derived INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -284,11 +290,11 @@ def _insert_article(conn: sqlite3.Connection, a: Article, input_path: str, ord_:
     taken = conn.execute("SELECT 1 FROM articles WHERE id = ?", (a.id,)).fetchone() is not None
     cur = conn.execute(
         "INSERT INTO articles (id, input, ord, path, title, text, source, published, url, credits, lead,"
-        " given, anchors) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        " given, anchors, title_derived) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         # "\x00\x01" + id: unique among placeholders, since one file's given ids are unique.
         (f"{_PLACEHOLDER}\x01{a.id}" if taken else a.id, input_path, ord_, a.path, a.title, a.text,
          a.source, a.published, a.url, json.dumps(a.credits, ensure_ascii=False), a.lead, a.id,
-         json.dumps([asdict(x) for x in a.anchors], ensure_ascii=False)),
+         json.dumps([asdict(x) for x in a.anchors], ensure_ascii=False), int(a.title_derived)),
     )  # fmt: skip
     rowid = cur.lastrowid
     conn.executemany(
@@ -553,6 +559,7 @@ def _row_article(conn: sqlite3.Connection, r: sqlite3.Row, with_removed: bool = 
         id=r["id"], path=r["path"], title=r["title"], text=r["text"], source=r["source"],
         published=r["published"], url=r["url"], removed=removed, credits=json.loads(r["credits"]),
         lead=r["lead"], anchors=[DateAnchor(**x) for x in json.loads(r["anchors"])],
+        title_derived=bool(r["title_derived"]),
     )  # fmt: skip
 
 
@@ -733,7 +740,7 @@ def dump(conn: sqlite3.Connection) -> dict[str, list[tuple[object, ...]]]:
     queries = {
         "inputs": "SELECT path, hash, articles FROM inputs",
         "articles": "SELECT id, input, ord, path, title, text, source, published, url, credits, lead,"
-        " anchors FROM articles",
+        " anchors, title_derived FROM articles",
         "removed": "SELECT a.id, r.pos, r.text, r.reason FROM removed r"
         " JOIN articles a ON a.rowid = r.article",
         "articles_fts": "SELECT a.id, f.title, f.text, f.title_f, f.text_f FROM articles_fts f"

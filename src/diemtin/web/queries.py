@@ -121,12 +121,15 @@ def _latest_events(c: sqlite3.Connection, limit: int) -> list[dict[str, Any]]:
 
 
 def article_brief(c: sqlite3.Connection, ids: list[str]) -> dict[str, dict[str, Any]]:
-    """Title, outlet, date and URL of each article of ``ids`` that the store holds."""
+    """Title (and whether it is derived from the body), outlet, date and URL of each article of ``ids``
+    that the store holds."""
     if not ids:
         return {}
     marks = ",".join("?" * len(ids))
-    rows = c.execute(f"SELECT id, title, source, published, url FROM articles WHERE id IN ({marks})", ids)
-    return {r["id"]: dict(r) for r in rows}
+    rows = c.execute(
+        f"SELECT id, title, title_derived, source, published, url FROM articles WHERE id IN ({marks})", ids
+    )
+    return {r["id"]: {**dict(r), "title_derived": bool(r["title_derived"])} for r in rows}
 
 
 def story_data(db: Db, story_id: str, offset: int = 0, limit: int | None = None) -> dict[str, Any] | None:
@@ -226,6 +229,7 @@ def article_data(db: Db, article_id: str) -> dict[str, Any] | None:
     return {
         "id": a.id,
         "title": a.title,
+        "title_derived": a.title_derived,
         "source": a.source,
         "published": a.published,
         "url": a.url,

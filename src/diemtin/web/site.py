@@ -36,6 +36,8 @@ def templates() -> Environment:
     )
     env.filters["urlencode"] = _urlencode
     env.filters["reason"] = report.reason_text
+    # A title the input did not have is marked as the reports mark it (``report.DERIVED_TITLE``).
+    env.globals["derived_title"] = report.DERIVED_TITLE
     return env
 
 
