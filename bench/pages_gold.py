@@ -71,7 +71,21 @@ SITES: dict[str, dict[str, Any]] = {
         "sapo": "p.the-article-summary",
         "body": "div.the-article-body",
         "blocks": ["p", "h2", "h3"],
-        "drop": ["table.picture"],
+        "drop": ["table.picture", "table.article"],
+    },
+    "tinthethao": {
+        "title": "h1",
+        "sapo": "h2.sapo_detail",
+        "body": "div.exp_content",
+        "blocks": ["p", "h2", "h3"],
+        "drop": ["figure", "div.new_relation_top", "div.adv"],
+    },
+    "vietnamnet": {
+        "title": "h1.content-detail-title",
+        "sapo": "h2.content-detail-sapo",
+        "body": "div.maincontent",
+        "blocks": ["p", "h2", "h3"],
+        "drop": ["div.text-image", "figure"],
     },
 }
 

@@ -185,6 +185,31 @@ def sapo(tree: Any, meta_description: str | None) -> Lead | None:
     return None
 
 
+# A caption restates its picture's alt text; an alt shorter than this is a file name or a stock word.
+_ALT_MIN_WORDS = 4
+
+
+def alt_captions(tree: Any) -> set[str]:
+    """Captions told by the picture they follow: the first text printed after an ``<img>`` whose whole
+    element repeats the image's ``alt`` (whitespace removed, case kept). Outlets whose CMS writes the
+    caption into ``alt`` print it again under the photo in a plain ``<div>`` or ``<p>`` (VietNamNet's
+    ``div.text-image``) that an extractor keeps as a paragraph; a body paragraph never repeats the alt of
+    the picture above it. Returned whitespace-free, to compare with extracted lines."""
+    found: set[str] = set()
+    for img in tree.iter("img"):
+        alt = normalize(img.get("alt") or "")
+        if _words(alt) < _ALT_MIN_WORDS:
+            continue
+        nxt = img.xpath("following::text()[normalize-space()][1]")
+        if not nxt:
+            continue
+        el = nxt[0].getparent()
+        key = "".join(alt.split())
+        if el is not None and "".join(text_of(el).split()) == key:
+            found.add(key)
+    return found
+
+
 def _before(el: Any) -> str:
     """The page's text before ``el`` (scripts and styles left out), whitespace removed."""
     texts = el.xpath("preceding::text()[not(ancestor::script) and not(ancestor::style)]")

@@ -647,6 +647,11 @@ def parse_html(html: str, name: str, url: str | None = None) -> RawDocument | No
         removed += [RemovedLine(ln, "before-sapo") for ln in before]
         if _squash(title) == _squash(found.text):
             title = ""  # a page with no headline: trafilatura took the sapo (an <h2>) for the title
+    if tree is not None:
+        # A photo's caption printed again under it as a paragraph (its alt text): not article text.
+        captions = htmlpage.alt_captions(tree) - {_squash(lead or ""), _squash(title)}
+        removed += [RemovedLine(ln, "caption") for ln in lines if ln and _squash(ln) in captions]
+        lines = [ln for ln in lines if not (ln and _squash(ln) in captions)]
     derived = False
     if not title:
         first = next((ln for ln in lines if ln), "")
