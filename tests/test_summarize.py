@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
+from scipy.stats import rankdata
 
 from diemtin import evaluate as ev
 from diemtin.models import Article, SummarySentence
@@ -26,7 +29,7 @@ from diemtin.summarize import (
 from diemtin.summarize.baselines import centroid_mmr, lead
 from diemtin.summarize.features import RANKED
 from diemtin.summarize.units import clean_sentence, flaw, is_dangling, strip_caption, trim
-from diemtin.text import count_syllables, split_sentences
+from diemtin.text import count_syllables, split_sentences, syllables
 from tests.conftest import ABMUSU, VMDS
 
 from .helpers import output_under_another_hash_seed
@@ -482,3 +485,60 @@ def test_a_long_lead_is_not_passed_over_for_a_short_sentence() -> None:
     assert count_syllables(lead_sentence) > 35
     out = summarize([art], length=35)
     assert [s.text for s in out] == [lead_sentence]
+
+
+def _scipy_tfidf(token_lists: list[list[str]], vocab: dict[str, int], idf: np.ndarray) -> sp.csr_matrix:
+    """The former sparse construction (scipy all the way), the reference for the flat-array one."""
+    rows, cols, vals = [], [], []
+    for i, toks in enumerate(token_lists):
+        counts: dict[int, int] = {}
+        for t in toks:
+            if (j := vocab.get(t)) is not None:
+                counts[j] = counts.get(j, 0) + 1
+        for j, c in counts.items():
+            rows.append(i)
+            cols.append(j)
+            vals.append((1.0 + math.log(c)) * idf[j])
+    m = sp.csr_matrix((vals, (rows, cols)), shape=(len(token_lists), len(vocab)), dtype=np.float64)
+    norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sp.csr_matrix(sp.diags(1.0 / norms) @ m)
+
+
+def test_features_equal_the_scipy_computation_bit_for_bit() -> None:
+    """Summary features are built on flat numpy arrays for speed; every cosine, centroid and rank must
+    be the float scipy's sparse matrices gave (the same summaries, not merely close ones)."""
+    from diemtin.summarize import features as feat
+    from diemtin.summarize.units import article_units
+
+    clusters = [_syndicated(), [*_syndicated(), _article("c", BODY_B.replace("40.000", "45.000"))]]
+    if VMDS.is_dir():
+        clusters += [arts for _, arts in ev.iter_cluster_articles(ev.load(VMDS)[:3])]
+    for arts in clusters:
+        units = [u for d, a in enumerate(arts) for u in article_units(a, d)]
+        got = feat.build(arts, units)
+        titles = [syllables(a.title) for a in arts]
+        primary = [u.trimmed == 0 for u in units]
+        vocab: dict[str, int] = {}
+        df: dict[int, int] = {}
+        for toks in [u.tokens for u in units if u.trimmed == 0] + titles:
+            for t in dict.fromkeys(toks):
+                j = vocab.setdefault(t, len(vocab))
+                df[j] = df.get(j, 0) + 1
+        n_texts = sum(primary) + len(titles)
+        idf = np.array([math.log((1 + n_texts) / (1 + df[j])) + 1.0 for j in range(len(vocab))])
+        x = _scipy_tfidf([u.tokens for u in units], vocab, idf)
+        t = _scipy_tfidf(titles, vocab, idf)
+        assert np.array_equal(got.sims, (x @ x.T).toarray())
+        body = np.array([not u.caption for u in units]) & np.array(primary)
+        centroid = np.asarray(x[body].sum(axis=0)).ravel()
+        centroid /= np.linalg.norm(centroid)
+        assert np.array_equal(got.features[:, FEATURES.index("cos_centroid")], x @ centroid)
+        title_sims = (x @ t.T).toarray()
+        doc_of = [u.doc for u in units]
+        assert np.array_equal(
+            got.features[:, FEATURES.index("cos_title_own")], title_sims[range(len(units)), doc_of]
+        )
+        ranked = got.features[:, [FEATURES.index(n) for n in RANKED]]
+        want = (rankdata(-ranked, axis=0, method="average") - 1.0) / max(len(units) - 1, 1)
+        assert np.array_equal(got.features[:, len(FEATURES) - len(RANKED) :], want)
