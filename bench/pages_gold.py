@@ -94,6 +94,14 @@ SITES: dict[str, dict[str, Any]] = {
 # paragraphs were pasted into an app's component): the blocks are the paragraphs after the sapo.
 PAGE_OVERRIDES: dict[str, dict[str, Any]] = {
     "tuoitre-2": {"body": "body", "after_sapo": True, "blocks": ["p"], "sapo": "h3.detail-sapo"},
+    "dantri-4": {"sapo": "h3.singular-sapo"},
+    # The copy kept Dân trí's body container, its figure and its ad slot.
+    "dantri-2": {
+        "body": "div.singular-content",
+        "after_sapo": False,
+        "blocks": ["p", "h2", "h3"],
+        "drop": ["figure", "div.dta-unit"],
+    },
 }
 
 
