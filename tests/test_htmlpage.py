@@ -74,6 +74,40 @@ def test_teasers_sharing_a_class_are_not_a_sapo() -> None:
     assert htmlpage.sapo(tree, None) is None
 
 
+def test_teasers_printed_above_the_headline_give_way_to_the_sapo_under_it() -> None:
+    # A whole page with a "Đọc nhiều" box above the article: its teasers are named like a sapo
+    # ("article-summary"), each in its own item, and the page has no meta description to compare with.
+    item = (
+        "<div class='item'><p class='article-title'><a href='/{0}'>{1}</a></p>"
+        "<p class='article-summary'>{2}</p></div>"
+    )
+    teasers = (
+        "<aside class='most-read'><h3>Đọc nhiều</h3>"
+        + item.format(
+            "x",
+            "Hà Nội cấm xe tải vào nội đô giờ cao điểm từ tháng sau",
+            "Sở Giao thông vận tải Hà Nội vừa ban hành quyết định cấm xe tải trên 1,25 tấn vào nội đô"
+            " trong giờ cao điểm sáng và chiều.",
+        )
+        + item.format(
+            "y",
+            "Giá xăng giảm lần thứ ba liên tiếp",
+            "Liên bộ Công Thương - Tài chính điều chỉnh giá bán lẻ xăng dầu chiều nay, xăng RON95 giảm"
+            " hơn 300 đồng mỗi lít.",
+        )
+        + "</aside>"
+    )
+    body = "".join(f"<p>{p}</p>" for p in BODY)
+    html = (
+        f"<html><head><meta charset='utf-8'></head><body>{teasers}<article><h1>{HEADLINE}</h1>"
+        f"<p class='the-article-summary'>{SAPO}</p><div class='the-article-body'>{body}</div>"
+        "</article></body></html>"
+    )
+    doc = parse_html(html, "p.html")
+    assert doc is not None and doc.lead == SAPO and doc.title == HEADLINE
+    assert [ln for ln in doc.lines if ln] == [SAPO, *BODY]
+
+
 def test_a_weakly_named_blurb_unlike_the_description_is_not_a_sapo() -> None:
     # A "summary" box that does not read like the page's meta description (a poll, an author bio).
     blurb = (

@@ -107,15 +107,20 @@ def _overlap(a: str, b: str) -> float:
 def headline(tree: Any, meta_title: str | None) -> str | None:
     """The page's visible headline: its ``<h1>``. With several, the one that shares most words with the
     metadata title (a logo or section name in an ``<h1>`` shares none)."""
-    best: tuple[float, str] | None = None
-    for n, h in enumerate(tree.iter("h1")):
+    el = headline_element(tree, meta_title)
+    return text_of(el) if el is not None else None
+
+
+def headline_element(tree: Any, meta_title: str | None) -> Any | None:
+    """The ``<h1>`` element that ``headline`` reads, or None."""
+    best: tuple[float, Any] | None = None
+    for h in tree.iter("h1"):
         t = text_of(h)
         if not (_HEADLINE_MIN_WORDS <= _words(t) <= _HEADLINE_MAX_WORDS):
             continue
         score = _overlap(t, meta_title) if meta_title else 0.0
-        key = (score, -n)
-        if best is None or key > (best[0], 0):
-            best = (score, t)
+        if best is None or score > best[0]:
+            best = (score, h)
             if not meta_title:
                 break  # no title to compare with: the first headline-sized <h1>
     return best[1] if best else None
@@ -130,17 +135,20 @@ class Lead:
     before: str
 
 
-def sapo(tree: Any, meta_description: str | None) -> Lead | None:
+def sapo(tree: Any, meta_description: str | None, headline_el: Any | None = None) -> Lead | None:
     """The page's lead paragraph, or None.
 
     Candidates are elements whose class/id/data-role names a lead (see ``_LEAD_WORDS``) outside links,
     list items and figures, of paragraph length; one that repeats across siblings (the teasers of a
-    list) is not a lead. Among candidates, the one most like the meta description wins; without a
-    description, the first in the page. A page marking none: a bold paragraph (``<p><strong>...``,
-    whole) before the body whose text is the meta description.
+    list) is not a lead. Given the page's headline element, candidates printed before it (the teasers of
+    a "most read" box above the article) give way to those after it. Among candidates, the one most like
+    the meta description wins; without a description, the first in the page. A page marking none: a
+    bold paragraph (``<p><strong>...``, whole) before the body whose text is the meta description.
     """
     cands: list[tuple[Any, str]] = []
-    for el in tree.iter():
+    order: dict[Any, int] = {}
+    for n, el in enumerate(tree.iter()):
+        order[el] = n
         if not isinstance(el.tag, str) or el.tag.lower() in (
             "meta",
             "html",
@@ -166,6 +174,9 @@ def sapo(tree: Any, meta_description: str | None) -> Lead | None:
     # (a set of the elements themselves: lxml keeps one proxy per node while it is referenced)
     inner = {a for el, _ in cands for a in el.iterancestors()}
     uniq = [(el, t) for el, t in cands if el not in inner]
+    if headline_el is not None and headline_el in order:
+        after = [(el, t) for el, t in uniq if order[el] > order[headline_el]]
+        uniq = after or uniq
     desc = normalize(meta_description or "").strip()
     if desc:
         uniq = [

@@ -631,14 +631,15 @@ def parse_html(html: str, name: str, url: str | None = None) -> RawDocument | No
     tree = htmlpage.parse(html)
     meta_title = normalize(meta.get("title") or "").strip()
     # The page's visible <h1> over og:title/<title>, which outlets suffix or rewrite (htmlpage).
-    title = (htmlpage.headline(tree, meta_title) if tree is not None else None) or meta_title
+    h1 = htmlpage.headline_element(tree, meta_title) if tree is not None else None
+    title = (htmlpage.text_of(h1) if h1 is not None else None) or meta_title
     lines = [ln.strip() for ln in body.split("\n")]
     removed: list[RemovedLine] = []
     while lines and not lines[0]:
         lines.pop(0)
     if title and lines and _squash(lines[0]) in (_squash(title), _squash(meta_title)):
         lines = lines[1:]  # trafilatura repeats the <h1> headline as the first body line
-    found = htmlpage.sapo(tree, meta.get("description")) if tree is not None else None
+    found = htmlpage.sapo(tree, meta.get("description"), h1) if tree is not None else None
     if found and _body_starts_before(lines, found):
         found = None  # the "lead" comes after the body has begun: an author bio, a video blurb
     lead = found.text if found else None
