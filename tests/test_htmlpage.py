@@ -172,6 +172,37 @@ def test_caption_repeating_the_photo_alt_is_set_aside() -> None:
     assert [(r.text, r.reason) for r in doc.removed] == [(cap, "caption")]
 
 
+def test_related_headlines_printed_as_bare_link_paragraphs_are_set_aside() -> None:
+    # A related box written as bare paragraphs, each one link to another article (the page that
+    # kept 5 related headlines); a link inside a sentence and a link to a document stay.
+    related = [
+        "Bảo hiểm y tế chi trả thêm nhiều loại thuốc điều trị ung thư",
+        "Thiếu thuốc, vật tư y tế: các bệnh viện ráo riết lập hội đồng đấu thầu",
+    ]
+    links = "".join(
+        f"<p><a href='/bao-hiem-y-te-{n}-post10{n}.html'><strong>{t}</strong></a></p>"
+        for n, t in enumerate(related)
+    )
+    inline = (
+        "Người bệnh có thể tra cứu danh mục thuốc trên <a href='/danh-muc-thuoc-bao-hiem-y-te.html'>cổng"
+        " thông tin của Bộ Y tế</a> trước khi mua."
+    )
+    document = "<p><a href='/files/thong-tu-so-20-2022-tt-byt.pdf'>Toàn văn Thông tư 20/2022/TT-BYT.</a></p>"
+    body = f"<p>{BODY[0]}</p>{links}<p>{inline}</p>{document}<p>{BODY[1]}</p>"
+    html = (
+        "<html><head><meta charset='utf-8'></head><body>"
+        f"<h1>{HEADLINE}</h1><h2 class='sapo'>{SAPO}</h2><div class='content'>{body}</div></body></html>"
+    )
+    doc = parse_html(html, "p.html")
+    assert doc is not None
+    kept = [ln for ln in doc.lines if ln]
+    assert kept[:2] == [SAPO, BODY[0]] and kept[-1] == BODY[1]
+    assert not any(t in kept for t in related)
+    assert any(ln.startswith("Người bệnh có thể tra cứu") for ln in kept)
+    assert "Toàn văn Thông tư 20/2022/TT-BYT." in kept
+    assert [(r.text, r.reason) for r in doc.removed] == [(t, "related-block") for t in related]
+
+
 def test_sapo_that_is_the_lead_photo_alt_is_kept() -> None:
     # Some outlets put the sapo into the alt of the lead photo printed above it: the sapo stays.
     photo = f"<img src='lead.jpg' alt='{SAPO}'>"

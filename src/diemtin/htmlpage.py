@@ -221,6 +221,45 @@ def alt_captions(tree: Any) -> set[str]:
     return found
 
 
+# Blocks whose whole text can be one link to another article: a paragraph, a list item, a heading, a cell.
+_LINK_BLOCKS = frozenset(("p", "div", "li", "h2", "h3", "h4", "h5", "h6", "td", "span"))
+# A headline: a few words, no sentence end (a sentence that is all link is a reference to a document).
+_LINK_MIN_WORDS = 4
+_LINK_MAX_WORDS = 30
+# An article's address names it by a slug of hyphen-joined words ("...-cao-toc-bac-nam-post123.html").
+_SLUG_MIN_HYPHENS = 3
+
+
+def linked_headlines(tree: Any) -> set[str]:
+    """Headlines of other articles printed in the body as paragraphs of their own: a block whose whole
+    text is one link to an article's address (a slug of several hyphen-joined words), headline-sized and
+    not ending a sentence. Extractors keep a related-news box written as bare ``<p><a>…</a></p>`` lines;
+    an article's own text is never only a link. Returned whitespace-free, to compare with extracted
+    lines."""
+    found: set[str] = set()
+    for a in tree.iter("a"):
+        href = (a.get("href") or "").strip()
+        path = href.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+        if href.startswith(("#", "mailto:", "javascript:", "tel:")) or path.rsplit("/", 1)[-1].count("-") < (
+            _SLUG_MIN_HYPHENS
+        ):
+            continue
+        t = text_of(a)
+        if not (_LINK_MIN_WORDS <= _words(t) <= _LINK_MAX_WORDS) or t.rstrip()[-1:] in ".!?…;:":
+            continue
+        key = "".join(t.split())
+        block = a.getparent()
+        # Climb through wrappers that hold nothing but this link (<p><strong><a>…</a></strong></p>).
+        while block is not None and isinstance(block.tag, str) and block.tag.lower() not in _LINK_BLOCKS:
+            if "".join(text_of(block).split()) != key:
+                break
+            block = block.getparent()
+        in_block = block is not None and isinstance(block.tag, str) and block.tag.lower() in _LINK_BLOCKS
+        if in_block and "".join(text_of(block).split()) == key:
+            found.add(key)
+    return found
+
+
 def _before(el: Any) -> str:
     """The page's text before ``el`` (scripts and styles left out), whitespace removed."""
     texts = el.xpath("preceding::text()[not(ancestor::script) and not(ancestor::style)]")

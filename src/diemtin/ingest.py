@@ -650,9 +650,13 @@ def parse_html(html: str, name: str, url: str | None = None) -> RawDocument | No
             title = ""  # a page with no headline: trafilatura took the sapo (an <h2>) for the title
     if tree is not None:
         # A photo's caption printed again under it as a paragraph (its alt text): not article text.
-        captions = htmlpage.alt_captions(tree) - {_squash(lead or ""), _squash(title)}
-        removed += [RemovedLine(ln, "caption") for ln in lines if ln and _squash(ln) in captions]
-        lines = [ln for ln in lines if not (ln and _squash(ln) in captions)]
+        own = {_squash(lead or ""), _squash(title)}
+        captions = htmlpage.alt_captions(tree) - own
+        # Another article's headline printed as a paragraph of its own, a bare link (a related box).
+        links = htmlpage.linked_headlines(tree) - own - captions
+        why = {**dict.fromkeys(links, "related-block"), **dict.fromkeys(captions, "caption")}
+        removed += [RemovedLine(ln, why[_squash(ln)]) for ln in lines if ln and _squash(ln) in why]
+        lines = [ln for ln in lines if not (ln and _squash(ln) in why)]
     derived = False
     if not title:
         first = next((ln for ln in lines if ln), "")
