@@ -15,7 +15,7 @@ import hashlib
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
@@ -24,12 +24,17 @@ from . import features as feat
 from . import text as vtext
 from .models import Article, Event, Story, SummarySentence
 
-# Stories: events sharing names and some wording.
-# Set by hand on the seeds (five calls; each links to another at name Jaccard 0.18-0.86 and bigram
-# cosine 0.09-0.15) and checked on vmds-dev's 100 gold events: 80 stories, the largest 7 events (US
-# surveillance). Counting shared names instead of Jaccard chained 64 of them into one story.
-STORY_NAME_JACCARD = 0.15
-STORY_SIMILARITY = 0.08
+# Stories: events whose texts, headlines, leads and lead names are alike. Two events link when the
+# weighted mean of four TF-IDF cosines (``_link_matrix``) is at least STORY_SIMILARITY: text bigrams,
+# headlines and leads (syllables + bigrams) at 2/7 each, the lead's name syllables at 1/7 (by IDF:
+# a rare shared name ties, "Đảng" or "Việt Nam" hardly). Until session 8 a link needed bigram cosine
+# >= 0.08 and name-syllable Jaccard >= 0.15: the Jaccard counted genre names ("Công an", "Việt Nam",
+# "Ban Chấp hành") as much as rare ones and missed same-topic events that name nobody (inflation,
+# health advice), so sibling topics joined and threads split. Chosen on the even topic clusters of
+# vmds-dev and abmusu-train (h0, equal weights or names at half, thresholds 0.12-0.22: the highest mean
+# of the two corpora's stories B-cubed F1, 0.948), reported on the odd ones (docs/stories.md).
+STORY_WEIGHTS = (2 / 7, 2 / 7, 2 / 7, 1 / 7)  # text bigrams, headlines, leads, lead names
+STORY_SIMILARITY = 0.14
 STORY_BLOCK = 2048  # events whose pair scores are computed at once in group_stories (bounds memory)
 # Bigrams in more than this fraction of the articles (never fewer than MAX_DF_FLOOR articles) are the
 # vocabulary of a kind of news, not of one thread: dropped, as grouping drops its 5 % (4x looser here).
@@ -52,7 +57,8 @@ STORY_MAX_ARTICLES = 500
 # mutual neighbours (both ends choose) split a large corpus's threads (100k, k=10: recall 0.78).
 STORY_NEIGHBOURS = 3
 # Events whose dates lie more than STORY_GAP_DAYS apart (dates or honest ranges, nearest ends) join one
-# story only through a strong, named tie: name Jaccard at least STORY_FAR_NAME_JACCARD, twice the usual.
+# story only through a strong, named tie: name-syllable Jaccard (institutions aside) at least
+# STORY_FAR_NAME_JACCARD.
 # A thread is a continuous span; wording and a few shared institutions ("Đảng", "Trung ương") linked Party
 # news of 2013 and 2022 into one story of ten years. The seeds' calls, 2016 to 2022, keep their ties
 # (the Nov 2016 and Mar 2020 calls share Kremlin, Putin, Trump: Jaccard 0.86; Nov 2016 and Apr 2021: 0.5).
@@ -68,20 +74,22 @@ class EventSignals:
 
     names: frozenset[str]
     bigrams: tuple[np.ndarray, ...]  # uint64 codes, one per bigram occurrence, one array per article
+    # Syllables and bigrams (uint64 codes) of the articles' headlines, and of their leads (headline and
+    # first three sentences), all articles together: what a thread's reports say first.
+    heads: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    leads: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
 
 
 def event_signals(articles: Sequence[Article]) -> EventSignals:
     """Story signals of one event's articles (canonical reports and their copies)."""
     names: set[str] = set()
-    for a in articles:
-        names |= feat.name_syllables(feat.lead(a))
     memo: dict[str, int] = {}
-    arrays = []
-    for a in articles:
-        toks = vtext.syllables(a.title + "\n" + a.text)
+
+    def codes(text: str) -> np.ndarray:
+        toks = vtext.syllables(text)
         # A stable 64-bit hash per syllable (not ``hash``: it differs between worker processes), so
         # that codes made on different workers agree; collisions at 2^-64 do not matter here.
-        h = np.fromiter(
+        return np.fromiter(
             (
                 memo[t] if t in memo else memo.setdefault(t, int.from_bytes(_digest(t), "little"))
                 for t in toks
@@ -89,8 +97,26 @@ def event_signals(articles: Sequence[Article]) -> EventSignals:
             dtype=np.uint64,
             count=len(toks),
         )
-        arrays.append(h[:-1] * _GOLDEN + h[1:] if len(h) >= 2 else np.zeros(0, dtype=np.uint64))
-    return EventSignals(frozenset(names), tuple(arrays))
+
+    def pairs(h: np.ndarray) -> np.ndarray:
+        return h[:-1] * _GOLDEN + h[1:] if len(h) >= 2 else np.zeros(0, dtype=np.uint64)
+
+    arrays: list[np.ndarray] = []
+    heads: list[np.ndarray] = []
+    leads: list[np.ndarray] = []
+    for a in articles:
+        lead = feat.lead(a)
+        names |= feat.name_syllables(lead)
+        arrays.append(pairs(codes(a.title + "\n" + a.text)))
+        for out, h in ((heads, codes(a.title)), (leads, codes(lead))):
+            out += [h, pairs(h)]
+    empty = np.zeros(0, dtype=np.uint64)
+    return EventSignals(
+        frozenset(names),
+        tuple(arrays),
+        np.concatenate(heads) if heads else empty,
+        np.concatenate(leads) if leads else empty,
+    )
 
 
 def _digest(token: str) -> bytes:
@@ -110,6 +136,29 @@ def _tfidf(arrays: Sequence[np.ndarray], owner: Sequence[int], n_events: int) ->
     return feat.l2_rows(sparse.csr_matrix(owners @ m))
 
 
+def _link_matrix(agg: sparse.csr_matrix, sig: Sequence[EventSignals]) -> sparse.csr_matrix:
+    """One row per event such that a dot product of two rows is the weighted mean of four cosines
+    (``STORY_WEIGHTS``): text bigrams (``agg``), headlines, leads (syllables + bigrams) and lead name
+    syllables, each TF-IDF fitted on the batch with the story vocabulary cap. Names weigh by their
+    rarity in the crawl: "Đảng", "Việt Nam" or "Hà Nội" tie little, "Roy Keane" or "HIMARS" much."""
+    n = len(sig)
+    limit = max(MAX_DF_FLOOR, min(STORY_MAX_DF * n, STORY_MAX_ARTICLES))
+
+    def per_event(arrays: Sequence[np.ndarray]) -> sparse.csr_matrix:
+        lengths = np.fromiter((len(x) for x in arrays), dtype=np.int64, count=n)
+        if lengths.sum() == 0:
+            return sparse.csr_matrix((n, 1))
+        return feat.code_tfidf(np.concatenate(arrays), np.repeat(np.arange(n), lengths), n, limit)
+
+    names = [
+        np.fromiter((int.from_bytes(_digest(x), "little") for x in sorted(s.names)), np.uint64) for s in sig
+    ]
+    blocks = [agg, per_event([s.heads for s in sig]), per_event([s.leads for s in sig]), per_event(names)]
+    return sparse.csr_matrix(
+        sparse.hstack([b * math.sqrt(w) for b, w in zip(blocks, STORY_WEIGHTS, strict=True)], format="csr")
+    )
+
+
 # Syllables of the names of institutions, the country and its capital, which every domestic political
 # report capitalises ("Ban Chấp hành Trung ương Đảng", "Bộ Chính trị", "Quốc hội", "Việt Nam", "Hà Nội"):
 # not a named tie between events years apart.
@@ -120,12 +169,12 @@ _INSTITUTION_WORDS = (
 _INSTITUTIONS = frozenset(_INSTITUTION_WORDS.split())
 
 
-def _names_overlap(a: frozenset[str], b: frozenset[str], far: bool = False) -> bool:
-    if far:  # years apart: only a strong tie of the thread's own names counts
-        a, b = a - _INSTITUTIONS, b - _INSTITUTIONS
+def _strong_tie(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Events years apart share the thread's own names (institutions aside): name-syllable Jaccard at
+    least ``STORY_FAR_NAME_JACCARD``."""
+    a, b = a - _INSTITUTIONS, b - _INSTITUTIONS
     union = a | b
-    need = STORY_FAR_NAME_JACCARD if far else STORY_NAME_JACCARD
-    return bool(union) and len(a & b) / len(union) >= need
+    return bool(union) and len(a & b) / len(union) >= STORY_FAR_NAME_JACCARD
 
 
 def _span(event: Event) -> tuple[int, int] | None:
@@ -166,6 +215,7 @@ def group_stories(
     # sparse form is nearly dense (an out-of-memory kill at 24 GB). Pairs are scored a block of rows at a
     # time and only those above the topic threshold are kept; only they can join a story.
     agg = _tfidf([x for s in sig for x in s.bigrams], [k for k, s in enumerate(sig) for _ in s.bigrams], n)
+    link = _link_matrix(agg, sig)
     parent = list(range(n))
 
     def find(x: int) -> int:
@@ -179,13 +229,13 @@ def group_stories(
     val: list[np.ndarray] = []
     for lo in range(0, n, STORY_BLOCK):
         # Only columns from ``lo`` on: pairs (i < j) once, half the product of the full row block.
-        block = (agg[lo : lo + STORY_BLOCK] @ agg[lo:].T).tocoo()
+        block = (link[lo : lo + STORY_BLOCK] @ link[lo:].T).tocoo()
         rows, cols = block.row + lo, block.col + lo
         keep = (block.data >= STORY_SIMILARITY) & (rows < cols)
         ci, cj = rows[keep], cols[keep]
         mask = np.fromiter(
             (
-                _names_overlap(names[i], names[j], _far(spans[i], spans[j]))
+                not _far(spans[i], spans[j]) or _strong_tie(names[i], names[j])
                 for i, j in zip(ci.tolist(), cj.tolist(), strict=True)
             ),
             dtype=bool,
