@@ -80,6 +80,30 @@ SITES: dict[str, dict[str, Any]] = {
         "blocks": ["p", "h2", "h3"],
         "drop": ["figure", "div.new_relation_top", "div.adv"],
     },
+    "tienphong": {
+        "title": "h1.article-title",
+        "sapo": "p.article-sapo",
+        "body": "div.article-body",
+        "blocks": ["p", "div", "h2", "h3"],
+        "drop": ["figure", "div.article-relate-b"],
+        # The body is one <div> whose paragraphs are separated by <br><br>.
+        "split_br": True,
+    },
+    "baochinhphu": {
+        "title": "h1.article-title",
+        "sapo": "div.summary",
+        "body": "body",
+        "after_sapo": True,
+        "blocks": ["p"],
+        "drop": ["table.picBox", "ul.inline-related"],
+    },
+    "nhandan": {
+        "title": "h1",
+        "sapo": "div.sapo",
+        "body": "div.item-content",
+        "blocks": ["p", "h2", "h3"],
+        "drop": [],
+    },
     "vietnamnet": {
         "title": "h1.content-detail-title",
         "sapo": "h2.content-detail-sapo",
@@ -126,6 +150,14 @@ def text_of(el: Any) -> str:
     return " ".join(normalize("".join(el.itertext())).split())
 
 
+def br_segments(el: Any) -> list[str]:
+    """The texts of ``el`` between its ``<br>`` line breaks (a body written as one block of lines)."""
+    html = lxml.html.tostring(el, encoding="unicode")
+    inner = html[html.index(">") + 1 : html.rindex("<")]
+    parts = re.split(r"<br\s*/?>", inner)
+    return [t for t in (text_of(lxml.html.fragment_fromstring(p, create_parent="div")) for p in parts) if t]
+
+
 def gold_of(path: Path, site: str) -> dict[str, Any]:
     cfg = {**SITES[site], **PAGE_OVERRIDES.get(path.stem, {})}
     root = lxml.html.fromstring(path.read_bytes().decode("utf-8"))
@@ -147,6 +179,9 @@ def gold_of(path: Path, site: str) -> dict[str, Any]:
             continue
         if any(anc in wanted for anc in el.iterancestors()):
             continue  # a <p> inside a block already taken
+        if cfg.get("split_br"):
+            blocks += br_segments(el)
+            continue
         t = text_of(el)
         if t:
             blocks.append(t)
