@@ -314,3 +314,58 @@ def test_stories_against_topic_clusters_hold() -> None:
     # cosine and name Jaccard), 0.906 with the four-cosine mean (docs/stories.md). Below 0.89 means
     # sibling topics chain again or threads split.
     assert f1 >= 0.89
+
+
+# Party news of one July: two on one man's anniversary (a thread) and four other ceremonies and
+# meetings, each in its own place with its own people. All are worded in the genre's words ("Lễ kỷ
+# niệm", "Ban Chấp hành Trung ương Đảng", "Bộ Chính trị", "đồng chí", "Hà Nội"); only the first two share
+# a man, a place and what happened (abmusu-train's crawl chained such news into one story of ten).
+_PARTY_NEWS = [
+    (
+        "Lễ kỷ niệm 110 năm ngày sinh Tổng Bí thư Nguyễn Văn Cừ",
+        "Sáng 8/7, tại Bắc Ninh, Ban Chấp hành Trung ương Đảng tổ chức Lễ kỷ niệm 110 năm ngày sinh đồng chí "
+        "Nguyễn Văn Cừ, Tổng Bí thư của Đảng (9/7/1912 - 9/7/2022). Ủy viên Bộ Chính trị, Thường trực Ban Bí "
+        "thư Võ Văn Thưởng dự và phát biểu. Đồng chí Nguyễn Văn Cừ sinh ra tại làng Phù Khê, Từ Sơn, Bắc "
+        "Ninh, là tấm gương cách mạng kiên trung, tác giả tác phẩm Tự chỉ trích.",
+    ),
+    (
+        "Noi gương tinh thần 'Tự chỉ trích' của Tổng Bí thư Nguyễn Văn Cừ",
+        "Nhân kỷ niệm 110 năm ngày sinh Tổng Bí thư Nguyễn Văn Cừ (9/7/1912 - 9/7/2022), tỉnh Bắc Ninh tổ "
+        "chức hội thảo về tác phẩm Tự chỉ trích. Các đại biểu nhấn mạnh tinh thần tự phê bình của đồng chí "
+        "Nguyễn Văn Cừ, người con của quê hương Phù Khê, Từ Sơn, Bắc Ninh, vẫn còn nguyên giá trị trong công "
+        "tác xây dựng, chỉnh đốn Đảng hiện nay.",
+    ),
+    (
+        "Chủ tịch nước dự Lễ kỷ niệm 75 năm Ngày Thương binh - Liệt sĩ tại Quế Sơn",
+        "Tối 17/7, tại huyện Quế Sơn, tỉnh Quảng Nam, Ủy viên Bộ Chính trị, Chủ tịch nước Nguyễn Xuân Phúc "
+        "dự Lễ kỷ niệm 75 năm Ngày Thương binh - Liệt sĩ (27/7/1947 - 27/7/2022). Thay mặt lãnh đạo Đảng, "
+        "Nhà nước, Chủ tịch nước tri ân các Mẹ Việt Nam Anh hùng, thương binh, gia đình liệt sĩ của Quảng "
+        "Nam và trao quà cho các gia đình chính sách của huyện Quế Sơn.",
+    ),
+    (
+        "Kỷ niệm 60 năm thiết lập quan hệ ngoại giao Việt Nam - Lào",
+        "Chiều 18/7, tại Hà Nội, Ban Chấp hành Trung ương Đảng, Quốc hội, Chính phủ tổ chức Lễ kỷ niệm 60 năm "
+        "Ngày thiết lập quan hệ ngoại giao Việt Nam - Lào. Tổng Bí thư Nguyễn Phú Trọng và Tổng Bí thư, Chủ "
+        "tịch nước Lào Thongloun Sisoulith dự. Ủy viên Bộ Chính trị, đồng chí Vương Đình Huệ ôn lại lịch sử "
+        "quan hệ đặc biệt giữa hai Đảng, hai Nhà nước.",
+    ),
+    (
+        "Hội nghị Ban Chấp hành Đảng bộ tỉnh Thanh Hóa sơ kết 6 tháng đầu năm",
+        "Ngày 12/7, Ban Chấp hành Đảng bộ tỉnh Thanh Hóa tổ chức Hội nghị lần thứ 9 sơ kết công tác 6 tháng "
+        "đầu năm. Ủy viên Trung ương Đảng, Bí thư Tỉnh ủy Đỗ Trọng Hưng chủ trì. Hội nghị đánh giá tăng trưởng "
+        "kinh tế của Thanh Hóa đạt 9,4%, thu ngân sách vượt dự toán, đề ra nhiệm vụ 6 tháng cuối năm.",
+    ),
+    (
+        "Kỷ niệm 95 năm Ngày truyền thống ngành Tuyên giáo tại Cần Thơ",
+        "Sáng 20/7, tại TP Cần Thơ, Ban Tuyên giáo Trung ương tổ chức Lễ kỷ niệm 95 năm Ngày truyền thống "
+        "ngành Tuyên giáo của Đảng (1/8/1930 - 1/8/2025). Ủy viên Bộ Chính trị, Trưởng Ban Tuyên giáo Trung "
+        "ương Nguyễn Trọng Nghĩa dự và trao Huân chương Lao động cho Ban Tuyên giáo Thành ủy Cần Thơ.",
+    ),
+]
+
+
+def test_genre_words_do_not_tie_a_thread() -> None:
+    arts = {f"k{i}": Article(f"k{i}", f"k{i}.txt", t, b) for i, (t, b) in enumerate(_PARTY_NEWS)}
+    evs = [Event(f"e{a}", arts[a].title, [a]) for a in sorted(arts)]
+    threads = sorted(sorted(s.events) for s in stories.group_stories(evs, arts))
+    assert threads == [["ek0", "ek1"], ["ek2"], ["ek3"], ["ek4"], ["ek5"]]
