@@ -7,7 +7,8 @@ import json
 import random
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -226,12 +227,17 @@ def real_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[sqlit
 def test_index_ranks_as_fts5_on_real_text(real_store: tuple[sqlite3.Connection, list[str]]) -> None:
     conn, queries = real_store
     idx = search.SearchIndex.build(conn)
+    held = {
+        r[0]: adjacent_pairs(r[1]) | adjacent_pairs(r[2])
+        for r in conn.execute("SELECT id, title, text FROM articles")
+    }
     exact_first = phrase_first = 0
     for q in queries:
+        expected = tiers_of(held, q)
         for kw in ({}, {"source": "tuổi trẻ"}, {"date_from": "2019-03", "date_to": "2021"}, {"offset": 10}):
             a, b = search.search(conn, q, index=idx, **kw), search.search(conn, q, **kw)  # type: ignore[arg-type]
             assert_same(a, b)
-            tiers = [tier(conn, q, h) for h in a.hits]
+            tiers = [(*expected(h.id), h.exact) for h in a.hits]
             assert tiers == sorted(tiers, reverse=True)  # adjacent pairs, then exact words, first
             flags = [h.exact for h in a.hits]
             if any(flags) and not all(flags) and kw == {}:
@@ -241,24 +247,41 @@ def test_index_ranks_as_fts5_on_real_text(real_store: tuple[sqlite3.Connection, 
     assert exact_first > 0 and phrase_first > 0  # both rules were exercised, not only trivially true
 
 
-def tier(conn: sqlite3.Connection, query: str, hit: search.Hit) -> tuple[int, int, bool]:
-    """(adjacent query pairs the article holds as written, the same folded, every word as written),
-    counted here from the article's own words, independently of the rankers."""
-    title, text = conn.execute("SELECT title, text FROM articles WHERE id = ?", (hit.id,)).fetchone()
+def adjacent_pairs(text: str) -> set[tuple[str, str]]:
+    """The lowercased word pairs of ``text`` that nothing but spaces, or punctuation without a space,
+    separates (written here word by word, independently of search's regular expressions)."""
+    out = set()
+    words = list(re.finditer(r"[^\W_]+", text))
+    for m1, m2 in itertools.pairwise(words):
+        gap = text[m1.end() : m2.start()]
+        spaces = any(c.isspace() for c in gap)
+        if "\n" not in gap and not (spaces and not all(c.isspace() for c in gap)):
+            out.add((m1.group().lower(), m2.group().lower()))
+    return out
 
-    def bigrams(fold: bool) -> set[tuple[str, str]]:
-        out: set[tuple[str, str]] = set()
-        for part in (title, text):
-            words = re.findall(r"[^\W_]+", (fold_diacritics(part) if fold else part).lower())
-            out |= set(itertools.pairwise(words))
-        return out
+
+def tiers_of(held: dict[str, set[tuple[str, str]]], query: str) -> Callable[[str], tuple[int, int]]:
+    """Per article: (adjacent query pairs it holds in the query's reading, the same folded), counted
+    here from the articles' own words. The reading of a query typed without diacritics is the corpus's
+    most frequent (``search.restore`` over counts made here)."""
+
+    def fold(pair: tuple[str, str]) -> tuple[str, str]:
+        return fold_diacritics(pair[0]), fold_diacritics(pair[1])
 
     words = re.findall(r"\w+", query.lower())
-    pairs = list(itertools.pairwise(words))
-    exact = search.has_diacritics(query)
-    ne = sum(p in bigrams(False) for p in pairs) if exact else 0
-    nf = sum((fold_diacritics(a), fold_diacritics(b)) in bigrams(True) for a, b in pairs)
-    return ne, nf, hit.exact
+    qpairs = [fold(p) for p in itertools.pairwise(words)]
+    if search.has_diacritics(query):
+        reading: list[str | None] = list(words)
+    else:
+        tables = [dict(Counter(p for pairs in held.values() for p in pairs if fold(p) == q)) for q in qpairs]
+        reading = search.restore(tables) if qpairs else []
+
+    def count(article: str) -> tuple[int, int]:
+        mine = held[article]
+        ne = sum((x, y) in mine for x, y in itertools.pairwise(reading))
+        return ne, sum(any(fold(p) == q for p in mine) for q in qpairs)
+
+    return count
 
 
 def test_exact_matches_outrank_better_bm25_folded_matches(tmp_path: Path) -> None:
@@ -395,3 +418,56 @@ def test_bad_dates_are_errors(pconn: sqlite3.Connection, bad: str) -> None:
         search.search(pconn, "gia vang", date_to=bad)
     for good in ("2013", "2013-12", "2024-02-29"):
         search.search(pconn, "gia vang", date_from=good)
+
+
+def homograph_store(folder: Path) -> sqlite3.Connection:
+    """ "dien bien" read two ways: "diễn biến" (developments) in three articles, "Điện Biên" (the
+    province) in one, whose BM25 is the best (the words in its short title); and "tiến tới" against
+    "đầu tiên, tôi" (the pair across a comma)."""
+    recs = [
+        {"id": "dev1", "title": "Dịch sốt xuất huyết diễn biến phức tạp",
+         "text": "Tại nhiều tỉnh, dịch sốt xuất huyết đang có diễn biến phức tạp, số ca mắc tăng nhanh."},
+        {"id": "dev2", "title": "Thị trường vàng trong tuần",
+         "text": "Giá vàng trong nước có diễn biến trái chiều với thế giới; giới đầu tư thận trọng."},
+        {"id": "dev3", "title": "Thời tiết cuối tuần",
+         "text": "Theo dõi chặt chẽ diễn biến của áp thấp nhiệt đới trên Biển Đông để chủ động ứng phó."},
+        {"id": "dbp", "title": "Điện Biên đón khách",
+         "text": "Du khách đến Điện Biên thăm di tích chiến trường Điện Biên Phủ."},
+        {"id": "first", "title": "Lần đầu tiên, tôi tới",
+         "text": "Đây là lần đầu tiên, tôi tới vùng đất này."},
+        {"id": "toward", "title": "Tiến tới một thỏa thuận thương mại",
+         "text": "Hai nước đang tiến tới ký kết hiệp định thương mại tự do trong năm nay."},
+    ]  # fmt: skip
+    folder.mkdir(parents=True, exist_ok=True)
+    f = folder / "homographs.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in recs), encoding="utf-8")
+    c = store.connect(folder / "h.db")
+    store.ingest_file(c, f, store.file_hash(f), store.IngestResult())  # articles only: no corpus stages
+    c.close()
+    return store.connect(folder / "h.db", readonly=True)
+
+
+@pytest.mark.parametrize("ranker", ["fts5", "index"])
+def test_folded_query_reads_as_the_corpus_writes(tmp_path: Path, ranker: str) -> None:
+    conn = homograph_store(tmp_path)
+    idx = search.SearchIndex.build(conn) if ranker == "index" else None
+    # No diacritics: the reading the corpus uses most ("diễn biến", 3 articles) comes first, though
+    # "Điện Biên" has the better BM25; the province follows (the same folded pair).
+    assert set(ids(search.search(conn, "dien bien", index=idx))[:3]) == {"dev1", "dev2", "dev3"}
+    assert ids(search.search(conn, "dien bien", index=idx))[3] == "dbp"
+    # A third word decides: "bien phu" is only ever "Biên Phủ", so the chain reads "điện biên phủ".
+    assert ids(search.search(conn, "dien bien phu", index=idx)) == ["dbp"]
+    # Typed with diacritics: as typed.
+    assert ids(search.search(conn, "Điện Biên", index=idx))[0] == "dbp"
+    # A phrase does not cross a comma: "đầu tiên, tôi" does not hold "tiên tôi".
+    assert ids(search.search(conn, "tien toi", index=idx)) == ["toward", "first"]
+    assert ids(search.search(conn, "tiên tôi", index=idx)) == ["toward", "first"]
+    conn.close()
+
+
+def test_restore_chains_the_most_frequent_pairs() -> None:
+    tables = [{("điện", "biên"): 1, ("diễn", "biến"): 3}, {("biên", "phủ"): 2}]
+    assert search.restore(tables) == ["điện", "biên", "phủ"]  # log 2 + log 3 > log 4
+    assert search.restore(tables[:1]) == ["diễn", "biến"]
+    assert search.restore([{}, {("x", "y"): 1}]) == [None, "x", "y"]
+    assert search.restore([{("a", "b"): 1, ("á", "b"): 1}]) == ["a", "b"]  # a tie: alphabetical

@@ -6,18 +6,24 @@ parentheses, column filters) and SQL in the input are just words. Matching runs 
 ("điện đàm" -> "dien dam", "đ" -> "d"; Cyrillic/Greek letters that look Latin inside a Latin word, as
 "Сhuyên" with a Cyrillic С, are folded too, in the store and in the query).
 
-Ranking knows phrases: the words typed next to each other are looked for next to each other. Results
-come in tiers: first the articles holding the most of the query's adjacent word pairs as written (when
-the query has diacritics), then the most pairs folded ("dien dam" held as "điện đàm"), then those holding
-every word as written, then the rest; within a tier, BM25 over the folded words (a title match weighs
-3x a body match). "điện đàm" thus puts the articles that say "điện đàm" above "Đàm Vĩnh Hưng ... điện".
+Ranking knows phrases: the words typed next to each other are looked for next to each other, and not
+across a sentence or clause boundary ("đầu tiên, tôi" does not hold "tiên tôi": see _BREAK). Results
+come in tiers: first the articles holding the most of the query's adjacent word pairs in its reading,
+then the most pairs folded ("dien dam" held as "điện đàm"), then those holding every word as written,
+then the rest; within a tier, BM25 over the folded words (a title match weighs 3x a body match). The
+reading is the query as typed when it has diacritics; typed without any, it is the written form the
+corpus uses most for those adjacent syllables (``restore``: "ha noi" -> "hà nội", "dien bien" ->
+"diễn biến" but "dien bien phu" -> "điện biên phủ"). "điện đàm" thus puts the articles that say
+"điện đàm" above "Đàm Vĩnh Hưng ... điện", and "dien dam" does the same.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
+import heapq
 import html
 import itertools
+import json
 import math
 import re
 import sqlite3
@@ -108,15 +114,64 @@ def _fts(terms: list[Term], fold: bool) -> str:
     return " AND ".join(parts)
 
 
-def pairs(terms: list[Term]) -> list[tuple[str, str]]:
-    """The query's adjacent word pairs (lowercased, as written): consecutive terms that are each one
-    plain word ("dien dam putin" -> (dien, dam), (dam, putin)); phrases and prefixes pair with nothing
+def runs(terms: list[Term]) -> list[list[str]]:
+    """The query's runs of two or more consecutive plain words (lowercased, as written): the words
+    typed next to each other ("dien dam putin" -> [dien, dam, putin]); a phrase or a prefix ends a run
     (a quoted phrase is matched as a phrase already)."""
-    out = []
-    for a, b in itertools.pairwise(terms):
-        if len(a.words) == len(b.words) == 1 and not a.prefix and not b.prefix:
-            out.append((a.words[0].lower(), b.words[0].lower()))
+    out: list[list[str]] = []
+    run: list[str] = []
+    for t in [*terms, Term([])]:
+        if len(t.words) == 1 and not t.prefix:
+            run.append(t.words[0].lower())
+            continue
+        if len(run) > 1:
+            out.append(run)
+        run = []
     return out
+
+
+def pairs(terms: list[Term]) -> list[tuple[str, str]]:
+    """The query's adjacent word pairs (lowercased, as written), run after run."""
+    return [p for run in runs(terms) for p in itertools.pairwise(run)]
+
+
+# Adjacency. Two words are adjacent when only spaces separate them ("điện đàm"), or only punctuation
+# with no space at all ("COVID-19", "TP.HCM", "7/2022"). A gap holding a line break, or punctuation
+# next to a space (", ", ". ", " - ", "” “"), is a sentence or clause boundary: a phrase does not cross
+# it ("đầu tiên, tôi" does not hold "tiên tôi"; "Theo Hãng" is no phrase of "Ảnh: AFP. Theo Hãng").
+# FTS5's phrases ignore punctuation, so both rankers check adjacency themselves, by this one rule:
+# _SEQUENCE (the index's build) yields the words and the breaking gaps of a text; _JOIN (the FTS5
+# ranker's check of its candidates) is the gap that keeps two words adjacent.
+_BREAK = r"[\W_]*?(?:\n|\s(?:[^\w\s]|_)|(?:[^\w\s]|_)\s)[\W_]*"
+_SEQUENCE = re.compile(r"[^\W_]+|" + _BREAK)
+_JOIN = r"(?:[^\S\n]+|(?:[^\w\s]|_)+)"
+
+
+def restore(tables: list[dict[tuple[str, str], int]]) -> list[str | None]:
+    """The reading of a run of words typed without diacritics that the corpus uses most: ``tables[i]``
+    counts the articles holding each written form of the run's i-th adjacent pair ("hà nội": 412,
+    "hà nói": 1); the reading maximises the sum over pairs of log(1 + count) (a chain of the most
+    frequent pairs that agree on their shared word), ties to the alphabetically first. None for a word
+    no written pair holds. "ha noi" -> [hà, nội]; "dien dam" -> [điện, đàm]."""
+    n = len(tables) + 1
+    cands: list[list[str | None]] = []
+    for i in range(n):
+        forms = {p[1] for p in tables[i - 1]} if i else set()
+        forms |= {p[0] for p in tables[i]} if i < n - 1 else set()
+        cands.append([*sorted(forms)] if forms else [None])
+    # Best reading of positions i.. given the form at i: (minus score, forms), smallest first.
+    best: dict[str | None, tuple[float, tuple[str, ...]]] = {x: (0.0, (x or "",)) for x in cands[-1]}
+    for i in range(n - 2, -1, -1):
+        table, nxt = tables[i], best
+        best = {}
+        for x in cands[i]:
+            options = []
+            for y, (score, tail) in nxt.items():
+                gain = math.log1p(table.get((x, y), 0)) if x is not None and y is not None else 0.0
+                options.append((score - gain, (x or "", *tail)))
+            best[x] = min(options)
+    words = min(best.values())[1]
+    return [w or None for w in words]
 
 
 def has_diacritics(text: str) -> bool:
@@ -229,7 +284,7 @@ def _rank_fts(
 ) -> Ranked:
     """The number of matches and the best ``k`` of them, ranked by FTS5: the tiers of the module's
     docstring (adjacent pairs as written, pairs folded, every word as written), then BM25."""
-    params: dict[str, object] = {"q": "{title_f text_f} : (" + _fts(terms, fold=True) + ")", "k": k}
+    params: dict[str, object] = {"q": "{title_f text_f} : (" + _fts(terms, fold=True) + ")"}
     filters = []
     # A date filter keeps an article published in the window, or reporting an event dated in it (its
     # date, or a range that overlaps it): "gia vang --from 2022" finds 2022's gold prices in articles
@@ -254,16 +309,7 @@ def _rank_fts(
     if exact:
         exact_sql = "(f.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :exact))"
         params["exact"] = "{title text} : (" + _fts(terms, fold=False) + ")"
-    in_fts = "(f.rowid IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :{}))"
-    pf, pe = [], []
-    for i, pair in enumerate(pairs(terms)):
-        params[f"pf{i}"] = "{title_f text_f} : " + _phrase(pair, fold=True)
-        pf.append(in_fts.format(f"pf{i}"))
-        if exact:
-            params[f"pe{i}"] = "{title text} : " + _phrase(pair, fold=False)
-            pe.append(in_fts.format(f"pe{i}"))
-    # The articles table is joined only when a filter needs it, so the sorter carries (rowid, rank)
-    # pairs rather than whole articles.
+    # The articles table is joined only when a filter needs it, so the rows carry (rowid, rank) only.
     if filters:
         base = (
             f"FROM articles_fts f JOIN articles a ON a.rowid = f.rowid{span}"
@@ -271,16 +317,79 @@ def _rank_fts(
         )
     else:
         base = "FROM articles_fts f WHERE f.articles_fts MATCH :q"
-    total = int(conn.execute(f"SELECT count(*) {base}", params).fetchone()[0])
-    if not total:
-        return 0, []
     # f.rank is BM25 weighted per column (store migration 2): a title match counts 3x a body match.
-    sql = (
-        f"SELECT f.rowid, f.rank AS score, {exact_sql} AS exact, {' + '.join(pf) or '0'} AS nf,"
-        f" {' + '.join(pe) or '0'} AS ne {base}"
-        " ORDER BY ne DESC, nf DESC, exact DESC, score, f.rowid LIMIT :k"
-    )
-    return total, [(int(r[0]), float(r[1]), bool(r[2])) for r in conn.execute(sql, params)]
+    rows = conn.execute(f"SELECT f.rowid, f.rank, {exact_sql} {base}", params).fetchall()
+    if not rows:
+        return 0, []
+    held = _held_pairs_fts(conn, terms, exact)
+    n_pairs = len(pairs(terms))
+
+    def key(r: tuple[int, float, int]) -> tuple[int, float, int]:
+        ne, nf = held.get(r[0], (0, 0))
+        return -((ne * (n_pairs + 1) + nf) * 2 + r[2]), r[1], r[0]
+
+    top = heapq.nsmallest(k, rows, key=key)  # ORDER BY tier DESC, rank, rowid LIMIT k
+    return len(rows), [(int(r[0]), float(r[1]), bool(r[2])) for r in top]
+
+
+def _held_pairs_fts(conn: sqlite3.Connection, terms: list[Term], exact: bool) -> dict[int, tuple[int, int]]:
+    """Per article holding any of the query's adjacent pairs: (pairs held in the reading, pairs held
+    folded), counted as ``SearchIndex`` counts them. FTS5 finds the articles holding each folded pair as
+    a phrase (across punctuation too); their title and text are then scanned for the pair under the
+    adjacency rule (_JOIN), which gives the written forms the reading is chosen from (``restore``)."""
+    qruns = runs(terms)
+    if not qruns:
+        return {}
+    fpairs = sorted({(_fold_word(a), _fold_word(b)) for run in qruns for a, b in itertools.pairwise(run)})
+    holders: dict[int, list[int]] = {}  # article -> the folded pairs (numbers in fpairs) FTS5 says it holds
+    for i, (a, b) in enumerate(fpairs):
+        for (rowid,) in conn.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
+            ("{title_f text_f} : " + _phrase((a, b), fold=False),),
+        ):
+            holders.setdefault(rowid, []).append(i)
+    found: dict[tuple[str, str], dict[int, set[tuple[str, str]]]] = {p: {} for p in fpairs}
+    patterns = [
+        re.compile(rf"(?<![^\W_])({re.escape(a)})(?={_JOIN}({re.escape(b)})(?![^\W_]))") for a, b in fpairs
+    ]
+    cur = conn.cursor()
+    cur.row_factory = None
+    # Title and text as written (c0, c1) and folded (c2, c3, offset-aligned) from FTS5's content table.
+    for rowid, *cols in cur.execute(
+        "SELECT id, c0, c1, c2, c3 FROM articles_fts_content WHERE id IN (SELECT value FROM json_each(?))",
+        (json.dumps(sorted(holders)),),
+    ):
+        for written, folded in ((cols[0], cols[2]), (cols[1], cols[3])):
+            low = _lower_aligned(folded)
+            for i in holders[rowid]:
+                for m in patterns[i].finditer(low):
+                    form = (written[m.start(1) : m.end(1)].lower(), written[m.start(2) : m.end(2)].lower())
+                    found[fpairs[i]].setdefault(rowid, set()).add(form)
+    out: dict[int, tuple[int, int]] = {}
+    for run in qruns:
+        folded_run = [_fold_word(w) for w in run]
+        fp = list(itertools.pairwise(folded_run))
+        if exact:
+            reading: list[str | None] = list(run)
+        else:
+            tables = []
+            for p in fp:
+                df: dict[tuple[str, str], int] = {}
+                for forms in found[p].values():
+                    for form in forms:
+                        df[form] = df.get(form, 0) + 1
+                tables.append(df)
+            reading = restore(tables)
+        for p, x, y in zip(fp, reading, reading[1:], strict=False):
+            for rowid, forms in found[p].items():
+                ne, nf = out.get(rowid, (0, 0))
+                out[rowid] = (ne + ((x, y) in forms), nf + 1)
+    return out
+
+
+def _fold_word(word: str) -> str:
+    """A query word as the folded columns hold it (lowercased, no diacritics)."""
+    return fold_aligned(word).lower()
 
 
 def _page_rows(conn: sqlite3.Connection, rowids: list[int]) -> dict[int, tuple[Any, ...]]:
@@ -420,8 +529,11 @@ class SearchIndex:
         exact_pairs: _Pairs,  # adjacent words as written, lowercased (word numbers of ``exact.vocab``)
         event_lo: np.ndarray[Any, Any],  # earliest start of the article's events; "" where none
         event_hi: np.ndarray[Any, Any],  # latest end of them
+        forms: tuple[Int64s, Int64s],  # per folded word, the written words folding to it (CSR: ptr, ids)
     ) -> None:
         self.folded = folded
+        self.forms_ptr, self.forms = forms
+        self.words = list(exact.vocab)  # written words by number
         self.exact = exact
         self.folded_pairs = folded_pairs
         self.exact_pairs = exact_pairs
@@ -457,18 +569,18 @@ class SearchIndex:
                 cur.row_factory = None
                 yield from (r[0] for r in cur.execute(f"SELECT {name} FROM articles_fts_content ORDER BY id"))
 
-            # One pass over title and text as written (lowercased, unicode61's tokens): each word as a
-            # vocabulary number, kept in order in a compact array (10,000 articles hold ~5 million
-            # words), from which come both the per-article counts and the adjacent pairs. Hand-written
-            # rather than scikit-learn's CountVectorizer, which gives the counts but not the order: a
-            # second tokenising pass for the pairs doubled the build's CPU.
+            # One pass over title and text as written (lowercased, unicode61's tokens, and the gaps that
+            # break adjacency: _SEQUENCE): each word or break as a vocabulary number, kept in order in a
+            # compact array (10,000 articles hold ~5 million words), from which come both the
+            # per-article counts and the adjacent pairs. Hand-written rather than scikit-learn's
+            # CountVectorizer, which gives the counts but not the order: a second tokenising pass for
+            # the pairs doubled the build's CPU.
             vocab: dict[str, int] = {}
             seq, seg = array("i"), array("i")
             for i, doc in enumerate(itertools.chain(column("c0"), column("c1"))):
                 before = len(seq)
-                seq.extend([vocab.setdefault(t, len(vocab)) for t in _TOKEN_CHARS.findall(doc.lower())])
+                seq.extend([vocab.setdefault(t, len(vocab)) for t in _SEQUENCE.findall(doc.lower())])
                 seg.extend(itertools.repeat(i, len(seq) - before))
-            words = list(vocab)
             spans = dict(conn.execute(
                 "SELECT a.rowid, s.lo || '|' || s.hi FROM articles a"
                 f" JOIN ({_EVENT_SPANS}) s ON s.article = a.id"
@@ -476,8 +588,18 @@ class SearchIndex:
         finally:
             if own:
                 conn.execute("COMMIT")
-        ids = np.frombuffer(seq, dtype=np.int32).astype(np.int64)
-        segs = np.frombuffer(seg, dtype=np.int32)
+        # Words numbered apart from breaks (a break: -1, kept in the sequence between its two words).
+        is_word = np.array([_TOKEN_CHARS.match(t) is not None for t in vocab], dtype=bool)
+        renumber = np.where(is_word, np.cumsum(is_word) - 1, -1)
+        words = [t for t, w in zip(vocab, is_word.tolist(), strict=True) if w]
+        seq_ids = renumber[np.frombuffer(seq, dtype=np.int32)] if len(seq) else np.zeros(0, dtype=np.int64)
+        segs_all = np.frombuffer(seg, dtype=np.int32)
+        # Adjacent pairs: two words next to each other in the sequence (no break between) of one column
+        # of one article (a title's last word and its text's first are not adjacent).
+        ok = (seq_ids[:-1] >= 0) & (seq_ids[1:] >= 0) & (segs_all[1:] == segs_all[:-1])
+        first, second, art = seq_ids[:-1][ok], seq_ids[1:][ok], segs_all[:-1][ok] % max(n, 1)
+        is_tok = seq_ids >= 0
+        ids, segs = seq_ids[is_tok], segs_all[is_tok]
         counts = sparse.csr_matrix(
             (np.ones(len(ids)), (segs, ids)), shape=(2 * n, len(words)), dtype=np.float64
         )  # repeated (article, word) entries are summed: the counts
@@ -488,8 +610,6 @@ class SearchIndex:
         merge = sparse.csr_matrix(
             (np.ones(len(words)), (np.arange(len(words)), fcol)), shape=(len(words), len(fvocab))
         )
-        same = segs[1:] == segs[:-1]  # a title's last word and its text's first are not adjacent
-        first, second, art = ids[:-1][same], ids[1:][same], segs[:-1][same] % max(n, 1)
         exact_pairs = _pair_index(first * len(words) + second, art, n, len(words))
         folded_pairs = _pair_index(fcol[first] * len(fvocab) + fcol[second], art, n, len(fvocab))
         rowid_list = [r[0] for r in rows]
@@ -507,7 +627,9 @@ class SearchIndex:
             exact_pairs,
             lo,
             hi,
-        )
+            (np.concatenate([[0], np.cumsum(np.bincount(fcol, minlength=len(fvocab)))]).astype(np.int64),
+             np.argsort(fcol, kind="stable").astype(np.int64)),
+        )  # fmt: skip
 
     def _term_scores(self) -> None:
         """Turn the folded postings' weighted frequencies into each term's BM25 part per article.
@@ -528,6 +650,23 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return len(self.rowids)
+
+    def _pair_table(self, fa: int, fb: int) -> dict[tuple[str, str], int]:
+        """How many articles hold each written form of the folded pair (``fa``, ``fb``) adjacent."""
+        ep = self.exact_pairs
+        a = self.forms[self.forms_ptr[fa] : self.forms_ptr[fa + 1]]
+        b = self.forms[self.forms_ptr[fb] : self.forms_ptr[fb + 1]]
+        keys = (a[:, None] * ep.width + b[None, :]).ravel()
+        if not len(ep.keys) or not len(keys):
+            return {}
+        i = np.minimum(np.searchsorted(ep.keys, keys), len(ep.keys) - 1)
+        hit = ep.keys[i] == keys
+        df = (ep.indptr[i + 1] - ep.indptr[i])[hit]
+        words = self.words
+        return {
+            (words[k // ep.width], words[k % ep.width]): d
+            for k, d in zip(keys[hit].tolist(), df.tolist(), strict=True)
+        }
 
     def rank(
         self,
@@ -593,18 +732,27 @@ class SearchIndex:
             for w in exact_words:
                 ecol = self.exact.vocab.get(w)
                 exact &= False if ecol is None else self.exact.holding(ecol, cand)
-        # The tiers (module docstring): adjacent pairs held as written, pairs held folded, every word
-        # as written; one number, compared first.
-        ps = pairs(terms)
+        # The tiers (module docstring): adjacent pairs held in the reading (as typed, or restored from
+        # the corpus when typed without diacritics), pairs held folded, every word as written; one
+        # number, compared first.
+        n_pairs = 0
         nf = np.zeros(len(cand), dtype=np.int64)
         ne = np.zeros(len(cand), dtype=np.int64)
-        for a, b in ps:
-            nf += self.folded_pairs.holding(fp.vocab[fold_aligned(a)], fp.vocab[fold_aligned(b)], cand)
-            if exact_words:
-                ea, eb = self.exact.vocab.get(a), self.exact.vocab.get(b)
+        for run in runs(terms):
+            fcols = [fp.vocab[_fold_word(w)] for w in run]
+            reading = (
+                list(run)
+                if exact_words
+                else restore([self._pair_table(a, b) for a, b in itertools.pairwise(fcols)])
+            )
+            for (fa, fb), x, y in zip(itertools.pairwise(fcols), reading, reading[1:], strict=False):
+                n_pairs += 1
+                nf += self.folded_pairs.holding(fa, fb, cand)
+                ea = self.exact.vocab.get(x) if x is not None else None
+                eb = self.exact.vocab.get(y) if y is not None else None
                 if ea is not None and eb is not None:
                     ne += self.exact_pairs.holding(ea, eb, cand)
-        tier = (ne * (len(ps) + 1) + nf) * 2 + exact
+        tier = (ne * (n_pairs + 1) + nf) * 2 + exact
         rowids = self.rowids[cand]
         # ORDER BY tier DESC, rank, rowid: the best tier's best k, then the next tier's...
         best = np.zeros(0, dtype=np.intp)
