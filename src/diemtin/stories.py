@@ -311,9 +311,8 @@ def _event_names(event: Event, articles: Mapping[str, Article]) -> set[str]:
     capitalised run with office words cut out ("Tổng thống Nga Vladimir Putin" gives "Nga" and "Vladimir
     Putin"), whole. A part of a longer name is not a name: "Hồ Chí" of "Hồ Chí Minh", "Nguyễn" of
     "Nguyễn Văn Dương" made titles a reader could not parse; a later bare "Putin" still counts."""
-    texts = [event.title] + [feat.lead(articles[a], 1) for a in event.articles[:5] if a in articles]
     out: set[str] = set()
-    for run in feat.capitalized_runs("\n".join(texts)):
+    for run in feat.capitalized_runs("\n".join(_event_texts(event, articles))):
         words = run.replace("_", " ").split()
         while words and words[0].lower() in feat._NOT_NAME:
             words = words[1:]
@@ -330,6 +329,31 @@ def _event_names(event: Event, articles: Mapping[str, Article]) -> set[str]:
             if name and all(len(w) > 1 for w in name.split()) and len(name.split()) <= 4:
                 out.add(name)
     return out
+
+
+def _event_texts(event: Event, articles: Mapping[str, Article]) -> list[str]:
+    """Where a story title's names are read: the event's headline and its first reports' first sentences."""
+    return [event.title] + [feat.lead(articles[a], 1) for a in event.articles[:5] if a in articles]
+
+
+_PUNCT = "\"“”'‘’()[],.;:!?-–"
+
+
+def _cut_syllables(texts: Sequence[str]) -> set[str]:
+    """Capitalised syllables that pyvi's word segmenter, in most of their occurrences, joins to the
+    lower-case syllable after them: "Công" of "Bộ Công an", "Bí" of "Tổng Bí thư", "Quản" of "Cục Quản
+    lý", "Chấp" of "Ban Chấp hành". A name that ends in one is a word cut in two ("Bộ Công"), not a name.
+    Most, not any: pyvi also joins a name to the verb after it now and then ("Cừ_sinh")."""
+    joined: Counter[str] = Counter()
+    seen: Counter[str] = Counter()
+    for text in texts:
+        for word in vtext.words(text):
+            sylls = [x.strip(_PUNCT) for x in word.split("_")]
+            for k, syl in enumerate(sylls):
+                if syl[:1].isupper():
+                    seen[syl] += 1
+                    joined[syl] += k + 1 < len(sylls) and sylls[k + 1][:1].islower()
+    return {syl for syl, c in joined.items() if 2 * c > seen[syl]}
 
 
 def _title_phrases(title: str) -> set[str]:
@@ -362,6 +386,10 @@ def story_title(events: Sequence[Event], articles: Mapping[str, Article], fallba
     for e in events:
         names.update(_event_names(e, articles))
         phrases.update(_title_phrases(e.title))
+    # Names cut where the word goes on in lower case ("Ban Chấp", "Cục Quản", "Bí") are left out.
+    cut = _cut_syllables([t for e in events for t in _event_texts(e, articles)])
+    for name in [n for n in names if n.split()[-1] in cut]:
+        del names[name]
     lowered = {n.lower() for n in names}
     # A phrase made only of name syllables ("nga", "mỹ") is a name, listed with the names.
     name_sylls = {w for n in lowered for w in n.split()}
