@@ -339,20 +339,27 @@ def _event_texts(event: Event, articles: Mapping[str, Article]) -> list[str]:
 _PUNCT = "\"“”'‘’()[],.;:!?-–"
 
 
-def _cut_syllables(texts: Sequence[str]) -> set[str]:
-    """Capitalised syllables that pyvi's word segmenter, in most of their occurrences, joins to the
-    lower-case syllable after them: "Công" of "Bộ Công an", "Bí" of "Tổng Bí thư", "Quản" of "Cục Quản
-    lý", "Chấp" of "Ban Chấp hành". A name that ends in one is a word cut in two ("Bộ Công"), not a name.
-    Most, not any: pyvi also joins a name to the verb after it now and then ("Cừ_sinh")."""
+def _cut_syllables(texts: Sequence[str], syllables: set[str]) -> set[str]:
+    """Those of ``syllables`` (capitalised) that pyvi's word segmenter, in most of their occurrences,
+    joins to the lower-case syllable after them: "Công" of "Bộ Công an", "Bí" of "Tổng Bí thư", "Quản" of
+    "Cục Quản lý", "Chấp" of "Ban Chấp hành". A name that ends in one is a word cut in two ("Bộ Công"),
+    not a name. Most, not any: pyvi also joins a name to the verb after it now and then ("Cừ_sinh").
+    Only a window of two words either side of each occurrence is segmented (pyvi's cost grows with the
+    text; its features look one or two syllables around)."""
     joined: Counter[str] = Counter()
     seen: Counter[str] = Counter()
     for text in texts:
-        for word in vtext.words(text):
-            sylls = [x.strip(_PUNCT) for x in word.split("_")]
-            for k, syl in enumerate(sylls):
-                if syl[:1].isupper():
-                    seen[syl] += 1
-                    joined[syl] += k + 1 < len(sylls) and sylls[k + 1][:1].islower()
+        toks = text.split()
+        for i, tok in enumerate(toks):
+            target = tok.strip(_PUNCT)
+            if target not in syllables:
+                continue
+            for word in vtext.words(" ".join(toks[max(0, i - 2) : i + 3])):
+                sylls = [x.strip(_PUNCT) for x in word.split("_")]
+                for k, syl in enumerate(sylls):
+                    if syl == target:
+                        seen[syl] += 1
+                        joined[syl] += k + 1 < len(sylls) and sylls[k + 1][:1].islower()
     return {syl for syl, c in joined.items() if 2 * c > seen[syl]}
 
 
@@ -387,9 +394,12 @@ def story_title(events: Sequence[Event], articles: Mapping[str, Article], fallba
         names.update(_event_names(e, articles))
         phrases.update(_title_phrases(e.title))
     # Names cut where the word goes on in lower case ("Ban Chấp", "Cục Quản", "Bí") are left out.
-    cut = _cut_syllables([t for e in events for t in _event_texts(e, articles)])
-    for name in [n for n in names if n.split()[-1] in cut]:
-        del names[name]
+    # Only names enough events share can be chosen; only their last syllables are checked.
+    last = {n.split()[-1] for n, c in names.items() if c >= need}
+    if last:
+        cut = _cut_syllables([t for e in events for t in _event_texts(e, articles)], last)
+        for name in [n for n, c in names.items() if c >= need and n.split()[-1] in cut]:
+            del names[name]
     lowered = {n.lower() for n in names}
     # A phrase made only of name syllables ("nga", "mỹ") is a name, listed with the names.
     name_sylls = {w for n in lowered for w in n.split()}
