@@ -136,6 +136,31 @@ def test_story_title_has_no_cut_words_nor_name_fragments() -> None:
     assert not {"Hồ Chí", "Minh", "Chí Minh", "Nguyễn"} & set(listed)
 
 
+def test_story_title_phrase_keeps_the_capitals_of_its_headlines_and_names_no_numeral() -> None:
+    # The shared phrase is found in lower case; it is shown as the headlines write it (a reader saw
+    # "Mắc covid", "U19 việt nam"). "XIII" of "khóa XIII" numbers a Party congress: not a name
+    # (a reader saw "Đảng viên — XIII").
+    arts = {
+        f"c{k}": Article(
+            f"c{k}",
+            f"c{k}.txt",
+            title,
+            f"Ngày {k + 10}/7, Hà Nội ghi nhận thêm ca bệnh, Đại hội XIII bàn việc.",
+        )
+        for k, title in enumerate(
+            [
+                "Hà Nội: 500 người mắc COVID-19 mới",
+                "Hà Nội có thêm 700 ca mắc COVID-19",
+                "Số ca mắc COVID-19 tăng",
+            ]
+        )
+    }
+    evs = [Event(f"e{k}", arts[a].title, [a]) for k, a in enumerate(sorted(arts))]
+    head, _, names = stories.story_title(evs, arts).partition(" — ")
+    assert "COVID" in head, head
+    assert "Hà Nội" in names.split(", ") and "XIII" not in names
+
+
 def test_story_title_without_a_shared_phrase_is_its_central_headline() -> None:
     # Two events that share only names ("Nga", "châu Âu"): names alone say who, not what.
     arts = {

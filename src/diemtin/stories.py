@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -300,6 +301,7 @@ _FUNCTION_WORDS = (
 )
 _FUNCTION = frozenset(_FUNCTION_WORDS.split())
 TITLE_NAMES = 3  # names after the title phrase
+_ROMAN = re.compile(r"[IVXLCDM]+")
 STORY_SUMMARY_SENTENCES = 2
 # A second summary sentence whose syllable cosine to the first exceeds this says the same thing again
 # (the summarizer's REDUNDANCY).
@@ -326,6 +328,9 @@ def _event_names(event: Event, articles: Mapping[str, Article]) -> set[str]:
             name = " ".join(w for w in part if w)
             # A one-letter word ("V", "Sở Y" of "Sở Y tế") is an initial or a cut word; more than four
             # words ("TP Hồ Chí Minh" is four) is a capitalised headline fragment.
+            # A Roman numeral ("XIII" of "khóa XIII") numbers a congress or a term; it names nothing.
+            if _ROMAN.fullmatch(name):
+                continue
             if name and all(len(w) > 1 for w in name.split()) and len(name.split()) <= 4:
                 out.add(name)
     return out
@@ -361,6 +366,14 @@ def _cut_syllables(texts: Sequence[str], syllables: set[str]) -> set[str]:
                         seen[syl] += 1
                         joined[syl] += k + 1 < len(sylls) and sylls[k + 1][:1].islower()
     return {syl for syl, c in joined.items() if 2 * c > seen[syl]}
+
+
+def _as_written(phrase: str, titles: Sequence[str]) -> str:
+    """``phrase`` (lower-case syllables) as the headlines most often write it ("mắc covid" -> "mắc
+    COVID", "u19 việt nam" -> "U19 Việt Nam"), so a story title keeps its names' capitals."""
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, phrase.split())) + r"(?!\w)", re.IGNORECASE)
+    forms = Counter(" ".join(m.group(0).split()) for t in titles for m in pattern.finditer(t))
+    return forms.most_common(1)[0][0] if forms else phrase
 
 
 def _title_phrases(title: str) -> set[str]:
@@ -428,7 +441,8 @@ def story_title(events: Sequence[Event], articles: Mapping[str, Article], fallba
     if not phrase:
         # Names alone ("Nga, Âu") say who, not what: the most central headline says more.
         return fallback or ", ".join(chosen)
-    head = phrase[:1].upper() + phrase[1:]
+    written = _as_written(phrase, [e.title for e in events])
+    head = written[:1].upper() + written[1:]
     return f"{head} — {', '.join(chosen)}" if chosen else head
 
 
