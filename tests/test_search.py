@@ -227,10 +227,7 @@ def real_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[sqlit
 def test_index_ranks_as_fts5_on_real_text(real_store: tuple[sqlite3.Connection, list[str]]) -> None:
     conn, queries = real_store
     idx = search.SearchIndex.build(conn)
-    held = {
-        r[0]: adjacent_pairs(r[1]) | adjacent_pairs(r[2])
-        for r in conn.execute("SELECT id, title, text FROM articles")
-    }
+    held = {r[0]: chains(r[1]) + chains(r[2]) for r in conn.execute("SELECT id, title, text FROM articles")}
     exact_first = phrase_first = 0
     for q in queries:
         expected = tiers_of(held, q)
@@ -238,48 +235,72 @@ def test_index_ranks_as_fts5_on_real_text(real_store: tuple[sqlite3.Connection, 
             a, b = search.search(conn, q, index=idx, **kw), search.search(conn, q, **kw)  # type: ignore[arg-type]
             assert_same(a, b)
             tiers = [(*expected(h.id), h.exact) for h in a.hits]
-            assert tiers == sorted(tiers, reverse=True)  # adjacent pairs, then exact words, first
+            assert tiers == sorted(tiers, reverse=True)  # whole runs, adjacent pairs, exact words first
             flags = [h.exact for h in a.hits]
             if any(flags) and not all(flags) and kw == {}:
                 exact_first += 1
-            if len({t[:2] for t in tiers}) > 1 and kw == {}:
+            if len({t[:3] for t in tiers}) > 1 and kw == {}:
                 phrase_first += 1
     assert exact_first > 0 and phrase_first > 0  # both rules were exercised, not only trivially true
 
 
-def adjacent_pairs(text: str) -> set[tuple[str, str]]:
-    """The lowercased word pairs of ``text`` that nothing but spaces, or punctuation without a space,
-    separates (written here word by word, independently of search's regular expressions)."""
-    out = set()
-    words = list(re.finditer(r"[^\W_]+", text))
-    for m1, m2 in itertools.pairwise(words):
-        gap = text[m1.end() : m2.start()]
+def chains(text: str) -> list[list[str]]:
+    """``text``'s words as written, in runs of adjacent ones: nothing but spaces, or punctuation
+    without a space, between two words of a run (written here word by word, independently of search's
+    regular expressions)."""
+    out: list[list[str]] = []
+    prev = None
+    for m in re.finditer(r"[^\W_]+", text):
+        gap = text[prev.end() : m.start()] if prev else "\n"
         spaces = any(c.isspace() for c in gap)
-        if "\n" not in gap and not (spaces and not all(c.isspace() for c in gap)):
-            out.add((m1.group().lower(), m2.group().lower()))
+        if "\n" in gap or (spaces and not all(c.isspace() for c in gap)):
+            out.append([])
+        out[-1].append(m.group())
+        prev = m
     return out
 
 
-def tiers_of(held: dict[str, set[tuple[str, str]]], query: str) -> Callable[[str], tuple[int, int]]:
-    """Per article: (adjacent query pairs it holds in the query's reading, the same folded), counted
-    here from the articles' own words. The reading of a query typed without diacritics is the corpus's
-    most frequent (``search.restore`` over counts made here)."""
+def tiers_of(held: dict[str, list[list[str]]], query: str) -> Callable[[str], tuple[int, int, int]]:
+    """Per article: (runs of 3+ query words it holds whole in the query's reading, adjacent query pairs
+    it holds in the reading, the same folded), counted here from the articles' own words. The reading
+    of a query typed without diacritics is the corpus's most frequent (``search.restore`` over counts
+    made here; those written capitalized for a pair typed so)."""
 
     def fold(pair: tuple[str, str]) -> tuple[str, str]:
-        return fold_diacritics(pair[0]), fold_diacritics(pair[1])
+        return fold_diacritics(pair[0]).lower(), fold_diacritics(pair[1]).lower()
 
-    words = re.findall(r"\w+", query.lower())
+    def lower(pair: tuple[str, str]) -> tuple[str, str]:
+        return pair[0].lower(), pair[1].lower()
+
+    pairs = {a: {p for c in cs for p in itertools.pairwise(c)} for a, cs in held.items()}
+    typed = re.findall(r"\w+", query)
+    words = [w.lower() for w in typed]
     qpairs = [fold(p) for p in itertools.pairwise(words)]
     if search.has_diacritics(query):
         reading: list[str | None] = list(words)
     else:
-        tables = [dict(Counter(p for pairs in held.values() for p in pairs if fold(p) == q)) for q in qpairs]
+        tables = []
+        for q, (a, b) in zip(qpairs, itertools.pairwise(typed), strict=True):
+            ps = [{lower(p) for p in mine if fold(p) == q} for mine in pairs.values()]
+            cs = [{lower(p) for p in mine if fold(p) == q and p[0][0].isupper() and p[1][0].isupper()}
+                  for mine in pairs.values()]  # fmt: skip
+            caps = dict(Counter(p for c in cs for p in c))
+            tables.append(
+                caps
+                if a[0].isupper() and b[0].isupper() and caps
+                else dict(Counter(p for c in ps for p in c))
+            )
         reading = search.restore(tables) if qpairs else []
 
-    def count(article: str) -> tuple[int, int]:
-        mine = held[article]
+    def count(article: str) -> tuple[int, int, int]:
+        mine = {lower(p) for p in pairs[article]}
         ne = sum((x, y) in mine for x, y in itertools.pairwise(reading))
-        return ne, sum(any(fold(p) == q for p in mine) for q in qpairs)
+        whole = len(reading) >= 3 and any(
+            [w.lower() for w in c[i : i + len(reading)]] == reading
+            for c in held[article]
+            for i in range(len(c))
+        )
+        return int(whole), ne, sum(any(fold(p) == q for p in mine) for q in qpairs)
 
     return count
 
@@ -437,6 +458,11 @@ def homograph_store(folder: Path) -> sqlite3.Connection:
          "text": "Đây là lần đầu tiên, tôi tới vùng đất này."},
         {"id": "toward", "title": "Tiến tới một thỏa thuận thương mại",
          "text": "Hai nước đang tiến tới ký kết hiệp định thương mại tự do trong năm nay."},
+        {"id": "exam", "title": "Lời khuyên của giáo viên trước kỳ thi",
+         "text": "Thí sinh cần đọc kỹ đề trước khi làm bài thi, phân bổ thời gian hợp lý cho từng câu hỏi"
+                 " và kiểm tra lại trước khi nộp."},
+        {"id": "homework", "title": "Làm bài tập về nhà và bài thi cuối kỳ",
+         "text": "Làm bài tập đều đặn giúp học sinh tự tin với bài thi."},
     ]  # fmt: skip
     folder.mkdir(parents=True, exist_ok=True)
     f = folder / "homographs.jsonl"
@@ -459,6 +485,12 @@ def test_folded_query_reads_as_the_corpus_writes(tmp_path: Path, ranker: str) ->
     assert ids(search.search(conn, "dien bien phu", index=idx)) == ["dbp"]
     # Typed with diacritics: as typed.
     assert ids(search.search(conn, "Điện Biên", index=idx))[0] == "dbp"
+    # Typed capitalized, a pair names something: read as the corpus writes it capitalized.
+    assert ids(search.search(conn, "Dien Bien", index=idx))[0] == "dbp"
+    # Three words: the article holding them in a row first, though the other holds each pair
+    # ("làm bài" and "bài thi" apart) with a better BM25 (in its title).
+    for q in ("lam bai thi", "làm bài thi"):
+        assert ids(search.search(conn, q, index=idx)) == ["exam", "homework"], q
     # A phrase does not cross a comma: "đầu tiên, tôi" does not hold "tiên tôi".
     assert ids(search.search(conn, "tien toi", index=idx)) == ["toward", "first"]
     assert ids(search.search(conn, "tiên tôi", index=idx)) == ["toward", "first"]

@@ -115,14 +115,14 @@ def _fts(terms: list[Term], fold: bool) -> str:
 
 
 def runs(terms: list[Term]) -> list[list[str]]:
-    """The query's runs of two or more consecutive plain words (lowercased, as written): the words
-    typed next to each other ("dien dam putin" -> [dien, dam, putin]); a phrase or a prefix ends a run
-    (a quoted phrase is matched as a phrase already)."""
+    """The query's runs of two or more consecutive plain words (as typed, case kept): the words typed
+    next to each other ("dien dam Putin" -> [dien, dam, Putin]); a phrase or a prefix ends a run (a
+    quoted phrase is matched as a phrase already)."""
     out: list[list[str]] = []
     run: list[str] = []
     for t in [*terms, Term([])]:
         if len(t.words) == 1 and not t.prefix:
-            run.append(t.words[0].lower())
+            run.append(t.words[0])
             continue
         if len(run) > 1:
             out.append(run)
@@ -132,7 +132,13 @@ def runs(terms: list[Term]) -> list[list[str]]:
 
 def pairs(terms: list[Term]) -> list[tuple[str, str]]:
     """The query's adjacent word pairs (lowercased, as written), run after run."""
-    return [p for run in runs(terms) for p in itertools.pairwise(run)]
+    return [(a.lower(), b.lower()) for run in runs(terms) for a, b in itertools.pairwise(run)]
+
+
+def capitalized(a: str, b: str) -> bool:
+    """Both words start with a capital: typed so, a pair names something ("Dien Bien" the province, not
+    "diễn biến"), and its reading is taken from the pairs the corpus writes capitalized."""
+    return a[:1].isupper() and b[:1].isupper()
 
 
 # Adjacency. Two words are adjacent when only spaces separate them ("điện đàm"), or only punctuation
@@ -152,7 +158,8 @@ def restore(tables: list[dict[tuple[str, str], int]]) -> list[str | None]:
     counts the articles holding each written form of the run's i-th adjacent pair ("hà nội": 412,
     "hà nói": 1); the reading maximises the sum over pairs of log(1 + count) (a chain of the most
     frequent pairs that agree on their shared word), ties to the alphabetically first. None for a word
-    no written pair holds. "ha noi" -> [hà, nội]; "dien dam" -> [điện, đàm]."""
+    no written pair holds. "ha noi" -> [hà, nội]; "dien dam" -> [điện, đàm]. (Counts of the pairs
+    written capitalized, for a pair typed so: ``capitalized``.)"""
     n = len(tables) + 1
     cands: list[list[str | None]] = []
     for i in range(n):
@@ -321,22 +328,26 @@ def _rank_fts(
     rows = conn.execute(f"SELECT f.rowid, f.rank, {exact_sql} {base}", params).fetchall()
     if not rows:
         return 0, []
-    held = _held_pairs_fts(conn, terms, exact)
-    n_pairs = len(pairs(terms))
+    held = _held_pairs_fts(conn, terms, exact, {r[0] for r in rows})
+    m = len(pairs(terms)) + 1
 
     def key(r: tuple[int, float, int]) -> tuple[int, float, int]:
-        ne, nf = held.get(r[0], (0, 0))
-        return -((ne * (n_pairs + 1) + nf) * 2 + r[2]), r[1], r[0]
+        nw, ne, nf = held.get(r[0], (0, 0, 0))
+        return -(((nw * m + ne) * m + nf) * 2 + r[2]), r[1], r[0]
 
     top = heapq.nsmallest(k, rows, key=key)  # ORDER BY tier DESC, rank, rowid LIMIT k
     return len(rows), [(int(r[0]), float(r[1]), bool(r[2])) for r in top]
 
 
-def _held_pairs_fts(conn: sqlite3.Connection, terms: list[Term], exact: bool) -> dict[int, tuple[int, int]]:
-    """Per article holding any of the query's adjacent pairs: (pairs held in the reading, pairs held
-    folded), counted as ``SearchIndex`` counts them. FTS5 finds the articles holding each folded pair as
-    a phrase (across punctuation too); their title and text are then scanned for the pair under the
-    adjacency rule (_JOIN), which gives the written forms the reading is chosen from (``restore``)."""
+def _held_pairs_fts(
+    conn: sqlite3.Connection, terms: list[Term], exact: bool, matching: set[int]
+) -> dict[int, tuple[int, int, int]]:
+    """Per article holding any of the query's adjacent pairs: (runs of 3+ words held whole in the
+    reading, pairs held in the reading, pairs held folded), counted as ``SearchIndex`` counts them. FTS5
+    finds the articles holding each folded pair as a phrase (across punctuation too); their title and
+    text are then scanned for the pair under the adjacency rule (_JOIN), which gives the written forms
+    the reading is chosen from (``restore``). A query typed with diacritics is read as typed: only the
+    ``matching`` articles are scanned then (a reading needs every holder's forms counted)."""
     qruns = runs(terms)
     if not qruns:
         return {}
@@ -347,44 +358,83 @@ def _held_pairs_fts(conn: sqlite3.Connection, terms: list[Term], exact: bool) ->
             "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?",
             ("{title_f text_f} : " + _phrase((a, b), fold=False),),
         ):
-            holders.setdefault(rowid, []).append(i)
-    found: dict[tuple[str, str], dict[int, set[tuple[str, str]]]] = {p: {} for p in fpairs}
+            if not exact or rowid in matching:
+                holders.setdefault(rowid, []).append(i)
+    # Per folded pair, per article: the written forms held, each with whether it is written capitalized.
+    found: dict[tuple[str, str], dict[int, set[tuple[str, str, bool]]]] = {p: {} for p in fpairs}
+    # The word boundary before the first word is checked by a lookbehind placed after its letters, so
+    # that the regex engine skips ahead to those letters (as _patterns does: ~15x faster here).
     patterns = [
-        re.compile(rf"(?<![^\W_])({re.escape(a)})(?={_JOIN}({re.escape(b)})(?![^\W_]))") for a, b in fpairs
+        re.compile(rf"({re.escape(a)})(?<![^\W_]{re.escape(a)})(?={_JOIN}({re.escape(b)})(?![^\W_]))")
+        for a, b in fpairs
     ]
     cur = conn.cursor()
     cur.row_factory = None
     # Title and text as written (c0, c1) and folded (c2, c3, offset-aligned) from FTS5's content table.
+    texts: dict[int, list[tuple[str, str]]] = {}
     for rowid, *cols in cur.execute(
         "SELECT id, c0, c1, c2, c3 FROM articles_fts_content WHERE id IN (SELECT value FROM json_each(?))",
         (json.dumps(sorted(holders)),),
     ):
-        for written, folded in ((cols[0], cols[2]), (cols[1], cols[3])):
-            low = _lower_aligned(folded)
+        texts[rowid] = [(cols[0], _lower_aligned(cols[2])), (cols[1], _lower_aligned(cols[3]))]
+        for written, low in texts[rowid]:
             for i in holders[rowid]:
                 for m in patterns[i].finditer(low):
-                    form = (written[m.start(1) : m.end(1)].lower(), written[m.start(2) : m.end(2)].lower())
-                    found[fpairs[i]].setdefault(rowid, set()).add(form)
-    out: dict[int, tuple[int, int]] = {}
+                    x, y = written[m.start(1) : m.end(1)], written[m.start(2) : m.end(2)]
+                    found[fpairs[i]].setdefault(rowid, set()).add((x.lower(), y.lower(), capitalized(x, y)))
+    out: dict[int, tuple[int, int, int]] = {}
     for run in qruns:
-        folded_run = [_fold_word(w) for w in run]
-        fp = list(itertools.pairwise(folded_run))
+        fp = list(itertools.pairwise([_fold_word(w) for w in run]))
         if exact:
-            reading: list[str | None] = list(run)
+            reading: list[str | None] = [w.lower() for w in run]
         else:
             tables = []
-            for p in fp:
+            for p, (a, b) in zip(fp, itertools.pairwise(run), strict=True):
                 df: dict[tuple[str, str], int] = {}
+                caps: dict[tuple[str, str], int] = {}
                 for forms in found[p].values():
-                    for form in forms:
-                        df[form] = df.get(form, 0) + 1
-                tables.append(df)
+                    for pair in {(x, y) for x, y, _ in forms}:
+                        df[pair] = df.get(pair, 0) + 1
+                    for pair in {(x, y) for x, y, cap in forms if cap}:
+                        caps[pair] = caps.get(pair, 0) + 1
+                tables.append(caps if capitalized(a, b) and caps else df)
             reading = restore(tables)
-        for p, x, y in zip(fp, reading, reading[1:], strict=False):
+        in_reading: list[set[int]] = []
+        for p, rx, ry in zip(fp, reading, reading[1:], strict=False):
+            in_reading.append(set())
             for rowid, forms in found[p].items():
-                ne, nf = out.get(rowid, (0, 0))
-                out[rowid] = (ne + ((x, y) in forms), nf + 1)
+                nw, ne, nf = out.get(rowid, (0, 0, 0))
+                held = (rx, ry, False) in forms or (rx, ry, True) in forms
+                out[rowid] = (nw, ne + held, nf + 1)
+                if held:
+                    in_reading[-1].add(rowid)
+        if len(run) < 3 or None in reading:
+            continue
+        # A run of 3+ words: of the articles holding each of its pairs in the reading, those holding
+        # it whole ("làm bài thi", not "làm bài" here and "bài thi" there).
+        first = re.escape(_fold_word(run[0]))
+        whole = re.compile(
+            rf"({first})(?<![^\W_]{first})"
+            + "".join(f"{_JOIN}({re.escape(_fold_word(w))})" for w in run[1:])
+            + r"(?![^\W_])"
+        )
+        for rowid in set.intersection(*in_reading):
+            if any(
+                [written[m.start(g) : m.end(g)].lower() for g in range(1, len(run) + 1)] == reading
+                for written, low in texts[rowid]
+                for m in _overlapping(whole, low)
+            ):
+                nw, ne, nf = out[rowid]
+                out[rowid] = (nw + 1, ne, nf)
     return out
+
+
+def _overlapping(pattern: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """Every match of ``pattern`` in ``text``, overlapping ones included (a run of repeated words)."""
+    pos = 0
+    while (m := pattern.search(text, pos)) is not None:
+        yield m
+        pos = m.start() + 1
 
 
 def _fold_word(word: str) -> str:
@@ -527,6 +577,10 @@ class SearchIndex:
         sources: np.ndarray[Any, Any],
         folded_pairs: _Pairs,  # adjacent folded words (word numbers of ``folded.vocab``)
         exact_pairs: _Pairs,  # adjacent words as written, lowercased (word numbers of ``exact.vocab``)
+        capitalized_pairs: _Pairs,  # those of them written both capitalized somewhere in the article
+        # Every title's and text's words (numbers of ``exact.vocab``, -1 at a break) as int32 bytes,
+        # and where each column of each article starts in it (titles, then texts): for runs of 3+ words.
+        sequence: tuple[bytes, Int64s],
         event_lo: np.ndarray[Any, Any],  # earliest start of the article's events; "" where none
         event_hi: np.ndarray[Any, Any],  # latest end of them
         forms: tuple[Int64s, Int64s],  # per folded word, the written words folding to it (CSR: ptr, ids)
@@ -537,6 +591,8 @@ class SearchIndex:
         self.exact = exact
         self.folded_pairs = folded_pairs
         self.exact_pairs = exact_pairs
+        self.capitalized_pairs = capitalized_pairs
+        self.sequence, self.segments = sequence
         self.event_lo = event_lo
         self.event_hi = event_hi
         self.rowids = rowids
@@ -579,7 +635,7 @@ class SearchIndex:
             seq, seg = array("i"), array("i")
             for i, doc in enumerate(itertools.chain(column("c0"), column("c1"))):
                 before = len(seq)
-                seq.extend([vocab.setdefault(t, len(vocab)) for t in _SEQUENCE.findall(doc.lower())])
+                seq.extend([vocab.setdefault(t, len(vocab)) for t in _SEQUENCE.findall(doc)])
                 seg.extend(itertools.repeat(i, len(seq) - before))
             spans = dict(conn.execute(
                 "SELECT a.rowid, s.lo || '|' || s.hi FROM articles a"
@@ -588,15 +644,22 @@ class SearchIndex:
         finally:
             if own:
                 conn.execute("COMMIT")
-        # Words numbered apart from breaks (a break: -1, kept in the sequence between its two words).
-        is_word = np.array([_TOKEN_CHARS.match(t) is not None for t in vocab], dtype=bool)
-        renumber = np.where(is_word, np.cumsum(is_word) - 1, -1)
-        words = [t for t, w in zip(vocab, is_word.tolist(), strict=True) if w]
-        seq_ids = renumber[np.frombuffer(seq, dtype=np.int32)] if len(seq) else np.zeros(0, dtype=np.int64)
-        segs_all = np.frombuffer(seg, dtype=np.int32)
+        # Words lowercased and numbered apart from breaks (a break: -1, kept in the sequence between its
+        # two words); whether each word as written starts with a capital.
+        lower: dict[str, int] = {}
+        renumber = np.array(
+            [lower.setdefault(t.lower(), len(lower)) if _TOKEN_CHARS.match(t) else -1 for t in vocab],
+            dtype=np.int64,
+        )
+        caps = np.array([t[:1].isupper() for t in vocab], dtype=bool)
+        words = list(lower)
+        written = np.frombuffer(seq, dtype=np.int32) if len(seq) else np.zeros(0, dtype=np.int32)
+        seq_ids, seq_caps = renumber[written], caps[written]
+        segs_all = np.frombuffer(seg, dtype=np.int32) if len(seg) else np.zeros(0, dtype=np.int32)
         # Adjacent pairs: two words next to each other in the sequence (no break between) of one column
         # of one article (a title's last word and its text's first are not adjacent).
         ok = (seq_ids[:-1] >= 0) & (seq_ids[1:] >= 0) & (segs_all[1:] == segs_all[:-1])
+        cap = (seq_caps[:-1] & seq_caps[1:])[ok]
         first, second, art = seq_ids[:-1][ok], seq_ids[1:][ok], segs_all[:-1][ok] % max(n, 1)
         is_tok = seq_ids >= 0
         ids, segs = seq_ids[is_tok], segs_all[is_tok]
@@ -611,6 +674,7 @@ class SearchIndex:
             (np.ones(len(words)), (np.arange(len(words)), fcol)), shape=(len(words), len(fvocab))
         )
         exact_pairs = _pair_index(first * len(words) + second, art, n, len(words))
+        capitalized_pairs = _pair_index((first * len(words) + second)[cap], art[cap], n, len(words))
         folded_pairs = _pair_index(fcol[first] * len(fvocab) + fcol[second], art, n, len(fvocab))
         rowid_list = [r[0] for r in rows]
         lo = np.array([spans.get(r, "|").split("|")[0] for r in rowid_list], dtype=str)
@@ -625,6 +689,8 @@ class SearchIndex:
             np.array([_ascii_lower(r[2]) if r[2] is not None else "\0" for r in rows], dtype=str),
             folded_pairs,
             exact_pairs,
+            capitalized_pairs,
+            (seq_ids.astype(np.int32).tobytes(), np.searchsorted(segs_all, np.arange(2 * n + 1))),
             lo,
             hi,
             (np.concatenate([[0], np.cumsum(np.bincount(fcol, minlength=len(fvocab)))]).astype(np.int64),
@@ -651,9 +717,29 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self.rowids)
 
-    def _pair_table(self, fa: int, fb: int) -> dict[tuple[str, str], int]:
-        """How many articles hold each written form of the folded pair (``fa``, ``fb``) adjacent."""
-        ep = self.exact_pairs
+    def _holds(self, art: int, pattern: bytes) -> bool:
+        """Whether the title or the text of the article at position ``art`` holds the words of
+        ``pattern`` (int32 word numbers) one after the other, no break between."""
+        n = len(self.rowids)
+        for seg in (art, art + n):
+            start, end = int(self.segments[seg]) * 4, int(self.segments[seg + 1]) * 4
+            while (at := self.sequence.find(pattern, start, end)) >= 0:
+                if at % 4 == 0:  # on a word's boundary, not across two words' bytes
+                    return True
+                start = at + 1
+        return False
+
+    def _pair_table(self, fa: int, fb: int, capitalized: bool) -> dict[tuple[str, str], int]:
+        """How many articles hold each written form of the folded pair (``fa``, ``fb``) adjacent (and
+        written capitalized, if ``capitalized`` and any article writes it so)."""
+        if capitalized:
+            table = self._count_pairs(self.capitalized_pairs, fa, fb)
+            if table:
+                return table
+        return self._count_pairs(self.exact_pairs, fa, fb)
+
+    def _count_pairs(self, ep: _Pairs, fa: int, fb: int) -> dict[tuple[str, str], int]:
+        """How many articles each pair of ``ep`` whose words fold to (``fa``, ``fb``) is held by."""
         a = self.forms[self.forms_ptr[fa] : self.forms_ptr[fa + 1]]
         b = self.forms[self.forms_ptr[fb] : self.forms_ptr[fb + 1]]
         keys = (a[:, None] * ep.width + b[None, :]).ravel()
@@ -738,12 +824,20 @@ class SearchIndex:
         n_pairs = 0
         nf = np.zeros(len(cand), dtype=np.int64)
         ne = np.zeros(len(cand), dtype=np.int64)
+        nw = np.zeros(len(cand), dtype=np.int64)
         for run in runs(terms):
             fcols = [fp.vocab[_fold_word(w)] for w in run]
             reading = (
-                list(run)
+                [w.lower() for w in run]
                 if exact_words
-                else restore([self._pair_table(a, b) for a, b in itertools.pairwise(fcols)])
+                else restore(
+                    [
+                        self._pair_table(fa, fb, capitalized(a, b))
+                        for (fa, fb), (a, b) in zip(
+                            itertools.pairwise(fcols), itertools.pairwise(run), strict=True
+                        )
+                    ]
+                )
             )
             for (fa, fb), x, y in zip(itertools.pairwise(fcols), reading, reading[1:], strict=False):
                 n_pairs += 1
@@ -752,7 +846,17 @@ class SearchIndex:
                 eb = self.exact.vocab.get(y) if y is not None else None
                 if ea is not None and eb is not None:
                     ne += self.exact_pairs.holding(ea, eb, cand)
-        tier = (ne * (n_pairs + 1) + nf) * 2 + exact
+            ids = [self.exact.vocab.get(w) if w is not None else None for w in reading]
+            if len(run) >= 3 and None not in ids:
+                # A run of 3+ words held whole, among the articles holding each of its pairs.
+                every = np.ones(len(cand), dtype=bool)
+                for a, b in itertools.pairwise(ids):
+                    every &= self.exact_pairs.holding(a, b, cand)  # type: ignore[arg-type]
+                pattern = np.array(ids, dtype=np.int32).tobytes()
+                for i in np.flatnonzero(every).tolist():
+                    nw[i] += self._holds(int(cand[i]), pattern)
+        m = n_pairs + 1
+        tier = ((nw * m + ne) * m + nf) * 2 + exact
         rowids = self.rowids[cand]
         # ORDER BY tier DESC, rank, rowid: the best tier's best k, then the next tier's...
         best = np.zeros(0, dtype=np.intp)
