@@ -222,3 +222,77 @@ def test_grouping_fallback_dates_with_the_batch_as_of() -> None:
     assert span == (date(2022, 8, 27), date(2022, 8, 27)) and day == (27, 8)
     span, day = features.event_date(art)
     assert span is None and day == (27, 8)  # no year anywhere: the day stays open
+
+
+def test_a_birth_date_neither_dates_nor_bounds_an_anniversary_report() -> None:
+    """ "sinh ngày 9-7-1912" in the lead of a 2022 anniversary piece is an origin, not the news: the
+    event is not dated 1912, and its range does not open in 1912 (a story spanning 110 years)."""
+    a = Article(
+        "k1",
+        "k1.txt",
+        "Kỷ niệm 110 năm ngày sinh nhà cách mạng Trần Văn Minh (9-7-1912 - 9-7-2022)",
+        "Nhà cách mạng Trần Văn Minh sinh ngày 9-7-1912 tại làng Phú Thọ, huyện Châu Thành, tỉnh Tiền Giang, "
+        "trong một gia đình nông dân nghèo giàu lòng yêu nước.\nÔng tham gia hoạt động cách mạng từ năm 17 "
+        "tuổi và nhiều lần bị thực dân Pháp bắt giam, tra tấn nhưng vẫn giữ vững khí tiết.",
+    )
+    t = article_date(a, date(2022, 7, 31))
+    assert t is None or t.value is None or not t.value.startswith("1912")
+    assert t is None or t.earliest is None or t.earliest >= "2022-01-01"
+    # A birth date with nothing else in the text still does not bound the report from below.
+    a.title = "Nhà cách mạng Trần Văn Minh"
+    t = article_date(a, date(2022, 7, 31))
+    assert t is None or t.earliest is None or t.earliest > "1913"
+
+
+def test_a_plans_horizon_does_not_bound_the_event() -> None:
+    """ "Từ năm 2031 trở đi sẽ ...", "đến năm 2030" are a plan's start and horizon: without any other
+    anchor the event stays open above instead of ending on 31/12/2031."""
+    text = (
+        "Đề án xây dựng trung tâm tài chính quốc tế tại TP.HCM đang được các chuyên gia góp ý để hoàn "
+        "thiện trước khi trình lên Chính phủ xem xét.\nTheo lộ trình, từ nay đến năm 2030 thành phố tập "
+        "trung xây dựng hạ tầng và khung pháp lý cho trung tâm.\nTừ năm 2031 trở đi, trung tâm sẽ hướng tới "
+        "trở thành một trung tâm tài chính có tầm ảnh hưởng trong khu vực."
+    )
+    t = article_date(Article("p1", "p1.txt", "Lộ trình trung tâm tài chính", text))
+    assert t is None or t.latest is None or t.latest < "2030"
+    # A forecast for a named year still bounds it (session 6): made before that year ends.
+    fc = (
+        "Ngân hàng Thế giới vừa công bố báo cáo cập nhật tình hình kinh tế, trong đó nhận định tăng trưởng "
+        "kinh tế Việt Nam năm 2022 dự kiến đạt 7,5% nhờ xuất khẩu và tiêu dùng phục hồi mạnh."
+    )
+    t = article_date(Article("p2", "p2.txt", "Dự báo tăng trưởng", fc))
+    assert t is not None and t.latest == "2022-12-31"
+
+
+def test_a_date_after_publication_is_a_plan_not_the_news() -> None:
+    """The only day in the lead is after publication ("từ ngày 8/1/2014 ... sẽ"): what is reported is the
+    announcement, by the publication date; the plan's day bounds it, it is not the event's date."""
+    text = (
+        "Yahoo vừa thông báo, từ ngày 8/1/2014, toàn bộ người dùng dịch vụ thư điện tử Yahoo Mail sẽ được "
+        "chuyển sang kết nối mã hóa HTTPS để bảo vệ thư khỏi bị đánh cắp.\nĐây là chuẩn bảo mật mà nhiều "
+        "dịch vụ thư khác đã áp dụng từ lâu."
+    )
+    t = date_event([art(text, published="2013-10-15")])
+    assert t is not None and t.value != "2014-01-08"
+    assert t.latest is not None and t.latest <= "2013-10-15"
+    # With a crawl date only, a day after the crawl is likewise a plan ("từ ngày 1-8", crawled 31/7).
+    t2 = (
+        "Trung tâm Lưu ký Chứng khoán đang lấy ý kiến phương án rút ngắn thời gian thanh toán giao dịch "
+        "chứng khoán từ T+3 xuống T+2, áp dụng từ ngày 1-8.\nNhiều nhà đầu tư đã chờ đợi thay đổi này."
+    )
+    t = date_event([art(t2)], as_of=date(2022, 7, 31))
+    assert t is None or t.value != "2022-08-01"
+    assert t is None or t.latest is None or t.latest <= "2022-07-31"
+
+
+def test_days_take_the_year_of_their_month_named_in_the_sentence() -> None:
+    """ "từ đầu tháng 11/2013 ... Lai Châu (ngày 9/11)": the days are of November 2013, even read against a
+    1/11/2013 publication whose past bias would have put 9/11 in 2012."""
+    from diemtin.dating import extract_dates
+
+    s = (
+        "Từ đầu tháng 11/2013, nhà mạng đã tiếp tục triển khai chương trình khám bệnh miễn phí tại ba tỉnh "
+        "miền núi: Hà Giang (ngày 2/11), Lai Châu (ngày 9/11) và Điện Biên (ngày 16/11)."
+    )
+    got = {t.text: t.value for t in extract_dates(s, "2013-11-01")}
+    assert got["ngày 9/11"] == "2013-11-09" and got["ngày 16/11"] == "2013-11-16"

@@ -31,6 +31,67 @@ def _commemorated(body: str, d: _Dated) -> bool:
     return _is_history(d.sentence) and body.rfind("(", 0, start) > body.rfind(")", 0, start)
 
 
+# The words before a date that make it an origin — when someone was born or something began: "sinh ngày
+# 9-7-1912", "thành lập năm 1930", "ra đời ngày". A report of the news is not dated by them, and they do
+# not bound it either: a 2022 anniversary piece read "sau 9/7/1912" spread its story over 110 years.
+_ORIGIN_BEFORE = re.compile(
+    r"\b(?:sinh|thành lập|ra đời|sáng lập|khai sinh|mất|qua đời|hy sinh)"
+    r"\s*(?:vào\s*)?(?:ngày|năm|tháng)?\s*$",
+    re.I,
+)
+
+
+def _recent_year(dated: Sequence[_Dated], ref: Reference) -> int | None:
+    """The latest year the text speaks from: its reference's earliest year, its explicit past years
+    outside sentences about the past at large, and span ends ("(9-7-1912 - 9-7-2022)")."""
+    years = [ref.lo.year] if ref.lo is not None else []
+    for d in dated:
+        if d.men.future or d.until:
+            continue
+        if d.men.kind == "span" and "end" in d.men.extra:
+            years.append(int(str(d.men.extra["end"])[:4]))
+        elif d.men.year and not _is_history(d.sentence):
+            years.append(d.men.year)
+    return max(years, default=None)
+
+
+def _background(body: str, d: _Dated, recent: int | None) -> bool:
+    """A past date the text recalls, not the news's: an origin ("sinh ngày 9-7-1912"), or a dated year
+    in a sentence about the past at large ("kỷ niệm", "thành lập", "lịch sử") more than a year before
+    the latest year the text speaks from. It neither dates the event nor bounds it from below."""
+    if not d.men.year or d.men.kind == "span" or d.men.future:
+        return False
+    if _ORIGIN_BEFORE.search(body[max(0, d.men.start - 25) : d.men.start]):
+        return True
+    return _is_history(d.sentence) and recent is not None and d.men.year < recent - 1
+
+
+def _after_text(d: _Dated, ref: Reference) -> bool:
+    """A date after the day the text was written (its publication date, or the crawl it was in by): a
+    plan or a deadline ("từ ngày 8/1/2014, Yahoo Mail sẽ ...", "trình lên UBND TP trước ngày 25/10"),
+    not the day of the news, which has happened by then."""
+    at = ref.exact or ref.by
+    return at is not None and d.res.lo is not None and d.res.lo > at
+
+
+# Words before a year that make it a plan's horizon or start, not a year a report is made in: "đến năm
+# 2030", "tầm nhìn 2045", "giai đoạn 2026-2030", "Từ năm 2031 trở đi sẽ ...". Looked ahead to, such a
+# year bounds the text only trivially (a 2022 plan for 2030 is written before 2031) and stretched a
+# story's span to 2031. Not "dự kiến"/"dự báo": "GDP năm 2022 dự kiến tăng 6%" is a forecast for the
+# year the report is written in (session 6).
+_HORIZON_BEFORE = re.compile(
+    r"\b(?:từ|đến|tới|trước|tầm nhìn|mục tiêu|kế hoạch|chiến lược|phấn đấu|giai đoạn|định hướng)\b"
+    r"[^.;,]{0,12}$",
+    re.I,
+)
+
+
+def _horizon(body: str, d: _Dated) -> bool:
+    return d.men.kind in ("year", "monthyear") and bool(
+        _HORIZON_BEFORE.search(body[max(0, d.men.start - 30) : d.men.start])
+    )
+
+
 # --------------------------------------------------------------------------------------------------
 # Event dates
 
@@ -282,6 +343,7 @@ def _event_in(body: str, ref: Reference) -> TemporalExpression | None:
     # The lead: the first two sentences that read like prose (a short caption line is skipped), less
     # background sentences ("Trước đó, ...") and photo captions inlined in the text ("... hôm 6-10 - Ảnh:").
     lead_idx = [i for i, s in enumerate(split_sentences(body)) if len(s.split()) >= 8][:2]
+    recent = _recent_year(dated, ref)
     lead = [
         d
         for d in dated
@@ -291,6 +353,8 @@ def _event_in(body: str, ref: Reference) -> TemporalExpression | None:
         and not _CAPTION_AFTER.match(body, d.men.end)
         and not _commemorated(body, d)
         and not d.until
+        and not _after_text(d, ref)
+        and not _background(body, d, recent)
     ]
     refnote = f" [{ref.why}]" if ref.why else ""
     if lead:
@@ -331,7 +395,7 @@ def _event_in(body: str, ref: Reference) -> TemporalExpression | None:
         return ev
     # No date in the lead: the article reports something new, so it happened after the past dates it
     # mentions as background and no later than its own date or the first date it looks ahead to.
-    return _bounds_from_background(dated, ref, day_kinds)
+    return _bounds_from_background(body, dated, ref, day_kinds, recent)
 
 
 # Kinds that say the day of the news without a year: "hôm qua", "sáng nay", "ngày 13/4", "thứ Hai".
@@ -404,12 +468,26 @@ def _ahead_bound(d: _Dated) -> date | None:
 
 
 def _bounds_from_background(
-    dated: Sequence[_Dated], ref: Reference, day_kinds: tuple[str, ...]
+    body: str, dated: Sequence[_Dated], ref: Reference, day_kinds: tuple[str, ...], recent: int | None
 ) -> TemporalExpression | None:
-    """An event not dated in its lead: after the latest earlier date, before the first date ahead."""
+    """An event not dated in its lead: after the latest earlier date, before the first date ahead.
+    Origins and old dates of sentences about the past (``_background``) are not bounds, nor a plan's
+    horizon (``_horizon``), nor a date after the text's own (``_after_text``: a plan or a deadline
+    bounds the event only from beyond the reference, which bounds it better)."""
     rlo, rhi = ref.lo, ref.hi
-    past_txt = [d for d in dated if d.men.kind in day_kinds and not d.men.future and not d.until]
-    ahead_txt = [d for d in dated if d.men.future or d.until]  # a period's end is ahead of its start
+    past_txt = [
+        d
+        for d in dated
+        if d.men.kind in day_kinds
+        and not d.men.future
+        and not d.until
+        and not _after_text(d, ref)
+        and not _background(body, d, recent)
+    ]
+    # A period's end is ahead of its start; a date after the text's own is ahead of it.
+    ahead_txt = [
+        d for d in dated if (d.men.future or d.until or _after_text(d, ref)) and not _horizon(body, d)
+    ]
     # Resolved mentions count only on the right side of the text's own date.
     past = [d for d in past_txt if d.res.lo and d.res.hi and (rhi is None or d.res.hi <= rhi)]
     ahead = [d for d in ahead_txt if d.res.lo and (rlo is None or d.res.lo > rlo)]

@@ -379,8 +379,18 @@ def _dated_mentions(text: str, ref: Reference) -> list[_Dated]:
             y = max(own)
             sref = Reference(date(y, 1, 1), date(y, 12, 31), (y,), f"năm {y} nêu trong cùng câu")
         stated = [m.year for m in mens if m.kind == "year" and m.year and not m.future]
+        # The month named with its year in the same sentence: "từ đầu tháng 11/2013 ... Hà Giang (ngày
+        # 2/11), Lai Châu (ngày 9/11)" — its days are of that month, whatever the reference says (read
+        # against a 1/11/2013 publication with the past bias, 9/11 became 9/11/2012).
+        month_years = {(m.month, m.year) for m in mens if m.kind == "monthyear" and m.month and m.year}
         for men in mens:
             r = sref if men.kind in _YEARLESS else ref
+            my = [y for mo, y in month_years if mo == men.month]
+            if men.kind in ("daymonth", "dayrange") and len(my) == 1:
+                y = my[0]
+                r = Reference(
+                    date(y, 1, 1), date(y, 12, 31), (y,), f"tháng {men.month}/{y} nêu trong cùng câu"
+                )
             if men.kind == "relyear" and stated and re.search(r"cùng kỳ\s*$", s[: men.start - off], re.I):
                 # "6 tháng đầu năm 2022 ... so với cùng kỳ năm ngoái": last year of the period just named.
                 y = max(stated)
