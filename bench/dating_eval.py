@@ -1,6 +1,7 @@
 """Accuracy of Vietnamese date normalisation on the hand-labelled set.
 
     .venv/bin/python bench/dating_eval.py [labelled.jsonl] [-v] [--events] [--knowledge] [--years] [--goals]
+        [--sweep-body] [--abmusu]
 
 Each record is a real sentence from the shared corpora (VietnameseMDS dev bodies/info TIME, AbMuSu, the
 seeds) with its reference date (the article's TIME, or null), one expression and the expected ISO
@@ -17,6 +18,9 @@ then get a range and whether that range is consistent with TIME (earliest <= TIM
 --years dates every AbMuSu train article (no publication dates: the year comes from the text's own
 evidence) and counts event dates whose range excludes 2022, the year of the VLSP 2022 task's articles
 (their texts date them June-July 2022): how often the year inference is wrong, not an accuracy of days.
+
+--abmusu dates AbMuSu train's clusters without and with a guessed crawl date (--as-of 2022-07-31): how many
+get a day, and how many of those fall in June-July 2022 (a third set, not tuned on).
 
 --events also runs ``date_event`` over every VietnameseMDS dev article (body + sapo, TIME as the
 publication date) and prints how the event dates sit against publication: a sanity check on unlabelled
@@ -188,6 +192,25 @@ def years_vs_2022() -> Counter[str]:
     return out
 
 
+def abmusu_as_of(as_of: date | None) -> Counter[str]:
+    """AbMuSu train with a guessed crawl date (its texts date June-July 2022; no dates are given): each
+    cluster an event, dated by ``date_event`` over its articles; how many get a day, and where."""
+    out: Counter[str] = Counter()
+    with ABMUSU.open(encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            arts = []
+            for j, d in enumerate(json.loads(line)["single_documents"]):
+                text = normalize((d.get("anchor_text") or "") + "\n" + (d.get("raw_text") or ""))
+                arts.append(Article(f"c{i}-{j}", "", normalize(d.get("title") or ""), text))
+            ev = date_event(arts, as_of=as_of)
+            out["clusters"] += 1
+            if ev is None or not ev.value or len(ev.value) != 10:
+                continue
+            out["  with a day"] += 1
+            out["    in June-July 2022" if "2022-06-01" <= ev.value <= "2022-07-31" else "    elsewhere"] += 1
+    return out
+
+
 # --------------------------------------------------------------------------------------------------
 # The issue-14 goals on vmds-dev, per half of the clusters (rules were tuned on half A only)
 
@@ -289,6 +312,24 @@ def main(argv: list[str]) -> None:
         _print_goals(
             "(b) TIME withheld, --as-of", goal_as_of(), "  in the month before as-of", "get a day", "events"
         )
+    if "--abmusu" in argv and ABMUSU.is_file():
+        for as_of in (None, date(2022, 7, 31)):
+            for k, v in abmusu_as_of(as_of).items():
+                print(f"abmusu (as-of {as_of}): {k}: {v}")
+    if "--sweep-body" in argv and VMDS.is_dir():
+        # How many prose sentences after the lead are read for the day of the news (event._BODY_SENTENCES),
+        # on half A only: the half the constant may be chosen on.
+        from diemtin.dating import event as dating_event
+
+        for n in (0, 1, 2, 3, 4, 5, 6, 8):
+            dating_event._BODY_SENTENCES = n
+            dating_event._ARTICLE_DATES.clear()  # memoised per article, not per setting
+            a, b = goal_published()["A"], goal_as_of()["A"]
+            print(
+                f"body sentences {n}: (a) half A {a['  inside']}/{a['dated (a day)']} inside; "
+                f"(b) half A {b['get a day']}/{b['events']} with a day, "
+                f"{b['  in the month before as-of']} in the month"
+            )
     if "-v" in argv:
         for m in res["misses"]:
             print(f"  MISS {m['expression']!r} [{m['form']}] want {m['want']} got {m['got']}")

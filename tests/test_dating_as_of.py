@@ -296,3 +296,46 @@ def test_days_take_the_year_of_their_month_named_in_the_sentence() -> None:
     )
     got = {t.text: t.value for t in extract_dates(s, "2013-11-01")}
     assert got["ngày 9/11"] == "2013-11-09" and got["ngày 16/11"] == "2013-11-16"
+
+
+def test_a_glossed_relative_day_gives_the_day_of_writing() -> None:
+    """ "Yahoo hôm nay đã ..." says no day by itself without a publication date; "ngày hôm nay, 9/10"
+    further on glosses it, so the text was written on 9/10 and the lead's "hôm nay" is that day."""
+    text = (
+        "Yahoo hôm nay đã bắt đầu tung ra giao diện thiết kế lại cho ứng dụng Mail trên nền web và các "
+        "thiết bị di động.\nHòm thư mới cũng đi kèm với nhiều tính năng cải tiến đáng chú ý.\nKể từ ngày "
+        "hôm nay, 9/10, người dùng sẽ được cung cấp một loạt chủ đề để cài làm phông nền cho hộp thư."
+    )
+    t = date_event([art(text)], as_of=date(2013, 10, 31))
+    assert t is not None and t.value == "2013-10-09"
+    # "hôm qua (8/10)" glosses the day before: written on 9/10 again; the lead's "hôm qua" is 8/10.
+    text2 = (
+        "Hãng Yahoo hôm qua đã công bố logo mới sau 30 ngày thực hiện chiến dịch bình chọn trên mạng.\n"
+        "Logo mới vẫn giữ màu tím quen thuộc nhưng kiểu chữ mảnh và khỏe khoắn hơn.\nTheo thông báo phát "
+        "đi tối hôm qua (8/10), logo sẽ xuất hiện trên mọi sản phẩm của hãng từ tuần tới."
+    )
+    t = date_event([art(text2)], as_of=date(2013, 10, 31))
+    assert t is not None and t.value == "2013-10-08"
+    # Without the gloss the day stays unknown (no publication date to count from).
+    t = date_event([art(text2.split("\nTheo")[0])], as_of=date(2013, 10, 31))
+    assert t is None or t.value is None or len(t.value) < 10
+
+
+def test_the_day_of_the_news_in_the_body_when_the_lead_has_none() -> None:
+    """A feature-style lead with no day, then "lên kệ vào ngày 22/10" in the body: that is the day of
+    the news. A full date there ("từ ngày 01/01/2015, Luật ...") is recalled, not taken."""
+    text = (
+        "Cuốn tự truyện mới của cựu huấn luyện viên Alex Ferguson kể về những thăng trầm trong 26 năm dẫn "
+        "dắt Manchester United.\nRời xa sân cỏ, ông đã có thời gian để hoàn tất cuốn sách mà nhiều người "
+        "hâm mộ chờ đợi từ lâu.\nCuốn sách đã chính thức lên kệ vào ngày 22/10 với giá 25 bảng Anh."
+    )
+    t = date_event([art(text)], as_of=date(2013, 10, 31))
+    assert t is not None and t.value == "2013-10-22"
+    assert t.note.startswith("ngày 22/10 trong thân bài")
+    recalled = (
+        "Nhiều hộ gia đình vẫn chưa nắm rõ quy định về tham gia bảo hiểm y tế theo hộ gia đình hiện nay.\n"
+        "Bảo hiểm xã hội tỉnh đã tổ chức nhiều buổi tuyên truyền tại các xã vùng sâu vùng xa.\nTừ ngày "
+        "01/01/2015, Luật Bảo hiểm y tế sửa đổi quy định người dân tham gia theo hộ gia đình."
+    )
+    t = date_event([art(recalled)], as_of=date(2022, 7, 31))
+    assert t is None or t.value != "2015-01-01"

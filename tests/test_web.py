@@ -406,3 +406,20 @@ def _article_ids(db: Path) -> list[str]:
         return [r[0] for r in conn.execute("SELECT id FROM articles")]
     finally:
         conn.close()
+
+
+def test_timeline_tick_labels_stay_inside_the_drawing() -> None:
+    """A month tick at the right edge ("11/2013" for a story ending on 1/11/2013) is centred on its x:
+    it is moved in by half its own width, not a fixed margin that cut a 7-character label."""
+    from diemtin.web import timeline as tl
+
+    events = [
+        {"id": "a", "title": "Khai mạc", "date": "2013-09-05", "date_range": ["2013-09-05", "2013-09-05"]},
+        {"id": "b", "title": "Bế mạc", "date": "2013-11-01", "date_range": ["2013-11-01", "2013-11-01"]},
+    ]
+    for width in (tl.WIDTH, tl.NARROW):
+        drawing = tl.layout(events, width)
+        assert [t["label"] for t in drawing["ticks"]][-1] == "11/2013"
+        for t in drawing["ticks"]:
+            half = len(t["label"]) * tl.CHAR_PX / 2
+            assert t["x"] - half >= 0 and t["x"] + half <= width, t

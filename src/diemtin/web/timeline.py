@@ -146,6 +146,7 @@ def _ticks(first: int, last: int, x: Any, width: int) -> list[dict[str, Any]]:
             d = date(y, m, 1).toordinal()
             if d <= last:
                 ticks.append({"x": x(d), "label": f"{m:02d}/{y}"})
-    for t in ticks:  # keep tick labels inside the drawing
-        t["x"] = min(max(t["x"], 20.0), width - 20.0)
+    for t in ticks:  # keep tick labels inside the drawing: a centred "11/2013" needs half its width
+        half = len(t["label"]) * CHAR_PX / 2
+        t["x"] = min(max(t["x"], half), width - half)
     return ticks
