@@ -79,12 +79,24 @@ def is_dangling(text: str) -> bool:
     return m is not None and m.group(1).islower()
 
 
+# A capital right after another character of a word ("GuardianNgoại"): the only place a glue can be.
+# The class lists str.isupper's capitals below U+3000 (Latin with Vietnamese, Greek, Cyrillic, ...); a
+# text with a character past that takes the word-by-word scan.
+_UPPER_BELOW = "\u3000"
+_INNER_CAPITAL = re.compile(
+    r"\S[" + "".join(re.escape(c) for c in map(chr, range(ord(_UPPER_BELOW))) if c.isupper()) + "]"
+)
+
+
 def _glue_point(text: str) -> int:
     """Offset where article text was glued onto a byline ("The GuardianNgoại trưởng"), or 0.
 
     Only a Vietnamese (non-ASCII) capitalised syllable counts, so "YouTube" or "iPhone" are never cut.
     """
-    for m in re.finditer(r"\S+", text[:80]):
+    head = text[:80]
+    if head.isascii() or (max(head) < _UPPER_BELOW and _INNER_CAPITAL.search(head) is None):
+        return 0  # most sentences: no capital inside a word (an ASCII glue never counts, see below)
+    for m in re.finditer(r"\S+", head):
         tok = m.group(0)
         for i in range(1, len(tok) - 1):
             left, ch = tok[i - 1], tok[i]
@@ -274,6 +286,8 @@ _GLUED_STARTERS = frozenset(
     Còn Một Đến""".split()  # noqa: SIM905
 )
 
+_GLUED_STARTER = re.compile(r"(?<!\S)(?:" + "|".join(sorted(_GLUED_STARTERS)) + r")(?!\S)")
+
 
 def _unpunctuated_heading(text: str) -> int:
     """Offset of a sentence glued after an unpunctuated caption/heading in the first 40 words, or 0.
@@ -282,6 +296,8 @@ def _unpunctuated_heading(text: str) -> int:
     word and followed by a lower-case word ("khói Sau khi") is a sentence start, not a name ("Một Thế
     Giới" is a name: the next word is capitalised). "Theo dõi" is a verb that organisations' names use.
     """
+    if _GLUED_STARTER.search(text) is None:  # most sentences: no starter word at all
+        return 0
     toks = list(itertools.islice(re.finditer(r"\S+", text), 41))
     for k in range(3, len(toks) - 1):
         w, prev, nxt = toks[k].group(0), toks[k - 1].group(0), toks[k + 1].group(0)
@@ -356,6 +372,9 @@ def _caps_heading_end(text: str) -> int:
     """Offset of a sentence glued after a sub-heading in capitals ("VI PHẠM KÉO DÀI NHIỀU NĂM Theo kết
     luận, ..."), or 0: at least three words in capitals, one with a Vietnamese letter, then a
     capitalised word in lower case."""
+    first = re.match(r"\s*(\S+)", text)
+    if first is None or not _in_capitals(first.group(1)):  # most sentences: k would be 0
+        return 0
     toks = list(itertools.islice(re.finditer(r"\S+", text), 30))
     k = 0
     while k < len(toks) and _in_capitals(toks[k].group(0)):
