@@ -14,11 +14,9 @@ announcement re-run a year later), which an event must not swallow as "also publ
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from datasketch import LeanMinHash, MinHash, MinHashLSH
@@ -136,14 +134,6 @@ def minhash_of(fingerprints: np.ndarray) -> LeanMinHash:
     return LeanMinHash(seed=SEED, hashvalues=values, scheme=_SCHEME)
 
 
-@lru_cache(maxsize=1 << 17)
-def _syllable_hash(syllable: str) -> int:
-    """A stable 64-bit hash of one syllable (Python's ``hash`` differs between processes, and
-    signatures are computed on workers). Cached: a crawl has a few tens of thousands of syllables,
-    each seen thousands of times; the function is pure, so the cache cannot change a result."""
-    return int.from_bytes(hashlib.blake2b(syllable.encode("utf-8"), digest_size=8).digest(), "little")
-
-
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)
 _MIX2 = np.uint64(0x94D049BB133111EB)
 _MULT = np.uint64(0x9E3779B97F4A7C15)
@@ -161,7 +151,7 @@ def shingle_hashes(tokens: Sequence[str], k: int = SHINGLE) -> np.ndarray:
     """
     if len(tokens) < k:
         return np.empty(0, dtype=np.uint64)
-    h = np.fromiter(map(_syllable_hash, tokens), dtype=np.uint64, count=len(tokens))
+    h = np.fromiter(map(vtext.syllable_hash, tokens), dtype=np.uint64, count=len(tokens))
     n = len(tokens) - k + 1
     acc = h[:n].copy()
     for i in range(1, k):

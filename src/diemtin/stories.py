@@ -11,7 +11,6 @@ one event is that event: its headline and the first two sentences of its summary
 
 from __future__ import annotations
 
-import hashlib
 import math
 import re
 from collections import Counter
@@ -84,20 +83,12 @@ class EventSignals:
 def event_signals(articles: Sequence[Article]) -> EventSignals:
     """Story signals of one event's articles (canonical reports and their copies)."""
     names: set[str] = set()
-    memo: dict[str, int] = {}
 
     def codes(text: str) -> np.ndarray:
         toks = vtext.syllables(text)
         # A stable 64-bit hash per syllable (not ``hash``: it differs between worker processes), so
         # that codes made on different workers agree; collisions at 2^-64 do not matter here.
-        return np.fromiter(
-            (
-                memo[t] if t in memo else memo.setdefault(t, int.from_bytes(_digest(t), "little"))
-                for t in toks
-            ),
-            dtype=np.uint64,
-            count=len(toks),
-        )
+        return np.fromiter(map(vtext.syllable_hash, toks), dtype=np.uint64, count=len(toks))
 
     def pairs(h: np.ndarray) -> np.ndarray:
         return h[:-1] * _GOLDEN + h[1:] if len(h) >= 2 else np.zeros(0, dtype=np.uint64)
@@ -118,10 +109,6 @@ def event_signals(articles: Sequence[Article]) -> EventSignals:
         np.concatenate(heads) if heads else empty,
         np.concatenate(leads) if leads else empty,
     )
-
-
-def _digest(token: str) -> bytes:
-    return hashlib.blake2b(token.encode(), digest_size=8).digest()
 
 
 def _tfidf(arrays: Sequence[np.ndarray], owner: Sequence[int], n_events: int) -> sparse.csr_matrix:
@@ -151,9 +138,7 @@ def _link_matrix(agg: sparse.csr_matrix, sig: Sequence[EventSignals]) -> sparse.
             return sparse.csr_matrix((n, 1))
         return feat.code_tfidf(np.concatenate(arrays), np.repeat(np.arange(n), lengths), n, limit)
 
-    names = [
-        np.fromiter((int.from_bytes(_digest(x), "little") for x in sorted(s.names)), np.uint64) for s in sig
-    ]
+    names = [np.fromiter((vtext.syllable_hash(x) for x in sorted(s.names)), np.uint64) for s in sig]
     blocks = [agg, per_event([s.heads for s in sig]), per_event([s.leads for s in sig]), per_event(names)]
     return sparse.csr_matrix(
         sparse.hstack([b * math.sqrt(w) for b, w in zip(blocks, STORY_WEIGHTS, strict=True)], format="csr")

@@ -5,6 +5,7 @@ Everything here is a pure function; the word segmenter (pyvi) is loaded lazily o
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -280,6 +281,15 @@ _SYLLABLE = re.compile(r"[^\W_]+", re.UNICODE)
 def syllables(text: str) -> list[str]:
     """Lower-cased syllable tokens: runs of letters/digits (word-segmentation underscores split)."""
     return _SYLLABLE.findall(unicodedata.normalize("NFC", text).lower())
+
+
+@lru_cache(maxsize=1 << 17)
+def syllable_hash(syllable: str) -> int:
+    """A stable 64-bit hash of one syllable (blake2b; Python's ``hash`` differs between processes, and
+    dedup's shingles and stories' bigrams are hashed on workers). Cached: a crawl has a few tens of
+    thousands of syllables, each seen thousands of times; the function is pure, so the cache cannot
+    change a result. One cache for the whole run: dedup and every event's story signals share it."""
+    return int.from_bytes(hashlib.blake2b(syllable.encode("utf-8"), digest_size=8).digest(), "little")
 
 
 def count_syllables(text: str) -> int:
