@@ -83,7 +83,7 @@ _UPPER = "".join(c for c in map(chr, range(0x41, 0x2000)) if c.isupper())
 _OPEN = "\"“”'‘’(\\[\\-–"
 _TOK = rf"[{_OPEN}]*[{_UPPER}]\S*(?<![.!?…])(?<![.!?…][\"”’)\]])"
 _RUN = re.compile(rf"(?<!\S){_TOK}(?:[ \t]+{_TOK})*")
-_STRIP = "\"“”'‘’()[],.;:!?-–"
+_STRIP = vtext.NAME_EDGE_PUNCT
 _SENTENCE_START = re.compile(r"(?:^|[.!?…:]|\n)[\s\"“‘'(\[\-–—]*$")
 
 

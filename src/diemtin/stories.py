@@ -293,13 +293,14 @@ STORY_SUMMARY_SENTENCES = 2
 SUMMARY_REDUNDANCY = 0.6
 
 
-def _event_names(event: Event, articles: Mapping[str, Article]) -> set[str]:
-    """Names an event's headline and leads mention, as written ("Putin", "Nhà Trắng", "Hà Nội"): each
-    capitalised run with office words cut out ("Tổng thống Nga Vladimir Putin" gives "Nga" and "Vladimir
-    Putin"), whole. A part of a longer name is not a name: "Hồ Chí" of "Hồ Chí Minh", "Nguyễn" of
-    "Nguyễn Văn Dương" made titles a reader could not parse; a later bare "Putin" still counts."""
+def _event_names(texts: Sequence[str]) -> set[str]:
+    """Names an event's headline and leads (``texts``, from ``_event_texts``) mention, as written
+    ("Putin", "Nhà Trắng", "Hà Nội"): each capitalised run with office words cut out ("Tổng thống Nga
+    Vladimir Putin" gives "Nga" and "Vladimir Putin"), whole. A part of a longer name is not a name:
+    "Hồ Chí" of "Hồ Chí Minh", "Nguyễn" of "Nguyễn Văn Dương" made titles a reader could not parse; a
+    later bare "Putin" still counts."""
     out: set[str] = set()
-    for run in feat.capitalized_runs("\n".join(_event_texts(event, articles))):
+    for run in feat.capitalized_runs("\n".join(texts)):
         words = run.replace("_", " ").split()
         while words and words[0].lower() in feat._NOT_NAME:
             words = words[1:]
@@ -308,7 +309,7 @@ def _event_names(event: Event, articles: Mapping[str, Article]) -> set[str]:
             if w.lower() in feat._TITLE_WORDS or any(ch.isdigit() for ch in w):
                 parts.append([])
             else:
-                parts[-1].append(w.strip("\"“”'‘’()[],.;:!?-–"))
+                parts[-1].append(w.strip(vtext.NAME_EDGE_PUNCT))
         for part in parts:
             name = " ".join(w for w in part if w)
             # A one-letter word ("V", "Sở Y" of "Sở Y tế") is an initial or a cut word; more than four
@@ -326,9 +327,6 @@ def _event_texts(event: Event, articles: Mapping[str, Article]) -> list[str]:
     return [event.title] + [feat.lead(articles[a], 1) for a in event.articles[:5] if a in articles]
 
 
-_PUNCT = "\"“”'‘’()[],.;:!?-–"
-
-
 def _cut_syllables(texts: Sequence[str], syllables: set[str]) -> set[str]:
     """Those of ``syllables`` (capitalised) that pyvi's word segmenter, in most of their occurrences,
     joins to the lower-case syllable after them: "Công" of "Bộ Công an", "Bí" of "Tổng Bí thư", "Quản" of
@@ -341,11 +339,11 @@ def _cut_syllables(texts: Sequence[str], syllables: set[str]) -> set[str]:
     for text in texts:
         toks = text.split()
         for i, tok in enumerate(toks):
-            target = tok.strip(_PUNCT)
+            target = tok.strip(vtext.NAME_EDGE_PUNCT)
             if target not in syllables:
                 continue
             for word in vtext.words(" ".join(toks[max(0, i - 2) : i + 3])):
-                sylls = [x.strip(_PUNCT) for x in word.split("_")]
+                sylls = [x.strip(vtext.NAME_EDGE_PUNCT) for x in word.split("_")]
                 for k, syl in enumerate(sylls):
                     if syl == target:
                         seen[syl] += 1
@@ -388,14 +386,15 @@ def story_title(events: Sequence[Event], articles: Mapping[str, Article], fallba
     need = max(2, math.ceil(len(events) / 3))
     names: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
-    for e in events:
-        names.update(_event_names(e, articles))
+    texts = [_event_texts(e, articles) for e in events]
+    for e, t in zip(events, texts, strict=True):
+        names.update(_event_names(t))
         phrases.update(_title_phrases(e.title))
     # Names cut where the word goes on in lower case ("Ban Chấp", "Cục Quản", "Bí") are left out.
     # Only names enough events share can be chosen; only their last syllables are checked.
     last = {n.split()[-1] for n, c in names.items() if c >= need}
     if last:
-        cut = _cut_syllables([t for e in events for t in _event_texts(e, articles)], last)
+        cut = _cut_syllables([t for ts in texts for t in ts], last)
         for name in [n for n, c in names.items() if c >= need and n.split()[-1] in cut]:
             del names[name]
     lowered = {n.lower() for n in names}

@@ -318,6 +318,10 @@ def words(text: str) -> list[str]:
     return str(tokenizer.tokenize(text)).split()  # type: ignore[attr-defined]
 
 
+# Quotes, brackets and punctuation around a word of a name ("(Putin)," -> "Putin").
+NAME_EDGE_PUNCT = "\"“”'‘’()[],.;:!?-–"
+
+
 def capitalized_phrases(text: str) -> list[str]:
     """Runs of capitalised syllables ("Vladimir Putin", "Điện Kremlin", "Nhà Trắng").
 
@@ -329,7 +333,7 @@ def capitalized_phrases(text: str) -> list[str]:
         tokens = sentence.split()
         run: list[str] = []
         for idx, tok in enumerate(tokens):
-            word = tok.strip("\"“”'‘’()[],.;:!?-–")
+            word = tok.strip(NAME_EDGE_PUNCT)
             if word and word[0].isupper():
                 run.append(word)
                 continue
