@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from diemtin.frontpage import StoryStats, rank, when_span
+from diemtin.frontpage import StoryStats, rank, story_dates, when_span
 
 
 def test_coverage_and_recency_order_stories() -> None:
@@ -26,3 +26,13 @@ def test_when_span_is_honest() -> None:
     assert when_span("2022-08-27", "2022-08-27") == "2022-08-27"
     assert when_span("2022-08-01", "2022-08-27") == "2022-08-01 – 2022-08-27"
     assert when_span(None, None) == "chưa rõ ngày"
+
+
+def test_story_dates_come_from_events_own_dates() -> None:
+    # The seeds' events: 2016 (President-elect Trump), two whose year stays open over Trump's two terms
+    # (only a range, ending at the knowledge table's checked day), one over Biden's term, one of 2022.
+    assert story_dates(["2016", None, None, None, "2022-02-12"]) == ("2016", "2022-02-12")
+    assert story_dates(["2022-07-14", "2022-06", "2022"]) == ("2022", "2022-07-14")
+    # A one-event story dated only by "sau năm 2017 ... không muộn hơn ngày thu thập": no span is made up.
+    assert story_dates([None]) == (None, None)
+    assert when_span(*story_dates([None])) == "chưa rõ ngày"

@@ -12,6 +12,7 @@ import pytest
 from diemtin import clean, digest, pipeline
 from diemtin.models import Digest
 from diemtin.pipeline import InProcessExecutor, Options, run
+from diemtin.report import render_markdown
 
 from .helpers import CALL_2021, FLOOD_2020, write_articles
 
@@ -74,6 +75,14 @@ def test_seeds_timeline_order_and_years(seeds_digest: Digest) -> None:
         lo, hi = ev.date_range
         assert ev.date or (lo and hi), ev.id  # dated, or an honest range
         assert ev.date_evidence
+
+
+def test_seeds_story_span_is_its_events_dates(seeds_digest: Digest) -> None:
+    # Two seeds' years stay open over Trump's terms (the second still running, closed at the knowledge
+    # table's checked day): their bounds do not stretch the story, which reads 2016 – 12/2/2022.
+    md = render_markdown(seeds_digest)
+    assert "2016 – 2022-02-12 · 5 sự kiện" in md
+    assert "2026" not in md.split("<a id=")[0]  # the table of contents
 
 
 def test_same_digest_for_any_input_order(tmp_path: Path) -> None:

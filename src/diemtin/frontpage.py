@@ -9,6 +9,7 @@ of its own last day). Stories of one undated article say least and come last.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -25,8 +26,21 @@ class StoryStats:
     id: str
     articles: int  # articles reporting its events
     outlets: int  # distinct outlets among them
-    first: str | None  # earliest known date of its events (an exact date, or a range's start)
-    last: str | None  # latest known date (an exact date, or a range's end)
+    first: str | None  # earliest of its events' own dates (``story_dates``)
+    last: str | None  # latest of them
+
+
+def story_dates(dates: Iterable[str | None]) -> tuple[str | None, str | None]:
+    """A story's first and last dates: the earliest and latest of its events' own dates (``Event.date``,
+    at the precision known: a day, a month or a year), or None when no event has one.
+
+    An event whose date stays open over several years (only ``date_range``) does not stretch its story:
+    its bounds are what is known of it, not when it happened. A running term of office closed at the
+    knowledge table's checked day made the seeds' story read "2016 – 2026-06-30", and a year recalled in
+    the text ("sau năm 2017") up to a crawl date made one-event stories read "2017-01-01 – 2022-07-31".
+    """
+    known = [d for d in dates if d]
+    return (min(known), max(known)) if known else (None, None)
 
 
 def when_span(first: str | None, last: str | None) -> str:

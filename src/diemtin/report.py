@@ -78,14 +78,13 @@ class _Row:
 
 def story_stats(sid: str, rows: list[_Row]) -> frontpage.StoryStats:
     """A story's coverage and dates, for the front-page order."""
-    firsts = [d for r in rows if (d := r.event.date or r.event.date_range[0])]
-    lasts = [d for r in rows if (d := r.event.date or r.event.date_range[1])]
+    first, last = frontpage.story_dates(r.event.date for r in rows)
     return frontpage.StoryStats(
         sid,
         len({a for r in rows for a in r.event.articles}),
         len({o for r in rows for o in r.sources}),
-        min(firsts) if firsts else None,
-        max(lasts) if lasts else None,
+        first,
+        last,
     )
 
 

@@ -52,12 +52,10 @@ def _front_page(c: sqlite3.Connection) -> list[dict[str, Any]]:
     cards, stats = {}, []
     for r in c.execute("SELECT id, title FROM stories ORDER BY pos"):
         evs = events.get(r["id"], [])
-        firsts = [d for e in evs if (d := e["date"] or e["date_range"][0])]
-        lasts = [d for e in evs if (d := e["date"] or e["date_range"][1])]
+        first, last = frontpage.story_dates(e["date"] for e in evs)
         st = frontpage.StoryStats(
-            r["id"], len(arts.get(r["id"], ())), len({o for e in evs for o in e["sources"]}),
-            min(firsts) if firsts else None, max(lasts) if lasts else None,
-        )  # fmt: skip
+            r["id"], len(arts.get(r["id"], ())), len({o for e in evs for o in e["sources"]}), first, last
+        )
         stats.append(st)
         summary = summaries.get(r["id"]) or []
         if not summary and len(evs) == 1:  # a one-event story's summary is its event's
