@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -383,3 +384,65 @@ def test_store_of_schema_5_gains_title_derived_unset(tmp_path: Path) -> None:
     finally:
         conn.close()
     assert art is not None and not art.title_derived
+
+
+def _derived(db: Path) -> dict[str, list[tuple[object, ...]]]:
+    return {k: v for k, v in snapshot(db).items() if k in store.DERIVED_TABLES}
+
+
+def test_incremental_ingest_equals_a_full_rebuild_and_reuses_the_unchanged_work(tmp_path: Path) -> None:
+    # A store that grows: the seeds and 12 VietnameseMDS clusters, then 3 more clusters, one changed
+    # report and one deleted. The store after the second ingest (which reuses signatures, dates and the
+    # summaries of unchanged events) must equal a store built from the final files in one go.
+    from .conftest import SEEDS, VMDS
+
+    if not SEEDS.is_dir() or not VMDS.is_dir():
+        pytest.skip("../shared not present")
+    inputs = tmp_path / "in"
+    shutil.copytree(SEEDS, inputs / "seeds")
+    clusters = [f"cluster_{i}" for i in range(1, 16)]
+    for c in clusters:
+        shutil.copytree(VMDS / c, inputs / c, ignore=shutil.ignore_patterns("*.ref*.txt", "cluster_*"))
+    grown = tmp_path / "grown.db"
+    first = store.ingest(grown, [str(inputs / "seeds"), *(str(inputs / c) for c in clusters[:12])])
+    assert first.derived and first.reused["event"][0] == 0  # a new store: nothing to reuse
+    changed = sorted((inputs / "cluster_2").glob("*.body.txt"))[0]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\nBài viết được cập nhật thêm.\n", "utf-8")
+    sorted((inputs / "cluster_5").glob("*.body.txt"))[-1].unlink()
+    second = store.ingest(grown, [str(inputs)])
+    assert second.added and second.updated and second.removed
+    found, asked = second.reused["event"]
+    assert asked == second.events and 0 < found < asked  # most events reused, the changed ones made again
+    assert second.reused["signature"][0] >= second.articles - 10
+    full = tmp_path / "full.db"
+    store.ingest(full, [str(inputs)])
+    assert _derived(grown) == _derived(full)
+    # ... and equal to a refresh that computes everything (no cache).
+    conn = store.connect(grown)
+    assert store.refresh_derived(conn, cached=False).to_dict() == store.load_digest(conn).to_dict()
+    conn.close()
+    assert _derived(grown) == _derived(full)
+
+
+def test_cache_keeps_only_what_the_articles_need_and_damaged_entries_are_misses(tmp_path: Path) -> None:
+    paths = corpus(tmp_path / "in")
+    db = tmp_path / "s.db"
+    store.ingest(db, [str(tmp_path / "in")])
+    reference = _derived(db)
+    conn = store.connect(db)
+    rows = conn.execute("SELECT kind, count(*) FROM cache GROUP BY kind ORDER BY kind").fetchall()
+    events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
+    assert dict(rows) == {"date": 3, "event": events, "signature": 3}
+    # Damage every entry (a torn or foreign value): each is a miss, computed again, same digest.
+    conn.execute("UPDATE cache SET value = x'0700000000'")
+    conn.execute("UPDATE meta SET value = '1' WHERE key = 'derived_dirty'")
+    conn.close()
+    result = store.ingest(db, [str(tmp_path / "in")])
+    assert result.reused == {"signature": (0, 3), "date": (0, 3), "event": (0, events)}
+    assert _derived(db) == reference
+    # A file removed: the entries only its article needed are dropped with the refresh.
+    paths[0].unlink()
+    store.ingest(db, [str(tmp_path / "in")])
+    conn = store.connect(db)
+    assert conn.execute("SELECT count(*) FROM cache WHERE kind = 'signature'").fetchone()[0] == 2
+    conn.close()

@@ -131,7 +131,12 @@ def minhash_of(fingerprints: np.ndarray) -> LeanMinHash:
     hv *= m2
     hv ^= hv >> s3
     values = (hv[:, None] * _PERM_A + _PERM_B).min(axis=0)  # uint32 arithmetic wraps: intended
-    return LeanMinHash(seed=SEED, hashvalues=values, scheme=_SCHEME)
+    return minhash_from(values)
+
+
+def minhash_from(hashvalues: np.ndarray) -> LeanMinHash:
+    """The MinHash of these hash values (``minhash_of``'s, or the same read back from a cache)."""
+    return LeanMinHash(seed=SEED, hashvalues=hashvalues, scheme=_SCHEME)
 
 
 _MIX1 = np.uint64(0xBF58476D1CE4E5B9)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import BinaryIO, Protocol, TypeVar
 
+from . import cache as memo
 from . import clean, dating, dedup, events, ingest, stories, summarize, timeline
 from .models import Article, Digest, Event, RawDocument, Skipped, TemporalExpression
 
@@ -49,6 +50,9 @@ class Options:
     mtime_is_crawl_date: bool = False
     executor: Executor = field(default_factory=InProcessExecutor)
     progress: Progress | None = None
+    # Per-article and per-event results of earlier runs (``cache``: a store keeps them between ingests);
+    # the digest is the same with or without.
+    cache: memo.Cache | None = None
 
 
 def read(
@@ -108,6 +112,27 @@ def _chunks(items: Sequence[T]) -> list[list[T]]:
 def _on(executor: Executor, fn: Callable[[list[T]], list[R]], items: Sequence[T]) -> list[R]:
     """``fn`` over chunks of ``items`` on the executor, results flattened back into item order."""
     return [r for part in executor.map(fn, _chunks(items)) for r in part]
+
+
+def _cached(
+    executor: Executor,
+    cache: memo.Cache | None,
+    kind: memo.Kind[R],
+    keys: Sequence[str] | None,
+    fn: Callable[[list[T]], list[R]],
+    items: Sequence[T],
+) -> list[R]:
+    """``_on(executor, fn, items)``, taking from ``cache`` the results held under the items' ``keys``
+    and putting the ones computed here."""
+    if cache is None or keys is None:
+        return _on(executor, fn, items)
+    found = cache.get(kind, keys)
+    missing = [i for i, k in enumerate(keys) if k not in found]
+    computed = dict(
+        zip((keys[i] for i in missing), _on(executor, fn, [items[i] for i in missing]), strict=True)
+    )
+    cache.put(kind, computed)
+    return [found[k] if k in found else computed[k] for k in keys]
 
 
 def _clean_chunk(job: list[tuple[RawDocument, frozenset[str]]]) -> list[Article]:
@@ -197,18 +222,24 @@ def build_digest(articles: Sequence[Article], options: Options | None = None) ->
     opts = options or Options()
     ex = opts.executor
     by_id = {a.id: a for a in articles}
+    # Content keys of the articles when results are cached (``cache``: what each result depends on).
+    key_of = {a.id: memo.article_key(a) for a in articles} if opts.cache is not None else None
 
     def progress(stage: str, done: int, total: int) -> None:
         if opts.progress:
             opts.progress(stage, done, total)
 
     progress("duplicates", 0, len(articles))
-    dups = dedup.find_duplicates(articles, _on(ex, dedup.signatures, articles))
+    akeys = [key_of[a.id] for a in articles] if key_of is not None else None
+    dups = dedup.find_duplicates(
+        articles, _cached(ex, opts.cache, memo.SIGNATURES, akeys, dedup.signatures, articles)
+    )
     progress("duplicates", len(articles), len(articles))
     copy_of = {d: g.canonical for g in dups for d in g.duplicates}
     canonical = [a for a in articles if a.id not in copy_of]
     progress("dates", 0, len(canonical))
-    dated = _on(ex, _date_chunk, [(a, opts.as_of) for a in canonical])
+    dkeys = [memo.date_key(key_of[a.id], opts.as_of) for a in canonical] if key_of is not None else None
+    dated = _cached(ex, opts.cache, memo.DATES, dkeys, _date_chunk, [(a, opts.as_of) for a in canonical])
     dates = dict(zip((a.id for a in canonical), dated, strict=True))
     progress("dates", len(canonical), len(canonical))
     groups = events.group_events(canonical, dates=dates)
@@ -229,8 +260,18 @@ def build_digest(articles: Sequence[Article], options: Options | None = None) ->
         )
         for i, ids in enumerate(groups)
     ]
+    ekeys = (
+        [
+            memo.event_key([key_of[a.id] for a in job[1]], [key_of[a.id] for a in job[4]], job[2], opts.as_of)
+            for job in work
+        ]
+        if key_of is not None
+        else None
+    )
     progress("events", 0, len(work))
-    built = _on(ex, _events_chunk, work)
+    built = _cached(ex, opts.cache, memo.EVENTS, ekeys, _events_chunk, work)
+    for (ev, _), job in zip(built, work, strict=True):
+        ev.id = job[0]  # a cached event was made under the id of its position then
     evs = [ev for ev, _ in built]
     for ev, dup_groups in zip(evs, copies, strict=True):
         for g in dup_groups:

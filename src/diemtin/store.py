@@ -14,12 +14,13 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from . import cache as memo
 from . import clean, pipeline
 from . import ingest as reader
 from .models import (
@@ -173,6 +174,16 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE articles ADD COLUMN title_derived INTEGER NOT NULL DEFAULT 0;
     """,
+    # 7: results of per-article and per-event work (``cache``: signatures, dates, event summaries and
+    # story signals) under keys hashing their inputs and the code version, reused by the next refresh.
+    """
+    CREATE TABLE cache (
+        kind TEXT NOT NULL,
+        key TEXT NOT NULL,
+        value BLOB NOT NULL,
+        PRIMARY KEY (kind, key)
+    );
+    """,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -282,6 +293,8 @@ class IngestResult:
     events: int = 0
     stories: int = 0
     derived: bool = False  # whether the derived tables were recomputed
+    # Per kind of cached work (signature, date, event): (results taken from the store's cache, asked).
+    reused: dict[str, tuple[int, int]] = field(default_factory=dict)
 
 
 def _insert_article(conn: sqlite3.Connection, a: Article, input_path: str, ord_: int) -> str:
@@ -489,7 +502,11 @@ def ingest(
             try:
                 # The as-of date is kept with the articles it came with (ingest_file), not applied to
                 # the articles of earlier batches.
-                refresh_derived(conn, replace(options, as_of=None) if options else None)
+                memory = StoreCache(conn)
+                refresh_derived(conn, replace(options, as_of=None) if options else None, cache=memory)
+                result.reused = {
+                    k: (memory.counts.found.get(k, 0), n) for k, n in memory.counts.asked.items()
+                }
             except (sqlite3.Error, StoreError):
                 raise
             except Exception as exc:
@@ -575,10 +592,80 @@ def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
     return None if r is None else _row_article(conn, r)
 
 
-def refresh_derived(conn: sqlite3.Connection, options: pipeline.Options | None = None) -> Digest:
+class StoreCache:
+    """``cache.Cache`` in the store's ``cache`` table. ``put`` writes at once, in its own transaction
+    (an entry is right whenever it is written: its key hashes its inputs); ``prune`` (inside the
+    refresh's transaction) drops the entries this refresh did not use, so the table holds what the
+    current articles need and no more."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.used: set[tuple[str, str]] = set()
+        self.counts = memo.Counts({}, {})
+
+    def get(self, kind: memo.Kind[memo.V], keys: Sequence[str]) -> dict[str, memo.V]:
+        out: dict[str, memo.V] = {}
+        want = list(dict.fromkeys(keys))
+        for i in range(0, len(want), _BATCH):
+            part = want[i : i + _BATCH]
+            marks = ",".join("?" * len(part))
+            rows = self.conn.execute(
+                f"SELECT key, value FROM cache WHERE kind = ? AND key IN ({marks})", (kind.name, *part)
+            )
+            for key, value in rows:
+                try:
+                    out[key] = kind.decode(bytes(value))
+                except memo.DECODE_ERRORS:
+                    continue  # damaged: a miss, computed again and written over
+        self.used.update((kind.name, k) for k in want)
+        memo._count(self.counts, kind, len(want), len(out))
+        return out
+
+    def put(self, kind: memo.Kind[memo.V], values: Mapping[str, memo.V]) -> None:
+        rows = [(kind.name, k, kind.encode(v)) for k, v in values.items()]
+        self.used.update((kind.name, k) for k in values)
+        if not rows:
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            self.conn.executemany("INSERT OR REPLACE INTO cache (kind, key, value) VALUES (?, ?, ?)", rows)
+            self.conn.execute("COMMIT")
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+
+    def prune(self) -> None:
+        """Delete the entries this refresh did not ask for (caller holds the transaction)."""
+        self.conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS cache_used (kind TEXT, key TEXT, PRIMARY KEY (kind, key))"
+        )
+        self.conn.execute("DELETE FROM temp.cache_used")
+        self.conn.executemany("INSERT INTO temp.cache_used VALUES (?, ?)", sorted(self.used))
+        self.conn.execute(
+            "DELETE FROM cache WHERE NOT EXISTS"
+            " (SELECT 1 FROM temp.cache_used u WHERE u.kind = cache.kind AND u.key = cache.key)"
+        )
+        self.conn.execute("DELETE FROM temp.cache_used")
+
+
+_BATCH = 500  # keys per SELECT (SQLite allows 32,766 parameters; smaller batches keep each query light)
+
+
+def refresh_derived(
+    conn: sqlite3.Connection,
+    options: pipeline.Options | None = None,
+    cached: bool = True,
+    cache: StoreCache | None = None,
+) -> Digest:
     """Recompute duplicates, events, stories, summaries and timeline from the stored articles and
     replace the derived tables in one transaction, unless another writer changed the articles meanwhile
-    (then compute again, a few times at most)."""
+    (then compute again, a few times at most). With ``cached``, per-article and per-event results of
+    earlier refreshes are taken from the store's cache (same digest, ``cache``) and this refresh's are
+    kept for the next (in ``cache`` when given: its ``counts`` say how many were found)."""
+    opts = options or pipeline.Options()
+    memory = (cache or StoreCache(conn)) if cached else None
+    if memory is not None:
+        opts = replace(opts, cache=memory)
     for _attempt in range(_REFRESH_ATTEMPTS):
         # The articles and their generation from one snapshot (a read transaction) ...
         conn.execute("BEGIN")
@@ -587,7 +674,7 @@ def refresh_derived(conn: sqlite3.Connection, options: pipeline.Options | None =
             articles = load_articles(conn)
         finally:
             conn.execute("COMMIT")
-        result = pipeline.build_digest(articles, options)
+        result = pipeline.build_digest(articles, opts)
         conn.execute("BEGIN IMMEDIATE")
         try:
             # ... and committed only if no other writer changed the articles meanwhile (a concurrent
@@ -598,6 +685,8 @@ def refresh_derived(conn: sqlite3.Connection, options: pipeline.Options | None =
             for table in DERIVED_TABLES:
                 conn.execute(f"DELETE FROM {table}")  # table names are constants
             write_derived(conn, result)
+            if memory is not None:
+                memory.prune()
             conn.execute("UPDATE meta SET value = '0' WHERE key = 'derived_dirty'")
             conn.execute("COMMIT")
         except BaseException:
