@@ -274,8 +274,10 @@ def goal_as_of() -> dict[str, Counter[str]]:
     return out
 
 
-def _print_goals(name: str, res: dict[str, Counter[str]], num: str, den: str, total: str) -> None:
-    for half in ("A", "B"):
+def _print_goals(
+    name: str, res: dict[str, Counter[str]], num: str, den: str, total: str, halves: str = "AB"
+) -> None:
+    for half in halves:
         c = res[half]
         share = c[num] / c[den] if c[den] else 0.0
         cover = c[den] / c[total] if c[total] else 0.0
@@ -308,9 +310,18 @@ def main(argv: list[str]) -> None:
         for k, v in years_vs_2022().items():
             print(f"years: {k}: {v}")
     if "--goals" in argv and VMDS.is_dir():
-        _print_goals("(a) with publication dates", goal_published(), "  inside", "dated (a day)", "events")
+        # --half-a: only the half rules may be written on (half B is read once, at the end of a session)
+        halves = "A" if "--half-a" in argv else "AB"
         _print_goals(
-            "(b) TIME withheld, --as-of", goal_as_of(), "  in the month before as-of", "get a day", "events"
+            "(a) with publication dates", goal_published(), "  inside", "dated (a day)", "events", halves
+        )
+        _print_goals(
+            "(b) TIME withheld, --as-of",
+            goal_as_of(),
+            "  in the month before as-of",
+            "get a day",
+            "events",
+            halves,
         )
     if "--abmusu" in argv and ABMUSU.is_file():
         for as_of in (None, date(2022, 7, 31)):

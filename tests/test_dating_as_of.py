@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from diemtin import pipeline, report, timeline
-from diemtin.dating import article_date, date_event
+from diemtin.dating import article_date, date_event, extract_dates
 from diemtin.models import Article, DateAnchor, Event
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "diemtin"
@@ -103,10 +103,14 @@ def test_a_background_full_date_in_the_lead_gives_way_to_the_day_of_the_news() -
     assert t is not None and t.value == "2016-11-13"
     t = date_event([art(lead_first, published="2016-11-14")])
     assert t is not None and t.value == "2016-11-13" and t.note.startswith("sáng 13/11 trong phần mở đầu")
-    # The recalled date alone in the lead is still the lead's date (nothing says the day of the news).
+    # The recalled date alone in the lead: a week before publication it is the day of the news; two years
+    # before, it is background (session 9: the report is not dated 2014), and the event is bounded by
+    # its publication date.
     alone = "Vụ tai nạn ngày 26/9/2014 tại sân bay được nhắc lại trong báo cáo an toàn hàng không mới."
+    t = date_event([art(alone.replace("2014", "2016"), published="2016-10-01")])
+    assert t is not None and t.value == "2016-09-26"
     t = date_event([art(alone, published="2016-11-14")])
-    assert t is not None and t.value == "2014-09-26"
+    assert t is not None and (t.value, t.latest) == (None, "2016-11-14")
 
 
 def test_timeline_orders_yearless_days_by_their_day() -> None:
@@ -339,3 +343,152 @@ def test_the_day_of_the_news_in_the_body_when_the_lead_has_none() -> None:
     )
     t = date_event([art(recalled)], as_of=date(2022, 7, 31))
     assert t is None or t.value != "2015-01-01"
+
+
+CRAWL = date(2022, 7, 31)
+
+
+def test_a_crawl_date_is_not_overruled_by_the_habit_that_a_text_is_at_most_a_year_old() -> None:
+    # The text's only full dates are of 2020 (a baseline price): without the crawl date it would be read
+    # as written in 2020 or 2021, and was dated 17/6/2020 in a crawl of 31/7/2022, evidence "theo ngày
+    # thu thập". A full date of another day in the sentence does not give its year to "ngày 17/6".
+    text = (
+        "Chứng khoán tiếp tục lao dốc trong phiên giao dịch cuối tuần, nhiều nhà đầu tư bán tháo cổ phiếu.\n"
+        "Theo dữ liệu từ FiinPro trên 3 sàn giao dịch HoSE, HNX và UPCoM, tính đến ngày 17/6, có đến 258 "
+        "mã cổ phiếu giảm giá xuống dưới mức giá ngày 24/3/2020 - phiên thị trường tạo đáy với VN-Index ở "
+        "mức 659,2 điểm."
+    )
+    t = article_date(art(text), as_of=CRAWL)
+    assert t is not None and t.value == "2022-06-17"
+    assert t.note == "ngày 17/6 trong phần mở đầu; năm 2022 theo ngày thu thập (--as-of 31/7/2022)"
+    assert "nên bài viết từ năm 2020" in t.evidence
+    # Without a crawl date the habit stays: the text says nothing of 2022.
+    t = article_date(art(text))
+    assert t is not None and (t.earliest or "")[:4] == "2020"
+
+
+def test_under_a_crawl_date_the_note_says_when_the_text_gave_the_year() -> None:
+    # A weekday the crawl's year does not fit: 13/4/2022 was a Wednesday, 13/4/2020 a Monday (and
+    # "Covid-19" bounds the text from 11/2/2020). The year is the text's, and the note says so.
+    text = (
+        "Thứ Hai (13/4), Bộ Y tế công bố thêm 2 ca mắc Covid-19 mới, đều là người nhập cảnh đã được cách ly "
+        "ngay sau khi về nước.\nCả hai bệnh nhân đang được điều trị tại Bệnh viện Bệnh Nhiệt đới Trung ương."
+    )
+    t = article_date(art(text), as_of=CRAWL)
+    assert t is not None and t.value == "2020-04-13"
+    assert t.note == "Thứ Hai (13/4) trong phần mở đầu; năm 2020 theo thứ nêu trong bài"
+    # A month named with its year in the sentence ties its days to that year, whatever the crawl.
+    text = (
+        "Từ đầu tháng 11/2013, không khí lạnh tràn về khiến nhiều tỉnh miền núi phía Bắc có băng giá, "
+        "Hà Giang (ngày 2/11) và Lai Châu (ngày 9/11) ghi nhận nhiệt độ dưới 5 độ C.\n"
+        "Ngành nông nghiệp khuyến cáo người dân che chắn chuồng trại cho gia súc."
+    )
+    t = article_date(art(text), as_of=CRAWL)
+    assert t is not None and t.value == "2013-11-02"
+    assert t.note == "ngày 2/11 trong phần mở đầu; năm 2013 theo tháng nêu trong cùng câu"
+
+
+def test_a_day_recalled_years_before_the_crawl_does_not_bound_the_news() -> None:
+    # "sau 1/1/2017 ... không muộn hơn 31/7/2022" read as a five-year range, and its one-event story
+    # as "2017-01-01 – 2022-07-31".
+    text = (
+        "Viettel tiếp tục được vinh danh ở tất cả các hạng mục của chương trình bình chọn Top Công nghiệp "
+        "4.0 Việt Nam, khẳng định vị thế doanh nghiệp công nghệ hàng đầu.\n"
+        "Tập đoàn giành giải ở cả năm hạng mục, trong đó có hạng mục doanh nghiệp chuyển đổi số tiêu biểu.\n"
+        "Chương trình do Hội Truyền thông số Việt Nam tổ chức thường niên, được khởi động từ ngày 1/1/2017 "
+        "với mục tiêu tôn vinh các doanh nghiệp chuyển đổi số thành công."
+    )
+    t = article_date(art(text), as_of=CRAWL)
+    assert t is not None and (t.earliest, t.latest, t.value) == (None, "2022-07-31", None)
+    assert "2017" not in t.note and "không làm mốc" in t.evidence
+    ev = Event("e1", "Viettel", ["a1"], date=t.value, date_range=(t.earliest, t.latest))
+    assert report.format_when(ev) == "≤ 2022-07-31"
+
+
+def test_a_relative_day_with_the_day_of_writing_unknown_says_so_under_a_crawl() -> None:
+    # "thứ Năm" in the lead counts from a day of writing that the crawl bounds but does not give.
+    text = (
+        "Hôm thứ Năm, Ngân hàng Trung ương châu Âu lần đầu tiên tăng lãi suất sau 11 năm, mức tăng 0,5 điểm "
+        "phần trăm, cao hơn dự báo của giới phân tích.\nLạm phát ở khu vực đồng euro đã lên mức kỷ lục sau "
+        "đại dịch Covid-19."
+    )
+    t = article_date(art(text), as_of=CRAWL)
+    # Between the day "Covid-19" was named and the crawl: not a day counted from the crawl date, and
+    # bounded by its latest reading only (its earliest, in February 2020, said nothing).
+    assert t is not None and (t.value, t.earliest, t.latest) == (None, None, "2022-07-28")
+    assert t.note.endswith("chưa rõ ngày viết bài, không muộn hơn ngày thu thập (--as-of 31/7/2022)")
+    assert "tính từ" not in t.note
+
+
+def test_a_past_part_of_a_year_the_text_speaks_of_gives_its_year() -> None:
+    # "Trong 6 tháng đầu năm 2022, ... đã" is a period gone by: the text is of 2022 at the earliest, even
+    # though its latest full date (tháng 3-2021, a comparison) is of 2021 and "đầu năm nay" matches it.
+    text = (
+        "Trong 6 tháng đầu năm 2022, lãi suất cơ bản đã được điều chỉnh tăng 80 lần trên toàn thế giới. "
+        "Chuỗi 80 lần nâng lãi suất trong nửa đầu năm nay nhiều gấp 7 lần so với cùng kỳ năm 2021.\n"
+        "Brazil đã nâng lãi suất 10 lần trong 1 năm qua và lãi suất hiện ở mức 12,75% so với mức 2% vào "
+        "tháng 3-2021.\nNgày 16-6, Ngân hàng Quốc gia Thụy Sĩ (SNB) và Ngân hàng Trung ương Anh (BOE) đồng "
+        "loạt nâng lãi suất."
+    )
+    for as_of in (None, CRAWL):
+        t = article_date(art(text), as_of=as_of)
+        assert t is not None and t.value == "2022-06-16", as_of
+
+
+def test_a_full_date_years_before_the_text_is_not_the_day_of_the_news() -> None:
+    # The lead's only day is a programme's start, five years before the crawl (and a crash two years
+    # before publication): recalled, not what is reported.
+    text = (
+        "Viettel tiếp tục được vinh danh ở tất cả các hạng mục của chương trình bình chọn Top Công nghiệp "
+        "4.0 Việt Nam. Chương trình do Hội Truyền thông số Việt Nam tổ chức thường niên, được khởi động từ "
+        "ngày 1/1/2017 với mục tiêu tôn vinh các doanh nghiệp chuyển đổi số thành công."
+    )
+    t = article_date(art(text), as_of=CRAWL)
+    assert t is not None and t.value is None and t.latest == "2022-07-31"
+    crash = (
+        "Gia đình các nạn nhân trong vụ rơi máy bay ngày 26/9/2014 tiếp tục yêu cầu hãng hàng không bồi "
+        "thường thêm. Luật sư của các gia đình cho biết hồ sơ khởi kiện đã được nộp lên tòa án."
+    )
+    t = article_date(art(crash, published="2016-11-14"))
+    assert t is not None and t.value is None and t.latest == "2016-11-14"
+    # Within a year it is still the day: a report of 20/7/2022 read on 31/7/2022.
+    t = article_date(art(crash.replace("26/9/2014", "20/7/2022")), as_of=CRAWL)
+    assert t is not None and t.value == "2022-07-20"
+
+
+def test_a_relative_day_ahead_bounds_the_event_by_its_latest_reading_only() -> None:
+    # Read over the years the text may be of (from the day "Covid-19" was named to the crawl), "cuối
+    # tuần" looked ahead to may be any weekend of them: only the latest bounds the event. Its earliest
+    # put a page of a 2022 crawl "trước 15/2/2020".
+    text = (
+        "Sau hai năm đại dịch Covid-19, nhiều gia đình ở TP.HCM vẫn gói ghém chi tiêu, cắt giảm các khoản "
+        "mua sắm không thiết yếu và ưu tiên tiết kiệm.\nCác chuyên gia cho rằng giá xăng dầu sẽ tiếp tục "
+        "được điều chỉnh vào cuối tuần, gây thêm áp lực lên chi phí sinh hoạt."
+    )
+    t = article_date(art(text), as_of=CRAWL)
+    assert t is not None and (t.latest or "") >= "2022-07-01", t
+
+
+def test_a_fraction_after_qua_is_not_a_day() -> None:
+    # "đã trải qua 1/2 chặng đường" (half the season) was read as a day glossed "qua" (yesterday) and made
+    # the page's day of writing 2/2/2022, so "tối 14/7" of VBA 2022 became 14/7/2021.
+    text = (
+        "Tại VBA 2022, Danang Dragons chưa hề biết đến mùi chiến thắng sau 6 trận đấu. Cuộc đối đầu với Ho Chi "
+        "Minh City Wings vào tối 14/7 những tưởng đã giúp đội bóng phá dớp.\nSẽ khó có chuyện thay tướng giữa "
+        "dòng, nhất là khi họ đã trải qua 1/2 chặng đường của VBA 2022."
+    )
+    assert [e.text for e in extract_dates(text) if e.text.endswith("1/2")] == []
+    t = article_date(art(text), as_of=CRAWL)
+    assert t is not None and t.value == "2022-07-14"
+
+
+def test_the_nearer_tense_cue_decides_whether_a_period_is_looked_ahead_to() -> None:
+    # "đã trôi qua" follows the period, "kế hoạch" (a plan's share, a noun here) is far: the first half of
+    # 2022 is behind the text, which was read "trước 30/4/2022" in a crawl of 31/7/2022.
+    text = (
+        "Nửa đầu năm 2022 đã trôi qua nhưng đầu tư công mới giải ngân được hơn 27% kế hoạch được giao.\n"
+        "Trong báo cáo gửi Quốc hội, Bộ trưởng Kế hoạch và Đầu tư đã nêu nhiều nguyên nhân của việc chậm "
+        "giải ngân."
+    )
+    t = article_date(art(text), as_of=CRAWL)
+    assert t is not None and t.latest == "2022-07-31"

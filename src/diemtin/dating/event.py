@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 from ..models import Article, TemporalExpression
 from ..text import normalize, split_sentences
-from .expressions import _scan
+from .expressions import _FUTURE, _PAST, _scan
 from .infer import _infer_reference_split, _is_history
 from .knowledge import _apply_knowledge, _intersect
 from .reference import Reference, _iso, _safe_date, _short, _value_for, parse_reference, vn_date
@@ -84,6 +84,17 @@ _HORIZON_BEFORE = re.compile(
     r"[^.;,]{0,12}$",
     re.I,
 )
+
+
+def _far_past(d: _Dated, ref: Reference) -> bool:
+    """A day written with its year more than a year before the text's known date (its publication or
+    crawl date): recalled background, not the day of the news ("từ ngày 1/1/2017" in a page crawled on
+    31/7/2022, "vụ tai nạn ngày 26/9/2014" in a report of 2016). A year-less day the text itself puts in
+    an older year (a weekday, a month named with its year) says the page is old, and stays its day."""
+    at = ref.exact or ref.by
+    return (
+        bool(d.men.year) and at is not None and d.res.hi is not None and (at - d.res.hi).days > _FAR_PAST_DAYS
+    )
 
 
 def _horizon(body: str, d: _Dated) -> bool:
@@ -272,7 +283,7 @@ def _article_event(article: Article, as_of: date | None = None) -> TemporalExpre
         pub = replace(pub, basis=_published_basis(article)) if pub.basis == "ngày đăng" else pub
         ref = _apply_knowledge(pub, "", now, sentences=sentences)
     else:
-        ref = _infer_reference_split(body, related, title, now, sentences)
+        ref = _infer_reference_split(body, related, title, now, sentences, now)
         if crawl is not None:
             ref = _by_crawl(ref, *crawl)
         ref = _glossed_day(body, ref) or ref
@@ -385,6 +396,7 @@ def _event_in(body: str, ref: Reference) -> TemporalExpression | None:
             and not d.until
             and not _after_text(d, ref)
             and not _background(body, d, recent)
+            and not _far_past(d, ref)
         ]
 
     lead = days_in(prose[:2])
@@ -428,7 +440,7 @@ def _event_in(body: str, ref: Reference) -> TemporalExpression | None:
                 if years and len(years) < res.hi.year - res.lo.year + 1:
                     a = _safe_date(years[0], pick.men.month or 1, pick.men.day or 1)
                     b = _safe_date(years[-1], pick.men.month or 1, pick.men.day2 or pick.men.day or 1)
-                    res = _Resolved(a, b, res.why + f"; sau {f.strftime('%d/%m/%Y')} ('Trước đó')")
+                    res = _Resolved(a, b, res.why + f"; sau {f.strftime('%d/%m/%Y')} ('Trước đó')", res.basis)
         why = f"'{pick.men.text.strip()}' ở {where} ('{_short(pick.sentence)}'); {res.why}"
         if where != "phần mở đầu":
             why = f"phần mở đầu không nêu ngày; {why}"
@@ -436,6 +448,17 @@ def _event_in(body: str, ref: Reference) -> TemporalExpression | None:
         ev.evidence = why + (refnote if res.lo is not None and ref.why and ref.why not in res.why else "")
         ev.note = _note(pick, res, ref, where)
         ev.day = _open_day(pick, res)
+        at = ref.exact or ref.by
+        if (
+            pick.men.kind in _RELATIVE
+            and ref.exact is None
+            and at
+            and res.lo
+            and (at - res.lo).days > _FAR_PAST_DAYS
+        ):
+            # "thứ Năm" counted from a day of writing known only to lie between the day "Covid-19" was named
+            # and the crawl: its earliest reading says nothing ("2020-02-06 – 2022-07-28"), its latest bounds.
+            ev.earliest, ev.value = None, None
         return ev
     # No date in the lead: the article reports something new, so it happened after the past dates it
     # mentions as background and no later than its own date or the first date it looks ahead to.
@@ -490,31 +513,69 @@ def _note(d: _Dated, res: _Resolved, ref: Reference, where: str = "phần mở �
     """The one-line evidence a reader sees: the words chosen, where, and what the year rests on."""
     men = d.men
     head = f"{men.text.strip()} trong {where}"
-    basis = ref.basis or "căn cứ trong bài"
+    # What the year rests on: the resolution's own basis when the text, not the reference, gave it
+    # ("năm nêu trong cùng câu", "căn cứ trong bài" under a crawl date), else the reference's.
+    basis = res.basis or ref.basis or "căn cứ trong bài"
     if res.lo is None or res.hi is None:
         relative = men.kind in ("relday", "week", "weekday", "relmonth", "ago")
         return f"{head}; {'chưa rõ ngày viết bài' if relative else 'chưa rõ năm'}"
     if men.year or men.kind in ("full", "span", "year", "monthyear"):
         return head
     if men.kind in ("relday", "week", "weekday", "relmonth", "ago"):
-        at = f" {vn_date(ref.exact)}" if ref.exact is not None else ""
-        return f"{head}; tính từ {basis}{at}"
+        if ref.exact is None and res.lo == res.hi:  # counted from another day ("tính theo ngày phát biểu")
+            return f"{head}; {res.why}"
+        if ref.exact is None:  # counted from a day of writing known only within bounds
+            return f"{head}; chưa rõ ngày viết bài" + (f", không muộn hơn {basis}" if ref.by else "")
+        return f"{head}; tính từ {basis} {vn_date(ref.exact)}"
     if res.lo.year == res.hi.year:
         return f"{head}; năm {res.lo.year} theo {basis}"
     return f"{head}; chưa rõ năm (có thể {res.lo.year}–{res.hi.year}, theo {basis})"
 
 
-def _ahead_bound(d: _Dated) -> date | None:
+def _looks_ahead(d: _Dated) -> bool:
+    """A mention looked ahead to. In a sentence with both past and future cues the nearer cue decides:
+    "Nửa đầu năm 2022 đã trôi qua nhưng ... mới giải ngân được 27% kế hoạch" looks back (it put a mid-2022
+    report "trước 30/4/2022"), "Ngân hàng Thế giới vừa công bố ... năm 2022 dự kiến đạt 7,5%" ahead."""
+    if not d.men.future:
+        return False
+    if not d.men.past:
+        return True
+    start = d.send - len(d.sentence)
+    a, b = d.men.start - start, d.men.end - start
+
+    def gap(rx: re.Pattern[str]) -> int:
+        return min(
+            (min(abs(m.start() - b), abs(a - m.end())) for m in rx.finditer(d.sentence)), default=1 << 30
+        )
+
+    return gap(_FUTURE) <= gap(_PAST)
+
+
+# Mentions counted from the day of writing ("cuối tuần", "năm sau", "tháng tới", "hôm qua").
+_RELATIVE = ("relday", "week", "weekday", "relmonth", "relyear", "relmonthyear", "ago")
+
+
+def _ahead_bound(d: _Dated, ref: Reference) -> date | None:
     """The latest the text can be, given a date it looks ahead to: the day before it, or the end of a
     named month or year ("GDP năm 2022 dự kiến tăng 6%", "Fed sẽ tăng lãi suất vào tháng 7"): a forecast
     for a year or a month is made before it ends, often within it (mid-2022 reports read as written by
     2021). A period marked as the next one ("tháng 9 tới", "năm sau") is still wholly ahead."""
     if d.res.lo is None:
         return None
+    if d.men.kind in _RELATIVE and ref.exact is None and d.res.hi is not None:
+        # Counted from a day of writing known only within bounds, "cuối tuần" may be any weekend of
+        # them: only its latest bounds the event (its earliest put a 2022 page "trước 15/2/2020").
+        return d.res.hi - timedelta(days=1)
     named = d.men.kind in ("year", "month", "monthyear") and not re.search(r"\b(tới|sau)\b", d.men.text, re.I)
     if named and not d.until and d.res.hi is not None:
         return d.res.hi
     return d.res.lo - timedelta(days=1)
+
+
+# A past day more than this before the text's known date (its publication date or crawl date) is
+# recalled background, not a lower bound of the news: a year, as ``_background`` takes a history
+# sentence's year more than a year before the text's latest.
+_FAR_PAST_DAYS = 366
 
 
 def _bounds_from_background(
@@ -536,7 +597,7 @@ def _bounds_from_background(
     ]
     # A period's end is ahead of its start; a date after the text's own is ahead of it.
     ahead_txt = [
-        d for d in dated if (d.men.future or d.until or _after_text(d, ref)) and not _horizon(body, d)
+        d for d in dated if (_looks_ahead(d) or d.until or _after_text(d, ref)) and not _horizon(body, d)
     ]
     # Resolved mentions count only on the right side of the text's own date.
     past = [d for d in past_txt if d.res.lo and d.res.hi and (rhi is None or d.res.hi <= rhi)]
@@ -546,8 +607,15 @@ def _bounds_from_background(
     if ref.lo is None:  # nothing resolves: name what the text says, in text order
         last_past = last_past or (past_txt[-1] if past_txt else None)
         first_ahead = first_ahead or (ahead_txt[0] if ahead_txt else None)
+    far = None
+    at = ref.exact or ref.by
+    if last_past and at and last_past.res.lo and (at - last_past.res.lo).days > _FAR_PAST_DAYS:
+        # Recalled, not a bound worth a reader's time: "sau 1/1/2017" in a crawl of 31/7/2022 made the
+        # event (and its one-event story) read "2017-01-01 – 2022-07-31"; a relative day read over the
+        # years a text may be of ("trưa hôm qua", from the day Covid-19 was named) likewise.
+        far, last_past = last_past, None
     lo = last_past.res.lo if last_past else None
-    hi_opts = [x for x in (_ahead_bound(first_ahead) if first_ahead else None, rhi) if x]
+    hi_opts = [x for x in (_ahead_bound(first_ahead, ref) if first_ahead else None, rhi) if x]
     hi = min(hi_opts) if hi_opts else None
     if lo and hi and lo > hi:  # contradictory cues: keep only what the text's own date says
         first_ahead, hi = None, rhi
@@ -562,6 +630,10 @@ def _bounds_from_background(
     if hi is not None and hi == rhi and (ref.exact is not None or ref.by is not None):
         short.append(f"không muộn hơn {ref.basis}")
     parts = ["phần mở đầu không nêu ngày"]
+    if far:
+        parts.append(
+            f"'{far.men.text.strip()}' được nhắc như việc đã qua, quá xa ngày viết bài, không làm mốc"
+        )
     if last_past:
         parts.append(f"sau '{last_past.men.text.strip()}' (được nhắc như việc đã qua)")
     if first_ahead:

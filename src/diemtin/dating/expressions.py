@@ -22,7 +22,7 @@ _Y = r"((?:1[89]|20)\d{2})"
 # Words that introduce a day: "ngày 30/3", "hôm 28/1", "tối 12/2", "rạng sáng 5/6", "từ 1/3", "(22/10)".
 _DAY_MARK = (
     r"(?:(?:rạng sáng|sáng|trưa|chiều|tối|đêm|hôm|ngày hôm)\s+(?:nay|qua|mai)|ngày|hôm|sáng|trưa|chiều|tối|"
-    r"đêm|khuya|rạng sáng|sáng sớm|từ|đến|tới|vào|hồi|trước|sau|nay|qua|"
+    r"đêm|khuya|rạng sáng|sáng sớm|từ|đến|tới|vào|hồi|trước|sau|"
     r"thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật|cn)"
 )
 # Followed by a unit, it is a count or a measure ("2-3 ngày", "5/7 người", "3 đến 5-7 ngày"), not a date.

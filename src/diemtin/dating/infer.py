@@ -51,7 +51,7 @@ def _stated_years(sentence: str, mens: Sequence[_Mention]) -> list[tuple[int, st
         if m.kind == "year"
         and m.year
         and not m.future
-        and not m.part
+        and (not m.part or m.past)
         and not _PLAN_BEFORE.search(sentence[max(0, m.start - 30) : m.start])
         and not _is_history(sentence)
     ]
@@ -82,20 +82,30 @@ def infer_reference(
 
 
 def _infer_reference_split(
-    text: str, related: Sequence[date], context: str, today: date | None, sentences: Sequence[str]
+    text: str,
+    related: Sequence[date],
+    context: str,
+    today: date | None,
+    sentences: Sequence[str],
+    by: date | None = None,
 ) -> Reference:
     """``infer_reference`` for normalised ``text`` and ``context`` whose sentences (context's, then
-    text's) the caller has split already."""
-    ref = _infer_from_dates(text, related, context)
+    text's) the caller has split already; ``by``: a crawl date the text existed by (rule 1)."""
+    ref = _infer_from_dates(text, related, context, by)
     return _apply_knowledge(ref, "", today, soft_upper=True, sentences=sentences)
 
 
-def _infer_from_dates(text: str, related: Sequence[date] = (), title: str = "") -> Reference:
+def _infer_from_dates(
+    text: str, related: Sequence[date] = (), title: str = "", by: date | None = None
+) -> Reference:
     """Candidate years of the text's own date, from its evidence only (no publication date known).
 
     Rules (each a general property of news text, see docs/dating.md):
     1. the text's full dates (past) bound it from below, and its latest one is at most a year old:
-       a year-less "ngày 11/2" in a text whose full dates are all in Y or earlier is in Y or Y+1;
+       a year-less "ngày 11/2" in a text whose full dates are all in Y or earlier is in Y or Y+1. With
+       a crawl date ``by`` only the bound stays: the text is of a year from Y to the crawl's (the habit
+       "at most a year old" is what a crawl date replaces: a 2022 page quoting a 2020 price was read
+       as of 2020 or 2021 in a crawl of 31/7/2022);
     2. "Năm Y, ... sẽ ..." (a year spoken of in the future) means the text was written before Y;
     3. "cuối/đầu/giữa năm ngoái" (or "năm nay") matching a full date in that part of year Y gives Y+1 (Y);
     4. ``related``: timestamps of the article's related-headline list (weak: those are older articles);
@@ -131,11 +141,16 @@ def _infer_from_dates(text: str, related: Sequence[date] = (), title: str = "") 
     cands: set[int] | None = None
     if full_years:
         ymax = max(full_years)
-        cands = {ymax, ymax + 1}
         lo_year = ymax
-        why.insert(
-            0, f"ngày đầy đủ muộn nhất trong bài thuộc năm {ymax}, nên bài viết năm {ymax} hoặc {ymax + 1}"
-        )
+        if by is not None and by.year > ymax + 1:
+            cands = set(range(ymax, by.year + 1))
+            why.insert(0, f"ngày đầy đủ muộn nhất trong bài thuộc năm {ymax}, nên bài viết từ năm {ymax}")
+        else:
+            cands = {ymax, ymax + 1}
+            why.insert(
+                0,
+                f"ngày đầy đủ muộn nhất trong bài thuộc năm {ymax}, nên bài viết năm {ymax} hoặc {ymax + 1}",
+            )
     if stated:
         ys, ss = max(stated)
         if cands is not None and ys > max(cands):

@@ -32,6 +32,7 @@ class _Resolved:
     lo: date | None
     hi: date | None
     why: str
+    basis: str = ""  # what a year-less date's year rests on, for the one-line evidence ("" : the reference's)
 
 
 def _nearest(d: int, mo: int, ref: date, future: bool, past: bool = False) -> date | None:
@@ -107,9 +108,16 @@ def _day_month(men: _Mention, ref: Reference) -> _Resolved:
             return _Resolved(None, None, "không phải ngày có trên lịch")
         last = _safe_date(first.year, mo, d2)
         return _Resolved(first, last, f"năm suy ra từ {rwhy} (lấy ngày gần nhất)")
-    near = _near_crawl(d1, mo, men, ref)
-    if near is not None:
-        return _Resolved(near, _safe_date(near.year, mo, d2), f"năm suy ra từ {rwhy} (lần gần nhất trước đó)")
+    crawl = _near_crawl(d1, mo, men, ref)
+    if crawl is not None:
+        near, moved = crawl
+        if not moved:
+            why = f"năm suy ra từ {rwhy} (lần gần nhất trước đó)"
+            return _Resolved(near, _safe_date(near.year, mo, d2), why)
+        # The text rules out the crawl's year (its dates, a term of office, a weekday): its latest
+        # occurrence the text allows, and the year rests on the text, not on the crawl date.
+        why = f"năm suy ra từ {rwhy} (lần gần nhất trước ngày thu thập mà bài cho phép)"
+        return _Resolved(near, _safe_date(near.year, mo, d2), why, moved)
     years = list(ref.years)
     if ref.windows:  # only the years whose day falls in a known period (e.g. a term of office)
         fit = [y for y in years if (xd := _safe_date(y, mo, d1)) and _in_windows(xd, ref.windows)]
@@ -124,22 +132,43 @@ def _day_month(men: _Mention, ref: Reference) -> _Resolved:
     if span is None:
         return _Resolved(None, None, "năm không rõ: bài không nêu năm và không suy ra được")
     why = f"năm không nêu; {rwhy}" if len(years) > 1 else f"năm suy ra từ {rwhy}"
-    return _Resolved(span[0], span[1], why)
+    # With a crawl date the years here are the text's own (the crawl's reading did not fit them).
+    return _Resolved(span[0], span[1], why, "căn cứ trong bài" if ref.by is not None else ref.basis)
 
 
-def _near_crawl(d: int, mo: int, men: _Mention, ref: Reference) -> date | None:
+# How far back a year-less day is looked for before a crawl date when the text rules out the nearest
+# occurrence and names no earliest year: a weekday repeats on a date within 6 years (11 at most).
+_CRAWL_YEARS_BACK = 11
+
+
+def _near_crawl(d: int, mo: int, men: _Mention, ref: Reference) -> tuple[date, str] | None:
     """A year-less day read against a crawl date (``ref.by``): its occurrence nearest the crawl, a past
-    one preferred (``_nearest``), if that falls in the years and periods the text's own evidence allows.
-    A crawl holds pages of the days before it: the page's "27/8" is the 27/8 before the crawl, not one
-    a year earlier, unless the text says otherwise."""
+    one preferred (``_nearest``), if that falls in the years and periods the text's own evidence allows
+    and on the weekday it names; else the latest earlier occurrence that does. A crawl holds pages of
+    the days before it: the page's "27/8" is the 27/8 before the crawl, not one a year earlier, unless
+    the text ties it to another year. Returns the day and, when the text moved it off the crawl's
+    reading, what did ("căn cứ trong bài", "thứ nêu trong bài"); "" when it did not."""
     if ref.by is None:
         return None
     x = _nearest(d, mo, ref.by, men.future, men.past)
-    if x is None or (ref.years and x.year not in ref.years) or (ref.lo is not None and x < ref.lo):
-        return None
-    if ref.windows and not _in_windows(x, ref.windows):
-        return None
-    return x
+    start = x.year if x is not None else ref.by.year
+    floor = ref.lo.year if ref.lo is not None else min(ref.years, default=start - _CRAWL_YEARS_BACK)
+    moved = ""
+    for y in range(start, max(floor, start - _CRAWL_YEARS_BACK) - 1, -1):
+        xy = _safe_date(y, mo, d)
+        if xy is None:
+            continue
+        fits = not (ref.years and y not in ref.years) and not (ref.lo is not None and xy < ref.lo)
+        if fits and ref.windows and not _in_windows(xy, ref.windows):
+            fits = False
+        if not fits:
+            moved = moved or "căn cứ trong bài"
+            continue
+        if men.weekday is not None and xy.weekday() != men.weekday:  # "thứ Hai (13/4)"
+            moved = moved or "thứ nêu trong bài"
+            continue
+        return xy, moved
+    return None
 
 
 def _month(men: _Mention, ref: Reference) -> _Resolved:
@@ -165,9 +194,9 @@ def _month(men: _Mention, ref: Reference) -> _Resolved:
             y -= 1
         a, b = mspan(y)
         return _Resolved(a, b, f"năm suy ra từ {rwhy}")
-    near = _near_crawl(min(15, _month_end(2001, mo).day), mo, men, ref)
-    if near is not None:
-        a, b = mspan(near.year)
+    crawl = _near_crawl(min(15, _month_end(2001, mo).day), mo, men, ref)
+    if crawl is not None:
+        a, b = mspan(crawl[0].year)
         return _Resolved(a, b, f"năm suy ra từ {rwhy} (lần gần nhất trước đó)")
     span = _span_years(ref.years, mspan)
     if span is None:
@@ -371,13 +400,16 @@ def _dated_mentions(text: str, ref: Reference) -> list[_Dated]:
     )
     out: list[_Dated] = []
     for idx, ((off, s), mens) in enumerate(zip(sentences, scanned, strict=True)):
-        own = _current_years(s, mens)
+        # With a crawl date, a full date of another day ("dưới mức giá ngày 24/3/2020") does not give its
+        # year to the sentence's year-less days: the crawl reads them (a 2022 page was dated 17/6/2020).
+        own = _current_years(s, [m for m in mens if ref.by is None or m.kind != "full"])
         sref = ref
         # Anaphoric year: "từ đầu tháng 4/2022, tính đến ngày 5/5" — a year-less date in a sentence whose
         # stated year is the text's latest is in that year (used only without a publication date).
         if ref.exact is None and own and max(own) == ymax:
             y = max(own)
-            sref = Reference(date(y, 1, 1), date(y, 12, 31), (y,), f"năm {y} nêu trong cùng câu")
+            why = f"năm {y} nêu trong cùng câu"
+            sref = Reference(date(y, 1, 1), date(y, 12, 31), (y,), why, basis="năm nêu trong cùng câu")
         stated = [m.year for m in mens if m.kind == "year" and m.year and not m.future]
         # The month named with its year in the same sentence: "từ đầu tháng 11/2013 ... Hà Giang (ngày
         # 2/11), Lai Châu (ngày 9/11)" — its days are of that month, whatever the reference says (read
@@ -389,7 +421,11 @@ def _dated_mentions(text: str, ref: Reference) -> list[_Dated]:
             if men.kind in ("daymonth", "dayrange") and len(my) == 1:
                 y = my[0]
                 r = Reference(
-                    date(y, 1, 1), date(y, 12, 31), (y,), f"tháng {men.month}/{y} nêu trong cùng câu"
+                    date(y, 1, 1),
+                    date(y, 12, 31),
+                    (y,),
+                    f"tháng {men.month}/{y} nêu trong cùng câu",
+                    basis="tháng nêu trong cùng câu",
                 )
             if men.kind == "relyear" and stated and re.search(r"cùng kỳ\s*$", s[: men.start - off], re.I):
                 # "6 tháng đầu năm 2022 ... so với cùng kỳ năm ngoái": last year of the period just named.
