@@ -1,7 +1,7 @@
 """Accuracy of Vietnamese date normalisation on the hand-labelled set.
 
     .venv/bin/python bench/dating_eval.py [labelled.jsonl] [-v] [--events] [--knowledge] [--years] [--goals]
-        [--sweep-body] [--abmusu]
+        [--half-a] [--sweep-body] [--abmusu]
 
 Each record is a real sentence from the shared corpora (VietnameseMDS dev bodies/info TIME, AbMuSu, the
 seeds) with its reference date (the article's TIME, or null), one expression and the expected ISO
@@ -31,7 +31,8 @@ data (most news reports something from the last few days), not an accuracy.
 (a) with each article's TIME as its publication date, the share of events dated to a day that fall
 inside [earliest TIME - 7 days, latest TIME]; (b) with TIME withheld and each month's articles a batch
 given its as-of date (the batch's latest TIME), the share of events that get a day and the share of
-those within the 31 days up to as-of.
+those within the 31 days up to as-of. With --half-a only half A is printed: while writing rules, half B
+stays unread (it is scored once, at the end of a session).
 """
 
 from __future__ import annotations
