@@ -492,3 +492,16 @@ def test_the_nearer_tense_cue_decides_whether_a_period_is_looked_ahead_to() -> N
     )
     t = article_date(art(text), as_of=CRAWL)
     assert t is not None and t.latest == "2022-07-31"
+
+
+def test_a_month_looked_ahead_to_is_after_the_crawl_not_a_year_before() -> None:
+    # "tháng 9 tới" in a crawl of 31/7/2022 is September 2022: walking back into the periods the text's
+    # own date lies in (Covid-19 named 11/2/2020 ... the crawl) made it September 2021, and the event
+    # "≤ 31/8/2021". The year the text speaks from ("năm 2022") and the crawl give its year.
+    text = (
+        "Đưa ra những giải pháp dài hạn và ngắn hạn để thu hút khách quốc tế năm 2022 là yêu cầu cấp bách "
+        "với ngành du lịch sau hai năm đại dịch Covid-19.\nTổng cục Du lịch cho biết sẽ tổ chức chương "
+        "trình giới thiệu du lịch Việt Nam tại Nhật Bản vào tháng 9 tới."
+    )
+    t = article_date(art(text), as_of=CRAWL)
+    assert t is not None and t.latest == "2022-07-31"

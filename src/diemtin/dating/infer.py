@@ -166,6 +166,10 @@ def _infer_from_dates(
         why.append(f"tin liên quan ghi ngày muộn nhất {r.strftime('%d/%m/%Y')} (căn cứ yếu)")
     if cands is None and lo_year is not None and hi_year is not None and 0 <= hi_year - lo_year <= 1:
         cands = set(range(lo_year, hi_year + 1))
+    if cands is None and lo_year is not None and by is not None and lo_year <= by.year <= lo_year + 1:
+        # A year the text speaks from, and a crawl within the next: "Đưa ra những giải pháp ... năm 2022"
+        # in a crawl of 31/7/2022 is of 2022 (the bound alone was lost, and its "tháng 9 tới" read as 2020's).
+        cands = set(range(lo_year, by.year + 1))
     if cands is None:
         return Reference(why="; ".join(why))
     bounded = {y for y in cands if (lo_year is None or y >= lo_year) and (hi_year is None or y <= hi_year)}
