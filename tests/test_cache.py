@@ -27,14 +27,20 @@ def test_digest_is_the_same_with_an_empty_a_full_and_no_cache(seeds_dir: Path, t
     plain = pipeline.build_digest(arts).to_dict()
     memory = cache.MemoryCache()
     first = pipeline.build_digest(arts, pipeline.Options(cache=memory)).to_dict()
-    assert memory.counts.found == {"signature": 0, "date": 0, "event": 0}
+    kinds = {"signature", "date", "features", "event", "story"}
+    assert memory.counts.found == dict.fromkeys(kinds, 0)
+    memory.counts = cache.Counts({}, {})
     second = pipeline.build_digest(arts, pipeline.Options(cache=memory)).to_dict()
-    n_events = len(second["events"])
-    assert memory.counts.found == {"signature": len(arts), "date": len(arts), "event": n_events}
+    n_events, n_stories = len(second["events"]), len(second["stories"])
+    assert memory.counts.found == memory.counts.asked
+    assert memory.counts.found == {
+        "signature": len(arts), "date": len(arts), "features": len(arts), "event": n_events, "story": n_stories
+    }  # fmt: skip
     assert first == second == plain
     # Another summary length is other work: the events are made again, the signatures reused.
+    memory.counts = cache.Counts({}, {})
     shorter = pipeline.build_digest(arts, pipeline.Options(cache=memory, summary_length=30)).to_dict()
-    assert memory.counts.found["event"] == n_events and memory.counts.found["signature"] == 2 * len(arts)
+    assert memory.counts.found["event"] == 0 and memory.counts.found["signature"] == len(arts)
     assert shorter == pipeline.build_digest(arts, pipeline.Options(summary_length=30)).to_dict()
 
 
@@ -51,7 +57,7 @@ def test_keys_follow_every_field_of_an_article(tmp_path: Path) -> None:
 
 def test_codecs_give_back_what_was_put(seeds_dir: Path) -> None:
     arts, _ = read_articles([str(seeds_dir)])
-    from diemtin import dating, dedup, stories
+    from diemtin import dating, dedup, features, stories
 
     for sig in dedup.signatures(arts):
         back = cache.SIGNATURES.decode(cache.SIGNATURES.encode(sig))
@@ -61,6 +67,10 @@ def test_codecs_give_back_what_was_put(seeds_dir: Path) -> None:
     for a in arts:
         d = dating.article_date(a)
         assert cache.DATES.decode(cache.DATES.encode(d)) == d
+        f = features.extract(a)
+        assert cache.FEATURES.decode(cache.FEATURES.encode(f)) == f
+    odd = replace(features.extract(arts[0]), tokens=("a b", "", "c"), title_tokens=())
+    assert cache.FEATURES.decode(cache.FEATURES.encode(odd)) == odd  # no syllable holds a space; if one did
     digest = pipeline.build_digest(arts)
     for ev in digest.events:
         members = [x for x in arts if x.id in ev.articles]
@@ -87,4 +97,4 @@ def test_a_damaged_entry_is_a_miss(tmp_path: Path, damage: bytes) -> None:
         memory.data[k] = damage
     memory.counts = cache.Counts({}, {})
     assert pipeline.build_digest(arts, pipeline.Options(cache=memory)).to_dict() == want
-    assert memory.counts.found == {"signature": 0, "date": 0, "event": 0}
+    assert set(memory.counts.found.values()) == {0}

@@ -413,7 +413,7 @@ def test_incremental_ingest_equals_a_full_rebuild_and_reuses_the_unchanged_work(
     assert second.added and second.updated and second.removed
     found, asked = second.reused["event"]
     assert asked == second.events and 0 < found < asked  # most events reused, the changed ones made again
-    assert second.reused["signature"][0] >= second.articles - 10
+    assert second.reused["signature"][0] >= second.articles - 10 and second.reused["story"][0] > 0
     full = tmp_path / "full.db"
     store.ingest(full, [str(inputs)])
     assert _derived(grown) == _derived(full)
@@ -432,13 +432,16 @@ def test_cache_keeps_only_what_the_articles_need_and_damaged_entries_are_misses(
     conn = store.connect(db)
     rows = conn.execute("SELECT kind, count(*) FROM cache GROUP BY kind ORDER BY kind").fetchall()
     events = conn.execute("SELECT count(*) FROM events").fetchone()[0]
-    assert dict(rows) == {"date": 3, "event": events, "signature": 3}
+    stories = conn.execute("SELECT count(*) FROM stories").fetchone()[0]
+    assert dict(rows) == {"date": 3, "event": events, "features": 3, "signature": 3, "story": stories}
     # Damage every entry (a torn or foreign value): each is a miss, computed again, same digest.
     conn.execute("UPDATE cache SET value = x'0700000000'")
     conn.execute("UPDATE meta SET value = '1' WHERE key = 'derived_dirty'")
     conn.close()
     result = store.ingest(db, [str(tmp_path / "in")])
-    assert result.reused == {"signature": (0, 3), "date": (0, 3), "event": (0, events)}
+    assert result.reused == {
+        "signature": (0, 3), "date": (0, 3), "features": (0, 3), "event": (0, events), "story": (0, stories)
+    }  # fmt: skip
     assert _derived(db) == reference
     # A file removed: the entries only its article needed are dropped with the refresh.
     paths[0].unlink()

@@ -7,7 +7,8 @@ dates, and the summary of every event whose reports did not change are what the 
 - the code version (``code_version``: every source and data file of this package and the versions of
   the libraries whose numbers enter the results), so a result made by other code is never reused;
 - the article's every field (``article_key``), and for an event its members' and copies' keys, the
-  summary length and the as-of date (``event_key``),
+  summary length and the as-of date (``event_key``); for a story's title and summary, its events as
+  they stand and their articles' keys (``story_key``),
 
 computes only the missing ones, and stores them. A value is a pure function of its key, so an entry
 left by an interrupted run, or by a run over other articles, can only be right or unused: the digest is
@@ -33,6 +34,7 @@ from typing import Any, Generic, Protocol, TypeVar
 import numpy as np
 
 from . import dedup
+from .features import ArticleFeatures
 from .models import Article, Event, SummarySentence, TemporalExpression
 from .stories import EventSignals
 
@@ -79,6 +81,19 @@ def event_key(members: Sequence[str], copies: Sequence[str], length: int, as_of:
     part of it: ids are positions in the digest and move when other events come and go."""
     text = f"event\0{length}\0{as_of}\0{','.join(members)}\0{','.join(copies)}"
     return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def story_key(members: Sequence[Event], central: int, article_keys: Sequence[str]) -> str:
+    """Key of a story's title and summary (``stories.story_title``, ``story_summary``): its events as
+    they stand (every field but the id, which moves with other events), which of them is the most
+    central, and the keys of the events' articles (titles read their leads)."""
+    h = hashlib.blake2b(f"story\0{central}\0".encode(), digest_size=16)
+    for e in members:
+        h.update(
+            repr([getattr(e, f.name) for f in fields(e) if f.name != "id"]).encode("utf-8", "surrogatepass")
+        )
+    h.update(",".join(article_keys).encode())
+    return h.hexdigest()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -159,12 +174,54 @@ def _decode_event(data: bytes) -> tuple[Event, EventSignals]:
     return Event(**e), EventSignals(frozenset(head["names"]), tuple(arrays[:n]), arrays[n], arrays[n + 1])
 
 
+def _encode_story(value: tuple[str, list[SummarySentence]]) -> bytes:
+    title, summary = value
+    return _pack([title, [[x.text, x.article] for x in summary]])
+
+
+def _decode_story(data: bytes) -> tuple[str, list[SummarySentence]]:
+    head, _ = _unpack(data)
+    title, summary = head
+    return str(title), [SummarySentence(str(t), str(a)) for t, a in summary]
+
+
+def _words(tokens: Sequence[str]) -> str | list[str]:
+    """Syllables as one space-separated string (a split gives them back ~10x faster than a JSON list;
+    syllables hold no space, ``text.syllables``), or the list itself should one ever hold a space."""
+    joined = " ".join(tokens)
+    return joined if joined.count(" ") == max(0, len(tokens) - 1) else list(tokens)
+
+
+def _unwords(value: str | list[str]) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(str(x) for x in value)
+    return tuple(value.split(" ")) if value else ()
+
+
+def _encode_features(f: ArticleFeatures) -> bytes:
+    head = [f.id, _words(f.tokens), _words(f.title_tokens), _words(f.lead_tokens), sorted(f.names),
+            f.lead_day, f.edition_day, sorted(f.places)]  # fmt: skip
+    return _pack(head)
+
+
+def _decode_features(data: bytes) -> ArticleFeatures:
+    head, _ = _unpack(data)
+    fid, tokens, title, lead, names, lead_day, edition_day, places = head
+    return ArticleFeatures(
+        id=str(fid), tokens=_unwords(tokens), title_tokens=_unwords(title), lead_tokens=_unwords(lead),
+        names=frozenset(names), lead_day=_day(lead_day), edition_day=_day(edition_day),
+        places=frozenset(places),
+    )  # fmt: skip
+
+
 # What a damaged or foreign entry raises when decoded: it is then a miss.
 DECODE_ERRORS = (ValueError, KeyError, TypeError, IndexError, struct.error)
 
 SIGNATURES: Kind[dedup.Signature | None] = Kind("signature", _encode_signature, _decode_signature)
 DATES: Kind[TemporalExpression | None] = Kind("date", _encode_date, _decode_date)
+FEATURES: Kind[ArticleFeatures] = Kind("features", _encode_features, _decode_features)
 EVENTS: Kind[tuple[Event, EventSignals]] = Kind("event", _encode_event, _decode_event)
+STORIES: Kind[tuple[str, list[SummarySentence]]] = Kind("story", _encode_story, _decode_story)
 
 
 class Cache(Protocol):

@@ -366,17 +366,19 @@ def group_events(
     articles: Sequence[Article],
     dates: Mapping[str, TemporalExpression | None] | None = None,
     as_of: date | None = None,
+    features: Mapping[str, feat.ArticleFeatures] | None = None,
 ) -> list[list[str]]:
     """Article ids per event, deterministic whatever the input order.
 
     ``dates`` is dating's answer per article id (``dating.article_date``) when the caller has it
     already (the pipeline does); otherwise dating runs here, only for articles with a neighbour, with
-    the batch's ``as_of`` (``Options.as_of``).
+    the batch's ``as_of`` (``Options.as_of``). ``features``: ``features.extract`` per article id, when
+    the caller has them (the pipeline: on its executor, or from the store's cache).
     """
     arts = sorted(articles, key=lambda a: a.id)
     if not arts:
         return []
-    fs = [feat.extract(a) for a in arts]
+    fs = [features[a.id] if features is not None and a.id in features else feat.extract(a) for a in arts]
     m = _matrices(fs)
     # One row per article: the blocks side by side, each scaled by sqrt(weight), so that a dot product
     # of two rows is the weighted sum of the three cosines.

@@ -13,8 +13,8 @@ from datetime import date
 from typing import BinaryIO, Protocol, TypeVar
 
 from . import cache as memo
-from . import clean, dating, dedup, events, ingest, stories, summarize, timeline
-from .models import Article, Digest, Event, RawDocument, Skipped, TemporalExpression
+from . import clean, dating, dedup, events, features, ingest, stories, summarize, timeline
+from .models import Article, Digest, Event, RawDocument, Skipped, Story, SummarySentence, TemporalExpression
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -160,6 +160,10 @@ def _article_date(article: Article, as_of: date | None) -> TemporalExpression | 
         return None
 
 
+def _features_chunk(job: list[Article]) -> list[features.ArticleFeatures]:
+    return [features.extract(a) for a in job]
+
+
 # One event's work item: id, canonical member articles, summary length, their dates, their copies.
 EventJob = tuple[str, list[Article], int, list[TemporalExpression | None], list[Article]]
 
@@ -242,7 +246,9 @@ def build_digest(articles: Sequence[Article], options: Options | None = None) ->
     dated = _cached(ex, opts.cache, memo.DATES, dkeys, _date_chunk, [(a, opts.as_of) for a in canonical])
     dates = dict(zip((a.id for a in canonical), dated, strict=True))
     progress("dates", len(canonical), len(canonical))
-    groups = events.group_events(canonical, dates=dates)
+    ckeys = [key_of[a.id] for a in canonical] if key_of is not None else None
+    feats = _cached(ex, opts.cache, memo.FEATURES, ckeys, _features_chunk, canonical)
+    groups = events.group_events(canonical, dates=dates, features={f.id: f for f in feats})
     canonical_of = {g.canonical: g for g in dups}
     # Copies join their canonical article's event: the event lists every outlet that ran it (in the
     # order of ``dups``, i.e. by canonical id, whatever the event's article order).
@@ -284,7 +290,28 @@ def build_digest(articles: Sequence[Article], options: Options | None = None) ->
     for ev in evs:
         ev.sources = sorted({spelling.get(clean.outlet_name_key(s), s) for s in ev.sources})
     progress("events", len(work), len(work))
-    threads = stories.group_stories(evs, by_id, signals={ev.id: sig for ev, sig in built})
+    linked = stories.link_stories(evs, by_id, signals={ev.id: sig for ev, sig in built})
+    skeys = (
+        [
+            memo.story_key(members, members.index(central), [key_of[a] for e in members for a in e.articles])
+            for members, central in linked
+        ]
+        if key_of is not None
+        else None
+    )
+
+    def describe(part: list[tuple[list[Event], Event]]) -> list[tuple[str, list[SummarySentence]]]:
+        # Here, not on the executor: titles read the events' articles, which the workers do not hold.
+        return [
+            (stories.story_title(members, by_id, fallback=central.title), stories.story_summary(members))
+            for members, central in part
+        ]
+
+    described = _cached(InProcessExecutor(), opts.cache, memo.STORIES, skeys, describe, linked)
+    threads = [
+        Story(id=f"s{k + 1}", title=title, events=[e.id for e in members], summary=summary)
+        for k, ((members, _), (title, summary)) in enumerate(zip(linked, described, strict=True))
+    ]
     order = timeline.order_events(evs)
     as_of = opts.as_of.isoformat() if opts.as_of else None
     return Digest(

@@ -180,10 +180,31 @@ def group_stories(
     articles: Mapping[str, Article],
     signals: Mapping[str, EventSignals] | None = None,
 ) -> list[Story]:
-    """Stories: threads of events sharing people, places and topic (connected components).
+    """Stories: threads of events sharing people, places and topic (connected components), each with
+    its title and two-sentence summary.
 
     ``signals`` are ``event_signals`` of each event's articles by event id, when the caller computed
     them already (the pipeline does, on its executor); otherwise they are computed here.
+    """
+    return [
+        Story(
+            id=f"s{k + 1}",
+            title=story_title(members, articles, fallback=central.title),
+            events=[e.id for e in members],
+            summary=story_summary(members),
+        )
+        for k, (members, central) in enumerate(link_stories(events, articles, signals))
+    ]
+
+
+def link_stories(
+    events: Sequence[Event],
+    articles: Mapping[str, Article],
+    signals: Mapping[str, EventSignals] | None = None,
+) -> list[tuple[list[Event], Event]]:
+    """The threads of ``group_stories`` before they are described: each story's events (in id order)
+    and its most central event, stories in the order of their first event's id. Apart from
+    ``story_title`` and ``story_summary`` so that a caller can keep those per story (the store's cache).
     """
     evs = sorted(events, key=lambda e: e.id)
     if not evs:
@@ -248,7 +269,7 @@ def group_stories(
     comps: dict[int, list[int]] = {}
     for i in range(n):
         comps.setdefault(find(i), []).append(i)
-    stories = []
+    threads: list[tuple[list[Event], Event]] = []
     for members in sorted(comps.values(), key=lambda c: evs[c[0]].id):
         central = members[0]
         if len(members) > 1:
@@ -259,18 +280,8 @@ def group_stories(
             # rounded: float sums differ in the last bits, and ties must go to the smallest index
             totals = np.round(rows_m @ total - self_sim, 9)
             central = members[int(np.argmax(totals))]
-        story_events = [evs[i] for i in members]
-        stories.append(
-            Story(
-                id="",
-                title=story_title(story_events, articles, fallback=evs[central].title),
-                events=[e.id for e in story_events],
-                summary=story_summary(story_events),
-            )
-        )
-    for k, s in enumerate(stories):
-        s.id = f"s{k + 1}"
-    return stories
+        threads.append(([evs[i] for i in members], evs[central]))
+    return threads
 
 
 # --------------------------------------------------------------------------------------------------
