@@ -177,6 +177,37 @@ def test_pair_scores_are_the_dot_products_of_the_rows_bit_for_bit() -> None:
     assert np.array_equal(got, (x @ x.T).toarray()[i, j])
 
 
+def test_each_article_keeps_its_candidates_sharing_the_most_keys() -> None:
+    # Article 0 shares keys with 1..5 (5, 4, 1, 1, 1 keys); 1 and 2 also share 3 keys. With k=2 article
+    # 0 keeps 1 and 2; 0-3, 0-4, 0-5 stay only because 3, 4, 5 have no better candidate (either end).
+    ci = np.array([0, 0, 0, 0, 0, 1, 3], dtype=np.int64)
+    cj = np.array([1, 2, 3, 4, 5, 2, 4], dtype=np.int64)
+    shared = np.array([5.0, 4.0, 1.0, 1.0, 1.0, 3.0, 2.0])
+    keep = events._nearest(ci, cj, shared, 2)
+    # 3 keeps 4 (2 keys) and 0 (1 key, smaller index first); 4 keeps 3 and 0; 5 keeps 0.
+    assert keep.tolist() == [True, True, True, True, True, True, True]
+    keep = events._nearest(ci, cj, shared, 1)
+    # k=1: 0 keeps 1; 1 keeps 0; 2 keeps 0 (4 keys); 3 keeps 4; 4 keeps 3; 5 keeps 0.
+    assert keep.tolist() == [True, True, False, False, True, False, True]
+
+
+def test_the_neighbour_cap_leaves_a_dev_slice_grouped_the_same() -> None:
+    """The cap bounds an article's pairs in a large batch; in a batch of a few hundred articles the
+    pairs it drops share one common key and score little, and the groups do not change."""
+    if not VMDS.is_dir():
+        pytest.skip("../shared/data/vmds-dev not present")
+    arts, _ = corpora.crawl_articles(corpora.vmds_docs(VMDS, limit=30), "jsonl")
+    capped = events.group_events(arts)
+    old = events.MAX_NEIGHBOURS
+    try:
+        events.MAX_NEIGHBOURS = 10**6
+        assert events.group_events(arts) == capped
+        events.MAX_NEIGHBOURS = 1
+        assert events.group_events(arts) != capped  # the cap is read: one neighbour is too few
+    finally:
+        events.MAX_NEIGHBOURS = old
+
+
 def test_names_are_capitalised_runs_without_sentence_case_or_titles() -> None:
     from diemtin import features
 
