@@ -96,10 +96,17 @@ def test_forms(text: str, ref: str | None, want: tuple[str, str, str]) -> None:
         "Thời gian từ 3 đến 5-7 ngày.",
         "Anh thắng 6/1, 3/6, 7/6 sau ba set.",  # a score line
         "Thực tế, từ nhiều năm nay, nhiều gia đình chưa được tặng thưởng.",  # a duration
+        "Đội bóng đã trải qua 1/2 chặng đường của mùa giải.",  # a fraction after "qua", not "yesterday"
     ],
 )
 def test_not_dates(text: str) -> None:
     assert extract_dates(text, "2013-10-23") == []
+
+
+def test_month_numbers_are_not_days() -> None:
+    # "tháng 3-5 và 9-12" (March-May and September-December) was read as days 3-5 and 9 of December.
+    text = "Tay chân miệng xuất hiện quanh năm, nhưng chủ yếu là vào tháng 3-5 và 9-12."
+    assert [e.text for e in extract_dates(text, "2022-07-20")] == ["tháng 3"]
 
 
 def test_offsets_point_at_the_expression() -> None:

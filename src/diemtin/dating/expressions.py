@@ -185,6 +185,8 @@ def _day_range(m: re.Match[str]) -> _Mention | None:
         return None
     if join == "," and not m.group(0).lower().startswith("ngày"):
         return None  # "5, 7/10" is a list of numbers unless it reads "ngày 20, 21/10"
+    if re.search(r"\btháng\s*$", m.string[: m.start()], re.I):
+        return None  # months, not days: "chủ yếu vào tháng 3-5 và 9-12" (March-May, September-December)
     return _Mention("dayrange", m.start(), m.end(), m.group(0), day=d1, day2=d2, month=mo, year=y)
 
 
