@@ -505,3 +505,31 @@ def test_a_month_looked_ahead_to_is_after_the_crawl_not_a_year_before() -> None:
     )
     t = article_date(art(text), as_of=CRAWL)
     assert t is not None and t.latest == "2022-07-31"
+
+
+def test_a_plans_share_reached_is_not_a_look_ahead() -> None:
+    # "Bộ Kế hoạch và Đầu tư" is a ministry and "đạt 27,86% kế hoạch" a target reached: the count "đến ngày
+    # 30/6/2022" is behind the report (it bounded a report written in July by 29/6/2022).
+    text = (
+        "Nửa đầu năm 2022 đã trôi qua nhưng đầu tư công vẫn chậm giải ngân, nhiều dự án lớn chưa được triển "
+        "khai.\nBộ trưởng Kế hoạch và Đầu tư đã giải trình trước Ủy ban Thường vụ Quốc hội về nguyên nhân.\n"
+        "Theo báo cáo của Bộ Kế hoạch và Đầu tư về tình hình giải ngân vốn đầu tư, 6 tháng năm 2022, ước "
+        "thanh toán đến ngày 30/6/2022 là 151 nghìn tỷ đồng, đạt 27,86% kế hoạch Thủ tướng Chính phủ giao."
+    )
+    t = article_date(art(text), as_of=CRAWL)
+    assert t is not None and (t.earliest, t.latest) == ("2022-06-30", "2022-07-31")
+    # A plan still looks ahead: "sẽ hoàn thành vào ngày 30/6/2022" bounds a page of the same crawl.
+    plan = text.replace("ước thanh toán đến ngày 30/6/2022 là", "dự án sẽ hoàn thành vào ngày 30/6/2022, với")
+    t = article_date(art(plan), as_of=CRAWL)
+    assert t is not None and t.latest == "2022-06-29"
+
+
+def test_a_relative_day_read_over_a_year_is_no_lower_bound() -> None:
+    # "trưa hôm qua" counted from a day of writing known only to be in 2022 (up to the crawl) said
+    # "2021-12-31 – 2022-07-30": the page's own date says as much, and the event reads "≤ 2022-07-30".
+    text = (
+        "Bão giá năm 2022 đánh thẳng vào ví tiền của các gia đình, nhiều chị em nội trợ phải thắt lưng buộc "
+        "bụng, cắt giảm chi tiêu.\nNhiều người cho biết từ trưa hôm qua giá thịt lợn ở chợ lại tăng thêm."
+    )
+    t = article_date(art(text), as_of=CRAWL)
+    assert t is not None and (t.earliest, t.latest) == (None, "2022-07-30")

@@ -448,16 +448,10 @@ def _event_in(body: str, ref: Reference) -> TemporalExpression | None:
         ev.evidence = why + (refnote if res.lo is not None and ref.why and ref.why not in res.why else "")
         ev.note = _note(pick, res, ref, where)
         ev.day = _open_day(pick, res)
-        at = ref.exact or ref.by
-        if (
-            pick.men.kind in _RELATIVE
-            and ref.exact is None
-            and at
-            and res.lo
-            and (at - res.lo).days > _FAR_PAST_DAYS
-        ):
-            # "thứ Năm" counted from a day of writing known only to lie between the day "Covid-19" was named
-            # and the crawl: its earliest reading says nothing ("2020-02-06 – 2022-07-28"), its latest bounds.
+        if _unanchored(pick, ref):
+            # "thứ Năm" counted from a day of writing known only within bounds (between the day "Covid-19"
+            # was named and the crawl, or within a year): its earliest reading says nothing ("2020-02-06 –
+            # 2022-07-28"), its latest bounds.
             ev.earliest, ev.value = None, None
         return ev
     # No date in the lead: the article reports something new, so it happened after the past dates it
@@ -555,6 +549,22 @@ def _looks_ahead(d: _Dated) -> bool:
 _RELATIVE = ("relday", "week", "weekday", "relmonth", "relyear", "relmonthyear", "ago")
 
 
+def _unanchored(d: _Dated, ref: Reference) -> bool:
+    """A relative mention counted from a day of writing that a crawl date bounds but the text does not give:
+    read over the text's possible days (a year, or since "Covid-19" was named), its earliest reading says
+    nothing a reader can use ("sau trưa hôm qua" → "2021-12-31 – 2022-07-31"). Without a crawl date the
+    same range is all that says the text's year, and is kept."""
+    lo, hi = d.res.lo, d.res.hi
+    return (
+        d.men.kind in _RELATIVE
+        and ref.exact is None
+        and ref.by is not None
+        and lo is not None
+        and hi is not None
+        and (hi - lo).days > 7
+    )
+
+
 def _ahead_bound(d: _Dated, ref: Reference) -> date | None:
     """The latest the text can be, given a date it looks ahead to: the day before it, or the end of a
     named month or year ("GDP năm 2022 dự kiến tăng 6%", "Fed sẽ tăng lãi suất vào tháng 7"): a forecast
@@ -599,8 +609,14 @@ def _bounds_from_background(
     ahead_txt = [
         d for d in dated if (_looks_ahead(d) or d.until or _after_text(d, ref)) and not _horizon(body, d)
     ]
-    # Resolved mentions count only on the right side of the text's own date.
-    past = [d for d in past_txt if d.res.lo and d.res.hi and (rhi is None or d.res.hi <= rhi)]
+    # Resolved mentions count only on the right side of the text's own date. A relative one counted from a
+    # day of writing known only within bounds ("sau trưa hôm qua" read over a year) bounds nothing from
+    # below that the text's own date does not: it gave "2021-12-31 – 2022-07-31" for a page of 2022.
+    past = [
+        d
+        for d in past_txt
+        if d.res.lo and d.res.hi and (rhi is None or d.res.hi <= rhi) and not _unanchored(d, ref)
+    ]
     ahead = [d for d in ahead_txt if d.res.lo and (rlo is None or d.res.lo > rlo)]
     last_past = max(past, key=lambda d: d.res.hi or date.min) if past else None
     first_ahead = min(ahead, key=lambda d: d.res.lo or date.max) if ahead else None

@@ -35,6 +35,13 @@ _NA = r"(?![\w/]|[.,-]\d)"  # not continued by more digits ("30/3/2021" is one d
 # Future cues of a clause. "tới" is not one by itself (it is also the preposition "to"); "tháng 7 tới"
 # and "tuần tới" are read by their own rules.
 _FUTURE = re.compile(r"\b(sẽ|dự kiến|dự định|sắp|chuẩn bị|kế hoạch|lên lịch|hẹn)\b", re.I)
+# "Kế hoạch" that is no cue that the clause looks ahead: a target reached ("đạt 27,86% kế hoạch", "hoàn
+# thành kế hoạch chỉ tiêu của năm 2022") or a body's name ("Bộ Kế hoạch và Đầu tư": "Theo báo cáo của Bộ
+# Kế hoạch và Đầu tư ..., ước thanh toán đến ngày 30/6/2022" bounded a July report by 29/6/2022).
+_TARGET = re.compile(
+    r"(?:%|\b(?:đạt|hoàn thành|vượt))\s*(?:[^.;,%]{0,20}?\s)?kế hoạch\b|\b(?:Bộ|Sở|Vụ|Phòng)\s+Kế hoạch\b",
+    re.I,
+)
 # A date compared against ("cao hơn mức 2,58% của năm 2021", "so với cùng kỳ năm 2021") is a past
 # reference even in a sentence that forecasts: "GDP năm 2022 dự kiến đạt 6,5%, cao hơn ... năm 2021".
 _COMPARED = re.compile(r"(?:\bso với|\b(?:cao|thấp|nhiều|ít|lớn|nhỏ|tăng|giảm) hơn)\b[^.;]{0,25}$", re.I)
@@ -444,7 +451,8 @@ def _scan_cached(text: str) -> tuple[_Mention, ...]:
             men.text += ")"
         ctx = _clause(text, men.start, men.end)
         men.future = men.future or (
-            bool(_FUTURE.search(ctx)) and not _COMPARED.search(text, max(0, men.start - 30), men.start)
+            bool(_FUTURE.search(_TARGET.sub(" ", ctx)))
+            and not _COMPARED.search(text, max(0, men.start - 30), men.start)
         )
         men.past = men.past or bool(_PAST.search(ctx))
         # Trim a leading connective captured as a day marker ("vào ngày 12/2" is reported as "ngày 12/2").
