@@ -204,12 +204,7 @@ def find_duplicates(
         raise ValueError(f"find_duplicates: {len(got)} signatures for {len(articles)} articles")
     order = sorted(range(len(articles)), key=lambda i: articles[i].id)
     arts = [articles[i] for i in order]
-    # LSH with a lower threshold than MIN_CONTAINMENT so shortened copies are still proposed.
-    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     parent = {a.id: a.id for a in arts}
-    fps: dict[str, np.ndarray] = {}
-    days: dict[str, int | None] = {}  # lead day as a day of the year
-    editions: dict[str, tuple[int, int] | None] = {}
 
     def find(x: str) -> str:
         while parent[x] != x:
@@ -217,26 +212,20 @@ def find_duplicates(
             x = parent[x]
         return x
 
-    for i in order:
-        sig = got[i]
-        if sig is None:
+    signed = [(articles[i].id, sig) for i in order if (sig := got[i]) is not None]
+    days = [features.day_of_year(sig.lead_day) for _, sig in signed]  # lead day as a day of the year
+    for x, y in lsh_candidates([sig.minhash.hashvalues for _, sig in signed]):
+        # y comes after x in id order. Cheap checks first: template reports of other days (a daily
+        # bulletin) are most of the LSH's candidates on a large crawl, and a candidate already in the group
+        # needs no exact check.
+        (aid, sig), (other, osig) = signed[y], signed[x]
+        if _doy_conflict(days[y], days[x]):
             continue
-        aid = articles[i].id
-        day = features.day_of_year(sig.lead_day)
-        for other in sorted(lsh.query(sig.minhash)):
-            # Cheap checks first: template reports of other days (a daily bulletin) are most of the LSH's
-            # candidates on a large crawl, and a candidate already in the group needs no exact check.
-            if _doy_conflict(day, days[other]):
-                continue
-            if sig.edition_day and editions[other] and sig.edition_day != editions[other]:
-                continue  # "Giá vàng hôm nay 22/7:" and "... 23/7:": one template, two days' news
-            ra, rb = find(aid), find(other)
-            if ra != rb and _is_copy_hashed(sig.shingles, fps[other]):
-                parent[max(ra, rb)] = min(ra, rb)
-        lsh.insert(aid, sig.minhash)
-        fps[aid] = sig.shingles
-        days[aid] = day
-        editions[aid] = sig.edition_day
+        if sig.edition_day and osig.edition_day and sig.edition_day != osig.edition_day:
+            continue  # "Giá vàng hôm nay 22/7:" and "... 23/7:": one template, two days' news
+        ra, rb = find(aid), find(other)
+        if ra != rb and _is_copy_hashed(sig.shingles, osig.shingles):
+            parent[max(ra, rb)] = min(ra, rb)
     members: dict[str, list[Article]] = {}
     for a in arts:
         members.setdefault(find(a.id), []).append(a)
@@ -254,6 +243,44 @@ def find_duplicates(
             )
         )
     return sorted(groups, key=lambda g: g.canonical)
+
+
+# LSH with a lower threshold than MIN_CONTAINMENT so shortened copies are still proposed: datasketch's
+# choice of bands and rows for this threshold and number of permutations (25 bands of 5 values).
+_LSH = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+BANDS, ROWS = _LSH.b, _LSH.r
+
+
+def lsh_candidates(hashvalues: Sequence[np.ndarray]) -> list[tuple[int, int]]:
+    """Pairs (x, y), x < y, of MinHashes (positions in ``hashvalues``) that share a band: the same
+    ``ROWS`` values in one of the ``BANDS`` bands, the pairs ``datasketch.MinHashLSH`` proposes with the
+    same parameters (its ``query`` of each MinHash after inserting those before it). Sorted by y, then x.
+
+    Written with numpy instead of calling ``MinHashLSH``: its per-band Python work for every insert and
+    query was ~16 CPU s of a 100k-article digest, paid again at every refresh of a store; here each band
+    is one ``np.unique`` over rows of 5 values, and only the rows sharing a bucket are looked at in Python.
+    A test checks that the pairs are datasketch's.
+    """
+    n = len(hashvalues)
+    if n < 2:
+        return []
+    values = np.asarray(np.stack(hashvalues), dtype=np.uint64)
+    found: set[tuple[int, int]] = set()
+    for b in range(BANDS):
+        band = np.ascontiguousarray(values[:, b * ROWS : (b + 1) * ROWS])
+        _, bucket, counts = np.unique(band, axis=0, return_inverse=True, return_counts=True)
+        shared = counts[bucket.ravel()] > 1
+        if not shared.any():
+            continue
+        rows = np.flatnonzero(shared)
+        keys = bucket.ravel()[rows]
+        rows = rows[np.argsort(keys, kind="stable")]
+        keys = np.sort(keys, kind="stable")
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        for group in np.split(rows, starts[1:]):
+            members = group.tolist()
+            found.update((x, y) for k, y in enumerate(members) for x in members[:k])
+    return sorted(found, key=lambda p: (p[1], p[0]))
 
 
 def _original_key(article: Article, credits: list[str]) -> tuple[int, str, int, str]:
