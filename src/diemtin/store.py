@@ -622,13 +622,17 @@ class StoreCache:
         return out
 
     def put(self, kind: memo.Kind[memo.V], values: Mapping[str, memo.V]) -> None:
-        rows = [(kind.name, k, kind.encode(v)) for k, v in values.items()]
         self.used.update((kind.name, k) for k in values)
-        if not rows:
+        if not values:
             return
+        items = list(values.items())
         self.conn.execute("BEGIN IMMEDIATE")
         try:
-            self.conn.executemany("INSERT OR REPLACE INTO cache (kind, key, value) VALUES (?, ?, ?)", rows)
+            for i in range(0, len(items), _BATCH):  # encoded a batch at a time: the bytes of 100k are ~1 GB
+                self.conn.executemany(
+                    "INSERT OR REPLACE INTO cache (kind, key, value) VALUES (?, ?, ?)",
+                    [(kind.name, k, kind.encode(v)) for k, v in items[i : i + _BATCH]],
+                )
             self.conn.execute("COMMIT")
         except BaseException:
             self.conn.execute("ROLLBACK")
