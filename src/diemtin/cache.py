@@ -21,6 +21,7 @@ An entry that does not decode is a miss.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import struct
 from collections.abc import Callable, Mapping, Sequence
@@ -110,10 +111,14 @@ def _pack(head: Any, arrays: Sequence[np.ndarray] = ()) -> bytes:
 def _unpack(data: bytes) -> tuple[Any, list[np.ndarray]]:
     (n,) = struct.unpack_from("<I", data)
     head, lengths = json.loads(data[4 : 4 + n])
+    if not lengths:
+        if len(data) != 4 + n:
+            raise ValueError("cached value: bytes after its header")
+        return head, []
     flat = np.frombuffer(data, dtype=np.uint64, offset=4 + n)  # read-only view: nothing writes into it
     if len(flat) != sum(lengths):
         raise ValueError("cached value: arrays do not match their lengths")
-    bounds = np.cumsum([0, *lengths])
+    bounds = [0, *itertools.accumulate(lengths)]  # (numpy's cumsum costs more on a few numbers)
     return head, [flat[bounds[i] : bounds[i + 1]] for i in range(len(lengths))]
 
 
