@@ -26,6 +26,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -41,16 +42,13 @@ def run_ingest(db: Path, files: list[str]) -> tuple[float, float, float]:
     """``diemtin ingest FILES --db DB`` in a fresh process: (wall s, CPU s, peak RSS MB)."""
     with tempfile.NamedTemporaryFile("w", suffix=".lst", delete=False) as lst:
         lst.write("\n".join(files))
-    # The file list goes through xargs-free stdin of a tiny driver: a 10k-path argv is fine on Linux,
-    # but keep the command line short for ps/top readers.
+    # The paths go in a list file, not on the command line (100k paths would pass ARG_MAX).
     code = (
         "import sys; from diemtin import store; "
         "paths = open(sys.argv[2]).read().split('\\n'); "
         "r = store.ingest(sys.argv[1], paths); "
         "print(r.articles, r.events, r.stories, len(r.added), r.derived)"
     )
-    import time
-
     t0 = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-c", code, str(db), lst.name], stdout=subprocess.PIPE, text=True

@@ -98,3 +98,12 @@ def test_a_damaged_entry_is_a_miss(tmp_path: Path, damage: bytes) -> None:
     memory.counts = cache.Counts({}, {})
     assert pipeline.build_digest(arts, pipeline.Options(cache=memory)).to_dict() == want
     assert set(memory.counts.found.values()) == {0}
+
+
+def test_other_code_makes_other_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An entry made by other code (an older diemtin, another library version) is never found.
+    a = _articles(tmp_path)[0]
+    key = cache.article_key(a)
+    assert len(cache.code_version()) == 32 and cache.code_version() == cache.code_version()
+    monkeypatch.setattr(cache, "code_version", lambda: "another version")
+    assert cache.article_key(a) != key
