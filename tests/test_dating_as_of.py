@@ -396,7 +396,8 @@ def test_a_day_recalled_years_before_the_crawl_does_not_bound_the_news() -> None
         "4.0 Việt Nam, khẳng định vị thế doanh nghiệp công nghệ hàng đầu.\n"
         "Tập đoàn giành giải ở cả năm hạng mục, trong đó có hạng mục doanh nghiệp chuyển đổi số tiêu biểu.\n"
         "Chương trình do Hội Truyền thông số Việt Nam tổ chức thường niên, được khởi động từ ngày 1/1/2017 "
-        "với mục tiêu tôn vinh các doanh nghiệp chuyển đổi số thành công."
+        "với mục tiêu tôn vinh các doanh nghiệp chuyển đổi số thành công.\n"
+        "Năm 2022, ban tổ chức nhận được hơn 300 hồ sơ tham dự từ các doanh nghiệp trong nước."
     )
     t = article_date(art(text), as_of=CRAWL)
     assert t is not None and (t.earliest, t.latest, t.value) == (None, "2022-07-31", None)
@@ -436,12 +437,13 @@ def test_a_past_part_of_a_year_the_text_speaks_of_gives_its_year() -> None:
 
 
 def test_a_full_date_years_before_the_text_is_not_the_day_of_the_news() -> None:
-    # The lead's only day is a programme's start, five years before the crawl (and a crash two years
-    # before publication): recalled, not what is reported.
+    # The lead's only day is a programme's start, five years before the crawl and the year the text
+    # speaks from (and a crash two years before publication): recalled, not what is reported.
     text = (
         "Viettel tiếp tục được vinh danh ở tất cả các hạng mục của chương trình bình chọn Top Công nghiệp "
         "4.0 Việt Nam. Chương trình do Hội Truyền thông số Việt Nam tổ chức thường niên, được khởi động từ "
-        "ngày 1/1/2017 với mục tiêu tôn vinh các doanh nghiệp chuyển đổi số thành công."
+        "ngày 1/1/2017 với mục tiêu tôn vinh các doanh nghiệp chuyển đổi số thành công. Năm 2022, ban tổ "
+        "chức nhận được hơn 300 hồ sơ tham dự."
     )
     t = article_date(art(text), as_of=CRAWL)
     assert t is not None and t.value is None and t.latest == "2022-07-31"
@@ -533,3 +535,24 @@ def test_a_relative_day_read_over_a_year_is_no_lower_bound() -> None:
     )
     t = article_date(art(text), as_of=CRAWL)
     assert t is not None and (t.earliest, t.latest) == (None, "2022-07-30")
+
+
+def test_an_archive_page_crawled_years_later_keeps_the_day_and_year_it_speaks_from() -> None:
+    # A crawl date says only that the page existed by then. The seeds given --as-of their crawl day in
+    # 2026 lost "ngày 14/11/2016" as "recalled" (a 2016 call then merged into a 2020 one), and "dự định
+    # điện đàm vào ngày 12/2" of a 2022 page was looked ahead to February 2027.
+    old = (
+        "Ngày 14/11/2016, Tổng thống Nga Vladimir Putin đã có cuộc điện đàm đầu tiên với Tổng thống Mỹ "
+        "đắc cử Donald Trump, hai bên nhất trí bình thường hóa quan hệ.\n"
+        "Hai nhà lãnh đạo cũng thảo luận về cuộc xung đột tại Syria và cuộc chiến chống khủng bố."
+    )
+    t = article_date(art(old), as_of=date(2026, 12, 2))
+    assert t is not None and t.value == "2016-11-14"
+    ahead = (
+        "Theo phóng viên TTXVN tại Nga, ngày 11/2, Thư ký báo chí của Tổng thống Nga cho hay hai Tổng thống "
+        "dự định tiến hành cuộc điện đàm vào ngày 12/2, theo sáng kiến của phía Mỹ.\n"
+        "Cuộc điện đàm gần đây nhất giữa hai Tổng thống diễn ra vào cuối năm ngoái.\n"
+        "Trước đó, ngày 7/12/2021, hai Tổng thống cũng có cuộc đàm phán thông qua cầu truyền hình."
+    )
+    t = article_date(art(ahead), as_of=date(2026, 12, 2))
+    assert t is not None and t.value is not None and t.value.startswith("2022-02-1")

@@ -86,15 +86,30 @@ _HORIZON_BEFORE = re.compile(
 )
 
 
-def _far_past(d: _Dated, ref: Reference) -> bool:
-    """A day written with its year more than a year before the text's known date (its publication or
-    crawl date): recalled background, not the day of the news ("từ ngày 1/1/2017" in a page crawled on
-    31/7/2022, "vụ tai nạn ngày 26/9/2014" in a report of 2016). A year-less day the text itself puts in
-    an older year (a weekday, a month named with its year) says the page is old, and stays its day."""
-    at = ref.exact or ref.by
+def _far_past(d: _Dated, ref: Reference, recent: int | None) -> bool:
+    """A day written with its year more than a year before the text's known date: recalled background,
+    not the day of the news ("từ ngày 1/1/2017" in a page of 2022, "vụ tai nạn ngày 26/9/2014" in a
+    report of 2016). A year-less day the text itself puts in an older year (a weekday, a month named
+    with its year) says the page is old, and stays its day."""
+    at = _known_date(ref, recent)
     return (
         bool(d.men.year) and at is not None and d.res.hi is not None and (at - d.res.hi).days > _FAR_PAST_DAYS
     )
+
+
+def _known_date(ref: Reference, recent: int | None) -> date | None:
+    """The date a text is known to be of, for telling recalled dates from the news: its publication
+    date; or its crawl date, but no later than the end of the latest year the text speaks from. A crawl
+    date says only that the page existed by then: an archive crawled in 2026 holds pages of 2016 whose
+    "ngày 14/11/2016" is their news, not a recollection (the seeds given ``--as-of`` their crawl day lost
+    it, and a 2016 call was merged into a 2020 one)."""
+    if ref.exact is not None:
+        return ref.exact
+    if ref.by is None:
+        return None
+    if recent is not None and recent < ref.by.year:
+        return min(ref.by, date(recent, 12, 31))
+    return ref.by
 
 
 def _horizon(body: str, d: _Dated) -> bool:
@@ -396,7 +411,7 @@ def _event_in(body: str, ref: Reference) -> TemporalExpression | None:
             and not d.until
             and not _after_text(d, ref)
             and not _background(body, d, recent)
-            and not _far_past(d, ref)
+            and not _far_past(d, ref, recent)
         ]
 
     lead = days_in(prose[:2])
@@ -624,7 +639,7 @@ def _bounds_from_background(
         last_past = last_past or (past_txt[-1] if past_txt else None)
         first_ahead = first_ahead or (ahead_txt[0] if ahead_txt else None)
     far = None
-    at = ref.exact or ref.by
+    at = _known_date(ref, recent)
     if last_past and at and last_past.res.lo and (at - last_past.res.lo).days > _FAR_PAST_DAYS:
         # Recalled, not a bound worth a reader's time: "sau 1/1/2017" in a crawl of 31/7/2022 made the
         # event (and its one-event story) read "2017-01-01 – 2022-07-31"; a relative day read over the

@@ -151,9 +151,17 @@ def _near_crawl(d: int, mo: int, men: _Mention, ref: Reference) -> tuple[date, s
     if ref.by is None:
         return None
     x = _nearest(d, mo, ref.by, men.future, men.past)
-    if x is not None and x > ref.by and men.future and (ref.lo is None or x >= ref.lo):
+    if (
+        x is not None
+        and x > ref.by
+        and men.future
+        and (ref.lo is None or x >= ref.lo)
+        and (ref.hi is None or ref.hi >= ref.by)
+    ):
         # Looked ahead to ("tháng 9 tới" in a crawl of 31/7/2022): after the text, so after the periods
-        # its own date lies in; walking back into them put it in September 2021.
+        # its own date lies in; walking back into them put it in September 2021. Only when the text may
+        # be as late as the crawl: a page whose own dates end years before it (an archive crawled
+        # today) looks ahead from its own year ("dự định điện đàm vào ngày 12/2" of 2022, not 2027).
         return x, ""
     start = x.year if x is not None else ref.by.year
     floor = ref.lo.year if ref.lo is not None else min(ref.years, default=start - _CRAWL_YEARS_BACK)
