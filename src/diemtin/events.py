@@ -11,8 +11,10 @@ Events: average-link agglomerative clustering over a sparse candidate graph.
 - Candidates come from blocking, never from all pairs: each article is indexed under its 30
   highest-weighted bigrams and names; articles sharing a key are candidates (one sparse product of the
   binary key matrix), and a key held by more than ``MAX_POSTING`` articles is not a block, so an
-  article's candidates are bounded whatever the batch size. Candidate pairs are scored by chunked
-  sparse products (rows x the rows their candidates name), never a Python loop over pairs.
+  article's candidates are bounded whatever the batch size; of its feasible candidates each article
+  keeps the ``MAX_NEIGHBOURS`` sharing the most keys, so its pairs stay about constant as the batch
+  grows. Candidate pairs are scored by chunked sparse products (rows x the rows their candidates name),
+  never a Python loop over pairs.
 - Average link on the candidate graph: two clusters' score is the summed similarity of their article
   pairs over the product of their sizes (Lance-Williams; pairs outside the graph count as 0). Clusters
   merge best pair first while the score is at least ``THRESHOLD`` (``SINGLE_THRESHOLD`` for a lone
