@@ -16,7 +16,7 @@ from diemtin.models import Article, SummarySentence
 from diemtin.summarize import (
     FEATURES,
     INTERACTIONS,
-    LONG_FIRST,
+    OVERRUN,
     REDUNDANCY,
     Model,
     candidates,
@@ -54,9 +54,12 @@ def _article(aid: str, text: str, title: str = "Phe đối lập Campuchia lại
 
 
 def _within(out: list[SummarySentence], length: int) -> bool:
-    """At most ``length`` syllables, or one first sentence of at most LONG_FIRST x ``length``."""
-    total = sum(count_syllables(s.text) for s in out)
-    return total <= length or (len(out) == 1 and total <= LONG_FIRST * length)
+    """Every sentence but the last chosen within ``length`` syllables, and at least ``OVERRUN`` of the last.
+
+    The last chosen is not known from the reading order: one of the sentences must fit that way."""
+    sizes = [count_syllables(s.text) for s in out]
+    total = sum(sizes)
+    return any(total - (1 - OVERRUN) * size <= length for size in sizes)
 
 
 def _syndicated() -> list[Article]:
@@ -542,3 +545,28 @@ def test_features_equal_the_scipy_computation_bit_for_bit() -> None:
         ranked = got.features[:, [FEATURES.index(n) for n in RANKED]]
         want = (rankdata(-ranked, axis=0, method="average") - 1.0) / max(len(units) - 1, 1)
         assert np.array_equal(got.features[:, len(FEATURES) - len(RANKED) :], want)
+
+
+def test_last_sentence_may_run_over_when_half_of_it_fits() -> None:
+    """The best remaining sentence is taken when at least half of it fits what is left of the budget
+    (the summary then runs over by less than that half); when less than half fits, a shorter one is."""
+    first = (
+        "Sáng 12/3, Bộ Giao thông vận tải đã khởi công xây dựng tuyến cao tốc Bắc Nam đoạn qua tỉnh "
+        "Nghệ An."
+    )
+    second = (
+        "Tuyến đường dài 88 km có tổng mức đầu tư hơn 13.000 tỷ đồng, dự kiến hoàn thành vào cuối năm "
+        "2025 và giúp rút ngắn thời gian đi lại giữa Thanh Hóa với Hà Tĩnh."
+    )
+    third = "Nhiều người dân địa phương phấn khởi khi nghe tin vui này."
+    art = _article("cao-toc", " ".join([first, second, third]), title="Khởi công cao tốc qua Nghệ An")
+    cluster = candidates([art])
+    texts = [u.text for u in cluster.units]
+    assert texts == [first, second, third]
+    n1, n2, n3 = (count_syllables(t) for t in texts)
+    assert (n1, n2, n3) == (23, 37, 12)
+    scores = np.array([3.0, 2.0, 1.0])
+    # 19 syllables left after the first: half of the second (18.5) fits, so it is taken.
+    assert [i for i, _ in select(cluster, scores, n1 + 19)] == [0, 1]
+    # 18 left: less than half of it fits; the third (12 syllables) fits whole.
+    assert [i for i, _ in select(cluster, scores, n1 + 18)] == [0, 2]
