@@ -92,10 +92,14 @@ def problems(sent: str, prev: SummarySentence | None, cur: SummarySentence, art:
         if prev is not None and art is not None and prev.article == cur.article:
             sents = [x for para in art.paragraphs for x in split_sentences(para)]  # as the summarizer splits
             # Case-blind: a trimmed sentence's first letter was capitalised ("Theo Reuters, đây là ...").
-            here = next((i for i, s in enumerate(sents) if sent.rstrip(".").lower() in s.lower()), -1)
-            before = sents[here - 1].lower() if here > 0 else ""
-            # The anchor may be a trimmed variant of the sentence before ("Theo AFP, nhóm ..." -> "Nhóm ...").
-            anchored = here > 0 and (prev.text.rstrip(".").lower() in before or before in prev.text.lower())
+            # Every place the sentence occurs: a sapo may repeat a body sentence word for word, each copy
+            # with its own sentence before it.
+            places = [i for i, s in enumerate(sents) if sent.rstrip(".").lower() in s.lower()]
+            for here in (i for i in places if i > 0):
+                before = sents[here - 1].lower()
+                # The anchor may be a trimmed variant of the sentence before ("Theo AFP, nhóm ..." ->
+                # "Nhóm ...").
+                anchored = anchored or prev.text.rstrip(".").lower() in before or before in prev.text.lower()
         if not anchored:
             out.append("dangling")
     return out

@@ -19,8 +19,10 @@ saved to src/diemtin/data/summarizer.json with its provenance and these cross-va
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import hashlib
+import itertools
 import json
 import pickle
 import sys
@@ -41,13 +43,16 @@ from diemtin.models import Article  # noqa: E402
 from diemtin.summarize import (  # noqa: E402
     FEATURES,
     INTERACTIONS,
+    Coverage,
     Model,
     _article_order,
     candidates,
+    concepts,
     expand,
     select,
 )
 from diemtin.summarize.baselines import lead  # noqa: E402
+from diemtin.summarize.concepts import ConceptModel  # noqa: E402
 from diemtin.summarize.features import Cluster  # noqa: E402
 from diemtin.text import syllables  # noqa: E402
 
@@ -64,6 +69,10 @@ KINDS = ("multi", "single")
 # items only) 43.5 / 36.5; 12.8 / 15.1, single below Lead's 13.0 / 15.5; weight 0.3: 42.7 / 36.4;
 # 13.4 / 16.7. At weight 1 (4 x 5 folds, before LONG_FIRST) multi-document fell to 41.7 / 34.9.
 SINGLE_WEIGHT = 0.3
+# Concept model (summarize/concepts.py): ridge alpha on its standardised features and products, and the
+# strength of the coverage gain in the selection (docs/summarize.md: 1-3 under 2 x 5 folds).
+CONCEPT_ALPHA = 10.0
+CONCEPT_STRENGTH = 2.0
 
 
 @dataclass
@@ -77,6 +86,8 @@ class Item:
     length: int
     lead_text: str
     doc_rank: dict[int, int]  # reading order of the articles, as ``summarize`` orders them
+    concepts: concepts.Concepts  # the cluster's bigrams and their scorer-free features
+    concept_labels: np.ndarray  # share of the references holding each bigram
 
 
 def _bigrams(tokens: list[str]) -> Counter[tuple[str, ...]]:
@@ -124,6 +135,15 @@ def labels(cand: Cluster, refs_text: list[str], length: int) -> np.ndarray:
         bg = list(_bigrams(u.tokens))
         prec = np.mean([sum(b in rb for b in bg) / max(len(bg), 1) for rb in ref_bigrams])
         y[i] = prec + (ORACLE_BONUS if i in orc else 0.0)
+    return y
+
+
+def concept_labels(con: concepts.Concepts, refs_text: list[str]) -> np.ndarray:
+    """Share of the references that hold each of the cluster's bigrams."""
+    refs = [set(itertools.pairwise(t)) for t in (syllables(r) for r in refs_text)]
+    y = np.zeros(len(con.vocab))
+    for b, j in con.vocab.items():
+        y[j] = sum(b in r for r in refs) / len(refs)
     return y
 
 
@@ -177,6 +197,7 @@ def load_items(limit: int | None, cache: Path | None, kinds: tuple[str, ...] = K
             key = hashlib.sha1(repr(([u.tokens for u in cand.units], c.references, n)).encode()).hexdigest()
             if key not in memo:
                 memo[key] = labels(cand, c.references, n)
+            con = concepts.build(cand, [syllables(a.title) for a in arts])
             items.append(
                 Item(
                     corpus,
@@ -188,6 +209,8 @@ def load_items(limit: int | None, cache: Path | None, kinds: tuple[str, ...] = K
                     n,
                     ev.summary_text(lead(arts, n)),
                     {d: r for r, d in enumerate(_article_order(arts))},
+                    con,
+                    concept_labels(con, c.references),
                 )
             )
     if memo_file is not None:
@@ -244,19 +267,78 @@ def blend(linear: Model, products: Model, w: float) -> Model:
     )
 
 
-def fit(items: list[Item], alpha: float, pairs: bool = True) -> Model:
+def _offsets(blocks: list[np.ndarray]) -> list[int]:
+    """Start row of each block in their concatenation."""
+    return [0, *np.cumsum([len(b) for b in blocks[:-1]]).tolist()] if blocks else []
+
+
+def fit_concepts(items: list[Item], scorer: Model, strength: float) -> ConceptModel:
+    """Ridge from the concept features (the sentence scores of ``scorer`` among them, in-sample on
+    ``items``) and their pairwise products to the share of references holding each bigram; each item
+    weighs as in ``_ridge`` (1/sqrt(its bigrams), single articles ``SINGLE_WEIGHT``)."""
+    feats = [concepts.expand(concepts.features(it.concepts, scorer.score(it.cand.features))) for it in items]
+    w = np.concatenate(
+        [
+            np.full(len(it.concept_labels), (SINGLE_WEIGHT if it.kind == "single" else 1.0))
+            / np.sqrt(max(len(it.concept_labels), 1))
+            for it in items
+        ]
+    )
+    w = w / w.mean()
+    y = np.concatenate([it.concept_labels for it in items])
+    # Weighted ridge solved from its normal equations, item by item in float64: the 800k x 209 matrix
+    # is never built whole (sklearn's Ridge would need it, and in float32 the products' near-collinear
+    # columns made its Cholesky solve ill-conditioned).
+    starts = _offsets(feats)
+    total = w.sum()
+    mean = np.zeros(feats[0].shape[1])
+    for f, o in zip(feats, starts, strict=True):
+        mean += w[o : o + len(f)] @ f
+    mean /= total
+    var = np.zeros_like(mean)
+    for f, o in zip(feats, starts, strict=True):
+        var += w[o : o + len(f)] @ (f - mean) ** 2
+    scale = np.sqrt(var / total)
+    scale[scale == 0] = 1.0
+    y_mean = float(w @ y / total)
+    gram = np.zeros((len(mean), len(mean)))
+    rhs = np.zeros(len(mean))
+    for f, o in zip(feats, starts, strict=True):
+        z = (f - mean) / scale
+        wi = w[o : o + len(f)]
+        gram += z.T @ (z * wi[:, None])
+        rhs += z.T @ (wi * (y[o : o + len(f)] - y_mean))
+    coef = np.linalg.solve(gram + CONCEPT_ALPHA * np.eye(len(mean)), rhs)
+    return ConceptModel(
+        tuple(float(v) for v in mean),
+        tuple(float(v) for v in scale),
+        tuple(float(c) for c in coef),
+        y_mean,
+        strength,
+    )
+
+
+def fit(items: list[Item], alpha: float, pairs: bool = True, strength: float = CONCEPT_STRENGTH) -> Model:
     """The shipped scorer: the mean of the linear ridge (alpha ``LINEAR_ALPHA``, unweighted) and the
-    weighted ridge with pairwise products (``alpha``). ``pairs=False``: the linear ridge alone."""
-    linear = _ridge(items, LINEAR_ALPHA, (), weighted=False)
-    if not pairs:
-        return linear
-    return blend(linear, _ridge(items, alpha, INTERACTIONS, weighted=True), BLEND)
+    weighted ridge with pairwise products (``alpha``), with the concept model fitted on its scores
+    (``strength`` 0: none). ``pairs=False``: the linear ridge alone."""
+    model = _ridge(items, LINEAR_ALPHA, (), weighted=False)
+    if pairs:
+        model = blend(model, _ridge(items, alpha, INTERACTIONS, weighted=True), BLEND)
+    if strength <= 0:
+        return model
+    return dataclasses.replace(model, concepts=fit_concepts(items, model, strength))
 
 
 def score_items(items: list[Item], model: Model) -> list[ev.Rouge]:
     out = []
     for it in items:
-        chosen = select(it.cand, model.score(it.cand.features), it.length)
+        scores = model.score(it.cand.features)
+        coverage = None
+        if model.concepts is not None:  # as Model.coverage, from the item's cached bigrams
+            weights = model.concepts.predict(concepts.features(it.concepts, scores))
+            coverage = Coverage(it.concepts.incidence, weights, model.concepts.strength)
+        chosen = select(it.cand, scores, it.length, coverage)
         # The order summarize() gives: ROUGE counts bigrams across sentence boundaries too.
         chosen.sort(key=lambda c: (it.doc_rank[it.cand.units[c[0]].doc], it.cand.units[c[0]].index))
         text = " ".join(t for _, t in chosen)
@@ -306,6 +388,7 @@ def cross_validate(
     alpha: float,
     pairs: bool,
     train_kinds: tuple[str, ...] = KINDS,
+    strength: float = CONCEPT_STRENGTH,
 ) -> list[list[ev.Rouge]]:
     """Held-out scores of every item, one list per repeat; folds by multi-document cluster; the models
     are fitted on the items of ``train_kinds`` in the other folds."""
@@ -316,7 +399,8 @@ def cross_validate(
         fold = {groups[int(g)]: r % folds for r, g in enumerate(order)}
         scores: list[ev.Rouge] = [ev.Rouge()] * len(items)
         for f in range(folds):
-            model = fit([it for it in items if fold[it.group] != f and it.kind in train_kinds], alpha, pairs)
+            train = [it for it in items if fold[it.group] != f and it.kind in train_kinds]
+            model = fit(train, alpha, pairs, strength)
             test = [i for i, it in enumerate(items) if fold[it.group] == f]
             for i, s in zip(test, score_items([items[i] for i in test], model), strict=True):
                 scores[i] = s
@@ -325,12 +409,18 @@ def cross_validate(
 
 
 def transfer(
-    items: list[Item], alpha: float, pairs: bool, train_kinds: tuple[str, ...] = KINDS
+    items: list[Item],
+    alpha: float,
+    pairs: bool,
+    train_kinds: tuple[str, ...] = KINDS,
+    strength: float = CONCEPT_STRENGTH,
 ) -> dict[str, dict[str, float]]:
     """Trained on the items of ``train_kinds`` of one corpus, scored on every item of the other."""
     out: dict[str, dict[str, float]] = {}
     for train, test in (("vmds", "abmusu"), ("abmusu", "vmds")):
-        model = fit([it for it in items if it.corpus == train and it.kind in train_kinds], alpha, pairs)
+        model = fit(
+            [it for it in items if it.corpus == train and it.kind in train_kinds], alpha, pairs, strength
+        )
         held = [it for it in items if it.corpus == test]
         tab = table(held, [score_items(held, model)])
         report(f"trained on {train} only", tab)
@@ -364,6 +454,12 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=4, help="cross-validation repeats with shuffled folds")
     ap.add_argument("--alpha", type=float, default=30.0)
     ap.add_argument("--linear", action="store_true", help="no pairwise products")
+    ap.add_argument(
+        "--concept-strength",
+        type=float,
+        default=CONCEPT_STRENGTH,
+        help="coverage gain in the selection (0: none)",
+    )
     ap.add_argument("--limit", type=int, default=None, help="clusters per corpus (quick runs)")
     ap.add_argument("--kinds", default="multi,single", help="score these kinds of items")
     ap.add_argument("--train-kinds", default="multi,single", help="fit on these kinds of items")
@@ -383,10 +479,13 @@ def main() -> None:
         return
     pairs = not args.linear
     train_kinds = tuple(args.train_kinds.split(","))
-    cv = table(items, cross_validate(items, args.folds, args.repeats, args.alpha, pairs, train_kinds))
+    strength = args.concept_strength
+    cv = table(
+        items, cross_validate(items, args.folds, args.repeats, args.alpha, pairs, train_kinds, strength)
+    )
     report(f"cross-validated ({args.repeats}x{args.folds}f)", cv)
-    cross = transfer(items, args.alpha, pairs, train_kinds) if args.transfer else {}
-    full = fit([it for it in items if it.kind in train_kinds], args.alpha, pairs)
+    cross = transfer(items, args.alpha, pairs, train_kinds, strength) if args.transfer else {}
+    full = fit([it for it in items if it.kind in train_kinds], args.alpha, pairs, strength)
     report("fitted on all (in-sample)", table(items, [score_items(items, full)]))
     names = [*FEATURES, *(f"{a}×{b}" for a, b in full.pairs)]
     for name, c in sorted(zip(names, full.coef, strict=True), key=lambda p: -abs(p[1]))[:20]:
@@ -410,6 +509,10 @@ def main() -> None:
             f" (alpha {args.alpha})"
             if pairs
             else f"linear ridge (alpha {LINEAR_ALPHA})",
+            "concepts": f"ridge (alpha {CONCEPT_ALPHA}) on bigram features and their pairwise products,"
+            f" label: share of the references holding the bigram; selection gain strength {strength}"
+            if strength > 0
+            else "none",
             "cv": cv,
             "cross_corpus": cross,
             "training_clusters": sorted({ev.fingerprint(it.cluster) for it in items if it.kind == "multi"}),

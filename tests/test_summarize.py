@@ -18,8 +18,10 @@ from diemtin.summarize import (
     INTERACTIONS,
     OVERRUN,
     REDUNDANCY,
+    Coverage,
     Model,
     candidates,
+    concepts,
     default_model,
     expand,
     locate,
@@ -551,8 +553,7 @@ def test_last_sentence_may_run_over_when_half_of_it_fits() -> None:
     """The best remaining sentence is taken when at least half of it fits what is left of the budget
     (the summary then runs over by less than that half); when less than half fits, a shorter one is."""
     first = (
-        "Sáng 12/3, Bộ Giao thông vận tải đã khởi công xây dựng tuyến cao tốc Bắc Nam đoạn qua tỉnh "
-        "Nghệ An."
+        "Sáng 12/3, Bộ Giao thông vận tải đã khởi công xây dựng tuyến cao tốc Bắc Nam đoạn qua tỉnh Nghệ An."
     )
     second = (
         "Tuyến đường dài 88 km có tổng mức đầu tư hơn 13.000 tỷ đồng, dự kiến hoàn thành vào cuối năm "
@@ -570,3 +571,64 @@ def test_last_sentence_may_run_over_when_half_of_it_fits() -> None:
     assert [i for i, _ in select(cluster, scores, n1 + 19)] == [0, 1]
     # 18 left: less than half of it fits; the third (12 syllables) fits whole.
     assert [i for i, _ in select(cluster, scores, n1 + 18)] == [0, 2]
+
+
+def test_concepts_describe_each_bigram_of_the_cluster() -> None:
+    """Bigram features on a real-looking event of two articles: shared bigrams, title, digits."""
+    arts = [
+        _article("a", BODY_A, title="Phe đối lập Campuchia biểu tình ba ngày"),
+        _article("b", BODY_B, title="Campuchia: đối lập bắt đầu biểu tình"),
+    ]
+    cluster = candidates(arts)
+    con = concepts.build(cluster, [syllables(a.title) for a in arts])
+    f = concepts.features(con, np.arange(len(cluster.units), dtype=np.float64))
+    col = {n: i for i, n in enumerate(concepts.CONCEPT_FEATURES)}
+    assert f.shape == (len(con.vocab), len(concepts.CONCEPT_FEATURES))
+    # Every unit's bigrams, and only those, in its incidence row.
+    for i, u in enumerate(cluster.units):
+        row = con.incidence.indices[con.incidence.indptr[i] : con.incidence.indptr[i + 1]]
+        assert {con.vocab[b] for b in zip(u.tokens, u.tokens[1:], strict=False)} == set(row.tolist())
+    shared = con.vocab[("thủ", "đô")]  # "thủ đô Phnom Penh" in both bodies
+    assert f[shared, col["df_frac"]] == 1.0
+    assert f[con.vocab[("biểu", "tình")], col["in_title"]] == 1.0  # in both titles
+    assert f[con.vocab[("ba", "ngày")], col["in_title"]] == 0.5
+    only_b = con.vocab[("24", "tỉnh")]
+    assert f[only_b, col["df_frac"]] == 0.5 and f[only_b, col["digit"]] == 1.0
+    # "biểu tình" is in many sentences, "24 tỉnh" in one: the common bigram's syllables have the lower idf.
+    assert f[con.vocab[("biểu", "tình")], col["max_syl_idf"]] < f[only_b, col["min_syl_idf"]]
+    # The sentence scores enter through the best holder: the last unit scores highest.
+    last = cluster.units[-1].tokens
+    assert f[con.vocab[(last[0], last[1])], col["best_rank"]] == 0.0
+
+
+def test_coverage_gain_prefers_a_sentence_with_new_weighted_bigrams() -> None:
+    """With equal scores the selection takes the sentence whose bigrams are not yet covered and weigh
+    most; with no coverage it keeps the scorer's order."""
+    s1 = "Bộ Y tế công bố thêm 120 ca mắc mới tại Hà Nội và Thành phố Hồ Chí Minh trong ngày hôm nay."
+    s2 = (
+        "Trong ngày hôm nay Bộ Y tế ghi nhận thêm 120 ca mắc mới tại Hà Nội, phần lớn là người trở về từ vùng"
+        " dịch ở miền Trung."
+    )
+    s3 = "Các bệnh viện tuyến cuối đã sẵn sàng tiếp nhận bệnh nhân nặng từ các tỉnh lân cận khi cần."
+    art = _article("covid", " ".join([s1, s2, s3]), title="Thêm 120 ca mắc mới")
+    cluster = candidates([art])
+    assert [u.text for u in cluster.units] == [s1, s2, s3]
+    con = concepts.build(cluster, [syllables(art.title)])
+    assert cluster.sims[0, 1] < REDUNDANCY
+    scores = np.array([1.0, 0.9, 0.3])
+    budget = sum(len(u.tokens) for u in cluster.units[:2])
+    assert [i for i, _ in select(cluster, scores, budget)][:2] == [0, 1]
+    weights = np.full(len(con.vocab), 0.5)
+    coverage = Coverage(con.incidence, weights, 2.0)
+    # s2 repeats many of s1's bigrams ("Bộ Y tế", "120 ca mắc mới tại Hà Nội"), s3 brings only new ones.
+    assert [i for i, _ in select(cluster, scores, budget, coverage)][:2] == [0, 2]
+
+
+def test_shipped_model_carries_its_concept_model() -> None:
+    model = default_model()
+    assert model.concepts is not None and model.concepts.strength > 0
+    data = model.to_json()
+    assert Model.from_json(json.loads(json.dumps(data))) == model
+    broken = dict(data["concepts"]) | {"features": ["df_frac"]}  # type: ignore[call-overload]
+    with pytest.raises(ValueError, match="concept features"):
+        Model.from_json(data | {"concepts": broken}, where="bad.json")

@@ -25,7 +25,10 @@ from typing import Any
 import numpy as np
 
 from ..models import Article, SummarySentence
+from ..text import syllables
+from . import concepts as _concepts
 from . import features as _features
+from .concepts import ConceptModel, Coverage
 from .features import FEATURES, FloatArray
 from .units import Unit, article_units
 
@@ -90,6 +93,8 @@ class Model:
     coef: tuple[float, ...]
     intercept: float
     pairs: tuple[tuple[str, str], ...] = ()
+    # Bigram weights for the selection's coverage gain (``concepts``); None: score and MMR only.
+    concepts: ConceptModel | None = None
 
     def score(self, x: FloatArray) -> FloatArray:
         if x.shape[0] == 0:
@@ -97,8 +102,18 @@ class Model:
         z = (expand(x, self.pairs) - np.asarray(self.mean)) / np.asarray(self.scale)
         return np.asarray(z @ np.asarray(self.coef) + self.intercept, dtype=np.float64)
 
+    def coverage(
+        self, cluster: _features.Cluster, titles: Sequence[Sequence[str]], scores: FloatArray
+    ) -> Coverage | None:
+        """The bigram weights of ``cluster`` for the selection (None without a concept model)."""
+        if self.concepts is None:
+            return None
+        con = _concepts.build(cluster, titles)
+        weights = self.concepts.predict(_concepts.features(con, scores))
+        return Coverage(con.incidence, weights, self.concepts.strength)
+
     def to_json(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "features": list(self.names),
             "pairs": [list(p) for p in self.pairs],
             "mean": list(self.mean),
@@ -106,6 +121,9 @@ class Model:
             "coef": list(self.coef),
             "intercept": self.intercept,
         }
+        if self.concepts is not None:
+            out["concepts"] = self.concepts.to_json()
+        return out
 
     @classmethod
     def from_json(cls, data: dict[str, object], where: str = "model") -> Model:
@@ -122,6 +140,9 @@ class Model:
                 tuple(float(v) for v in data["coef"]),  # type: ignore[attr-defined]
                 float(data["intercept"]),  # type: ignore[arg-type]
                 pairs,
+                ConceptModel.from_json(data["concepts"], where)  # type: ignore[arg-type]
+                if "concepts" in data
+                else None,
             )
         except (KeyError, TypeError, ValueError, IndexError) as exc:
             raise ValueError(f"{where}: not a summarizer model ({exc})") from exc
@@ -163,16 +184,20 @@ def candidates(articles: Sequence[Article]) -> _features.Cluster:
     return _features.build(articles, units)
 
 
-def select(cluster: _features.Cluster, scores: FloatArray, length: int) -> list[tuple[int, str]]:
+def select(
+    cluster: _features.Cluster, scores: FloatArray, length: int, coverage: Coverage | None = None
+) -> list[tuple[int, str]]:
     """Greedy choice under a ``length``-syllable budget: (index into ``cluster.units``, text) as chosen.
 
     Each step takes the eligible sentence with the best score minus ``MMR`` times its highest cosine to
-    a sentence already chosen. Never chosen: captions, sentences with a ``flaw`` (heading, fragment,
-    byline), sentences under ``MIN_SYLLABLES``, a sentence ending in a colon (it introduces a list or a
-    quote that is not in it: "3 dấu hiệu cảnh báo ... gồm:"), one of which less than ``OVERRUN``
-    (half) fits in what is left of the budget, a near-duplicate (cosine above ``REDUNDANCY``: two
-    articles' leads that say the same thing, sapos included), a second variant of a chosen sentence,
-    and a dangling sentence whose predecessor is not chosen (it becomes eligible once the predecessor
+    a sentence already chosen, plus (with ``coverage``) ``coverage.strength`` times the weight of the
+    bigrams it holds that no chosen sentence holds yet, per syllable. Never chosen: captions, sentences
+    with a ``flaw`` (heading, fragment, byline), sentences under ``MIN_SYLLABLES``, a sentence ending
+    in a colon (it introduces a list or a quote that is not in it: "3 dấu hiệu cảnh báo ... gồm:"), one
+    of which less than ``OVERRUN`` (half) fits in what is left of the budget, a near-duplicate (cosine
+    above ``REDUNDANCY``: two articles' leads that say the same thing, sapos included), a second
+    variant of a chosen sentence, and a dangling sentence whose predecessor is not chosen (it becomes
+    eligible once the predecessor
     is). Filling the last syllables with a sentence's leading clause was tried: +0.05 ROUGE-2, not
     worth a summary that ends mid-sentence.
     """
@@ -192,12 +217,17 @@ def select(cluster: _features.Cluster, scores: FloatArray, length: int) -> list[
     chosen_sentences: set[tuple[int, int]] = set()
     max_sim = np.zeros(n)
     used = 0
+    # Weight of each bigram not yet covered by the summary (concept coverage, ``concepts``).
+    fresh = coverage.weights.copy() if coverage is not None else None
     while length - used >= MIN_SYLLABLES:
         # The best sentence is not passed over for a shorter, worse one because it does not quite fit
         # (OVERRUN): a third of vmds-dev's single articles open with a lead longer than their 42-syllable
         # sapo, and a 42-syllable budget leaves room for few whole second sentences (docs/summarize.md).
         ok = allowed & (sizes * OVERRUN <= length - used) & (max_sim <= REDUNDANCY)
-        value = np.where(ok, scores - MMR * max_sim, -np.inf)
+        value = scores - MMR * max_sim
+        if coverage is not None and fresh is not None:
+            value = value + coverage.strength * (coverage.incidence @ fresh) / np.maximum(sizes, 1)
+        value = np.where(ok, value, -np.inf)
         pick = -1
         for i in np.argsort(-value, kind="stable"):
             if not ok[i]:
@@ -215,6 +245,12 @@ def select(cluster: _features.Cluster, scores: FloatArray, length: int) -> list[
         chosen_sentences.add((units[pick].doc, units[pick].sentence))
         max_sim = np.maximum(max_sim, cluster.sims[pick])
         used += int(sizes[pick])
+        if coverage is not None and fresh is not None:
+            fresh[
+                coverage.incidence.indices[
+                    coverage.incidence.indptr[pick] : coverage.incidence.indptr[pick + 1]
+                ]
+            ] = 0.0
     return [(i, units[i].text) for i in chosen]
 
 
@@ -257,8 +293,10 @@ def summarize(
     if not articles:
         return []
     cluster = candidates(articles)
-    scores = (model or default_model()).score(cluster.features)
-    chosen = select(cluster, scores, length)
+    model = model or default_model()
+    scores = model.score(cluster.features)
+    coverage = model.coverage(cluster, [syllables(a.title) for a in articles], scores)
+    chosen = select(cluster, scores, length, coverage)
     rank = {d: r for r, d in enumerate(_article_order(articles))}
     chosen.sort(key=lambda c: (rank[cluster.units[c[0]].doc], cluster.units[c[0]].index))
     return [SummarySentence(text, articles[cluster.units[i].doc].id) for i, text in chosen]
@@ -268,6 +306,7 @@ __all__ = [
     "FEATURES",
     "INTERACTIONS",
     "OVERRUN",
+    "Coverage",
     "Model",
     "candidates",
     "default_model",
