@@ -94,6 +94,13 @@ def test_clean_sentence_trims_datelines_and_glued_bylines() -> None:
         "Ngoại trưởng Mỹ John Kerry phát biểu."
     )
     assert clean_sentence("Ngoài ra, YouTube cho biết.")[0] == "Ngoài ra, YouTube cho biết."
+    # A Central Highlands place written joined is not a glue.
+    coffee = "Tại huyện Cư M'gar (ĐắkLắk) giá cà phê hôm nay ở mức 42.800 đồng/kg."
+    assert clean_sentence(coffee)[0] == coffee
+    assert (
+        clean_sentence("Nông dân ĐắkNông thu hoạch cà phê sớm.")[0]
+        == "Nông dân ĐắkNông thu hoạch cà phê sớm."
+    )
     # A caption or subheading without a full stop, glued before the next sentence.
     assert clean_sentence("Vụ nổ tạo ra chiếc hố phát ra khói Sau khi khảo sát, mẫu đất được lấy.")[0] == (
         "Sau khi khảo sát, mẫu đất được lấy."

@@ -88,6 +88,12 @@ _INNER_CAPITAL = re.compile(
 )
 
 
+# Central Highlands place names open with "Đắk" (water, in Ê Đê and M'nông) and are often written
+# joined: "(ĐắkLắk)", "ĐắkNông", "ĐăkGlei". A capital after it is the name's second part, not a byline's
+# end: "Tại huyện Cư M'gar (ĐắkLắk) giá cà phê ..." was cut to "Lắk) giá cà phê ..." in a digest.
+_JOINED_PLACE_HEADS = frozenset({"đắk", "đăk", "đắc", "đak", "dak", "đác"})
+
+
 def _glue_point(text: str) -> int:
     """Offset where article text was glued onto a byline ("The GuardianNgoại trưởng"), or 0.
 
@@ -105,6 +111,8 @@ def _glue_point(text: str) -> int:
             ):
                 continue
             if left.islower() and (i < 2 or not tok[i - 2].islower()):
+                continue
+            if tok[:i].lstrip("(").lower() in _JOINED_PLACE_HEADS:
                 continue
             right = re.match(r"\w+", tok[i:])
             if right and not right.group(0).isascii() and right.group(0)[1:].islower():
