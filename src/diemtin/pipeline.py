@@ -14,7 +14,7 @@ from typing import BinaryIO, Protocol, TypeVar
 
 from . import cache as memo
 from . import clean, dating, dedup, events, features, ingest, stories, summarize, timeline
-from .models import Article, Digest, Event, RawDocument, Skipped, Story, SummarySentence, TemporalExpression
+from .models import Article, Digest, Event, RawDocument, Skipped, SummarySentence, TemporalExpression
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -304,16 +304,10 @@ def build_digest(articles: Sequence[Article], options: Options | None = None) ->
 
     def describe(part: list[tuple[list[Event], Event]]) -> list[tuple[str, list[SummarySentence]]]:
         # Here, not on the executor: titles read the events' articles, which the workers do not hold.
-        return [
-            (stories.story_title(members, by_id, fallback=central.title), stories.story_summary(members))
-            for members, central in part
-        ]
+        return [stories.describe_story(members, central, by_id) for members, central in part]
 
     described = _cached(InProcessExecutor(), opts.cache, memo.STORIES, skeys, describe, linked)
-    threads = [
-        Story(id=f"s{k + 1}", title=title, events=[e.id for e in members], summary=summary)
-        for k, ((members, _), (title, summary)) in enumerate(zip(linked, described, strict=True))
-    ]
+    threads = stories.as_stories(linked, described)
     order = timeline.order_events(evs)
     as_of = opts.as_of.isoformat() if opts.as_of else None
     return Digest(

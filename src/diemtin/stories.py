@@ -186,14 +186,24 @@ def group_stories(
     ``signals`` are ``event_signals`` of each event's articles by event id, when the caller computed
     them already (the pipeline does, on its executor); otherwise they are computed here.
     """
+    threads = link_stories(events, articles, signals)
+    return as_stories(threads, [describe_story(members, central, articles) for members, central in threads])
+
+
+def describe_story(
+    members: Sequence[Event], central: Event, articles: Mapping[str, Article]
+) -> tuple[str, list[SummarySentence]]:
+    """A thread's title and two-sentence summary (``story_title``, ``story_summary``)."""
+    return story_title(members, articles, fallback=central.title), story_summary(members)
+
+
+def as_stories(
+    threads: Sequence[tuple[list[Event], Event]], described: Sequence[tuple[str, list[SummarySentence]]]
+) -> list[Story]:
+    """Stories from ``link_stories``' threads and each one's ``describe_story``, numbered in order."""
     return [
-        Story(
-            id=f"s{k + 1}",
-            title=story_title(members, articles, fallback=central.title),
-            events=[e.id for e in members],
-            summary=story_summary(members),
-        )
-        for k, (members, central) in enumerate(link_stories(events, articles, signals))
+        Story(id=f"s{k + 1}", title=title, events=[e.id for e in members], summary=summary)
+        for k, ((members, _), (title, summary)) in enumerate(zip(threads, described, strict=True))
     ]
 
 
