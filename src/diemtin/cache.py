@@ -246,6 +246,10 @@ class Counts:
     asked: dict[str, int]
     found: dict[str, int]
 
+    def add(self, kind: Kind[Any], asked: int, found: int) -> None:
+        self.asked[kind.name] = self.asked.get(kind.name, 0) + asked
+        self.found[kind.name] = self.found.get(kind.name, 0) + found
+
 
 class MemoryCache:
     """A cache in this process's memory, kept as the same bytes a store keeps (each ``get`` returns new
@@ -264,14 +268,9 @@ class MemoryCache:
                     out[k] = kind.decode(raw)
                 except DECODE_ERRORS:
                     continue
-        _count(self.counts, kind, len(keys), len(out))
+        self.counts.add(kind, len(keys), len(out))
         return out
 
     def put(self, kind: Kind[V], values: Mapping[str, V]) -> None:
         for k, v in values.items():
             self.data[(kind.name, k)] = kind.encode(v)
-
-
-def _count(counts: Counts, kind: Kind[Any], asked: int, found: int) -> None:
-    counts.asked[kind.name] = counts.asked.get(kind.name, 0) + asked
-    counts.found[kind.name] = counts.found.get(kind.name, 0) + found

@@ -618,7 +618,7 @@ class StoreCache:
                 except memo.DECODE_ERRORS:
                     continue  # damaged: a miss, computed again and written over
         self.used.update((kind.name, k) for k in want)
-        memo._count(self.counts, kind, len(want), len(out))
+        self.counts.add(kind, len(want), len(out))
         return out
 
     def put(self, kind: memo.Kind[memo.V], values: Mapping[str, memo.V]) -> None:

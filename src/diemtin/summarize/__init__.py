@@ -197,9 +197,8 @@ def select(
     of which less than ``OVERRUN`` (half) fits in what is left of the budget, a near-duplicate (cosine
     above ``REDUNDANCY``: two articles' leads that say the same thing, sapos included), a second
     variant of a chosen sentence, and a dangling sentence whose predecessor is not chosen (it becomes
-    eligible once the predecessor
-    is). Filling the last syllables with a sentence's leading clause was tried: +0.05 ROUGE-2, not
-    worth a summary that ends mid-sentence.
+    eligible once the predecessor is). Filling the last syllables with a sentence's leading clause was
+    tried: +0.05 ROUGE-2, not worth a summary that ends mid-sentence.
     """
     units = cluster.units
     n = len(units)
