@@ -69,7 +69,7 @@ def test_codecs_give_back_what_was_put(seeds_dir: Path) -> None:
         assert cache.DATES.decode(cache.DATES.encode(d)) == d
         f = features.extract(a)
         assert cache.FEATURES.decode(cache.FEATURES.encode(f)) == f
-    odd = replace(features.extract(arts[0]), tokens=("a b", "", "c"), title_tokens=())
+    odd = replace(features.extract(arts[0]), tokens=("a b", "", "c"), title_tokens=(), commentary=True)
     assert cache.FEATURES.decode(cache.FEATURES.encode(odd)) == odd  # no syllable holds a space; if one did
     digest = pipeline.build_digest(arts)
     for ev in digest.events:

@@ -205,17 +205,17 @@ def _unwords(value: str | list[str]) -> tuple[str, ...]:
 
 def _encode_features(f: ArticleFeatures) -> bytes:
     head = [f.id, _words(f.tokens), _words(f.title_tokens), _words(f.lead_tokens), sorted(f.names),
-            f.lead_day, f.edition_day, sorted(f.places)]  # fmt: skip
+            f.lead_day, f.edition_day, sorted(f.places), f.commentary]  # fmt: skip
     return _pack(head)
 
 
 def _decode_features(data: bytes) -> ArticleFeatures:
     head, _ = _unpack(data)
-    fid, tokens, title, lead, names, lead_day, edition_day, places = head
+    fid, tokens, title, lead, names, lead_day, edition_day, places, commentary = head
     return ArticleFeatures(
         id=str(fid), tokens=_unwords(tokens), title_tokens=_unwords(title), lead_tokens=_unwords(lead),
         names=frozenset(names), lead_day=_day(lead_day), edition_day=_day(edition_day),
-        places=frozenset(places),
+        places=frozenset(places), commentary=bool(commentary),
     )  # fmt: skip
 
 

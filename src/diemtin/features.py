@@ -99,6 +99,7 @@ class ArticleFeatures:
     lead_day: tuple[int, int] | None  # "ngày 30/3" in the first body sentence: the happening's own day
     edition_day: tuple[int, int] | None = None  # "Giá cà phê hôm nay 23/7: ...": a dated bulletin's day
     places: frozenset[str] = frozenset()  # provinces named in the title and first sentence (lead_places)
+    commentary: bool = False  # reads as opinion/advice/explainer, not a report (``reads_as_commentary``)
 
 
 def capitalized_runs(text: str) -> list[str]:
@@ -182,6 +183,7 @@ def extract(article: Article) -> ArticleFeatures:
         lead_day=lead_day(article),
         edition_day=edition_day(article.title),
         places=lead_places(article),
+        commentary=reads_as_commentary(article),
     )
 
 
@@ -401,3 +403,36 @@ def lead_places(article: Article) -> frozenset[str]:
     sents = vtext.split_sentences(first)
     text = article.title + "\n" + (sents[0] if sents else "")
     return frozenset(_PROVINCE_ALIASES.get(m, m) for m in _PLACE.findall(text))
+
+
+# An occurrence anchored in time in the lead: a day ("ngày 14/6", "sáng 21-7", "hôm qua", "tối nay",
+# "thứ Năm"), "vừa" before a verb ("vừa thông báo": just happened), "mới đây", "tuần qua".
+_ANCHOR = re.compile(
+    r"(?<!\w)(?:(?:ngày|hôm|sáng|chiều|tối|trưa|đêm|rạng sáng)\s+"
+    r"(?:\d{1,2}(?!\w)|qua(?!\w)|nay(?!\w)|mai(?!\w))"
+    r"|hôm\s*(?:qua|nay|kia)(?!\w)|vừa\s+(?!qua(?!\w)|phải|mới|đủ|sức|tầm|rồi|là(?!\w)|có thể)\w+"
+    r"|mới đây|tuần (?:qua|trước|này)(?!\w)|thứ\s+(?:hai|ba|tư|năm|sáu|bảy)(?!\w)|chủ nhật"
+    r"|\d{1,2}/\d{1,2}(?![\d]|[.,]\d))",
+    re.IGNORECASE,
+)
+# Headlines that ask how or why, or advise: an explainer, an analysis or a service piece.
+_ASKS = re.compile(
+    r"(?<!\w)(?:vì sao|tại sao|thế nào|ra sao|sao cho|liệu (?:có|rằng)|có nên|là gì|làm gì|ai sẽ|ở đâu"
+    r"|(?:nào|không)\s*\?)(?!\w)",
+    re.IGNORECASE,
+)
+_ADVISES = re.compile(
+    r"(?<!\w)(?:cách(?!\s+(?:chức|ly|mạng|xa|đây|nhau|biệt|điệu|tân|trở))|bí quyết|mẹo|lưu ý|dấu hiệu"
+    r"|lời khuyên|kinh nghiệm|những điều|góc nhìn|bình luận|cần làm|nên làm|đừng|tư vấn|phương pháp"
+    r"|giải pháp)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def reads_as_commentary(article: Article) -> bool:
+    """True when the headline asks how/why or advises and the lead (title + first two sentences)
+    anchors no occurrence in time: an explainer, analysis or advice piece rather than a report."""
+    head = article.title
+    if not (_ASKS.search(head) or _ADVISES.search(head)):
+        return False
+    return not _ANCHOR.search(lead(article, 2))
