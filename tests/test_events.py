@@ -410,6 +410,58 @@ def test_reads_as_commentary_from_the_headline_and_an_unanchored_lead(
     assert features.reads_as_commentary(Article("x", "x.txt", title, lead)) is commentary
 
 
+def _recap(episode: int, what: str) -> str:
+    return (
+        f"Trong tập {episode} phim Đấu trí phát sóng tối qua trên VTV1, Vụ trưởng Vụ thiết bị vật tư y tế tiếp "
+        f"tục lo lắng và dặn Tuấn 'nháy' (Doãn Quốc Đam) thu dọn dấu vết. {what}\n"
+        "Đấu trí là phim truyền hình về đề tài điều tra kinh tế của VTV, với sự tham gia của NSND Trung Anh, "
+        "Doãn Quốc Đam, Quách Thu Phương.\n"
+        "Phim phát sóng lúc 21h40 từ thứ Hai đến thứ Tư hằng tuần trên kênh VTV1."
+    )
+
+
+def test_two_episodes_of_a_serial_are_two_events() -> None:
+    # Recaps of a drama's episodes 2 and 3, worded alike (they merged before the instalment rule): the
+    # guideline's "the same kind of thing on different days". Two recaps of episode 2 stay one event.
+    arts = [
+        Article(
+            "e2a",
+            "e2a.txt",
+            "Đấu trí tập 2: Giám đốc CDC bị phát hiện nhận hối lộ từ vụ kit test",
+            _recap(2, "Giám đốc CDC bị phát hiện nhận hối lộ cả chục tỷ đồng từ vụ kit test."),
+        ),
+        Article(
+            "e2b",
+            "e2b.txt",
+            "Đấu trí tập 2: Tuấn 'nháy' và bà Bằng đối phó ra sao khi bị lộ?",
+            _recap(2, "Bà Bằng và Tuấn 'nháy' tìm cách đối phó khi Giám đốc CDC bị bắt vì nhận hối lộ."),
+        ),
+        Article(
+            "e3",
+            "e3.txt",
+            "'Đấu trí' tập 3, Tuấn 'nháy' bị phát hiện quan hệ ngoài luồng",
+            _recap(3, "Tuấn 'nháy' bị vợ phát hiện quan hệ ngoài luồng và thách vợ viết đơn ly hôn."),
+        ),
+    ]
+    assert sorted(events.group_events(arts)) == [["e2a", "e2b"], ["e3"]]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "conflict"),
+    [
+        ("Đấu trí tập 2: Giám đốc CDC bị phát hiện", "'Đấu trí' tập 3, Tuấn 'nháy' bị phát hiện", True),
+        ("Vòng 8 V.League 2022: Hà Nội FC có 3 điểm?", "V.League: kết quả vòng 8, vòng 9", False),
+        ("Tổng kết VBA 2022 tuần 4", "Vòng 8 V.League 2022", False),  # different kinds of instalment
+        ("Tập đoàn Hoa Sen tài trợ đợt 3", "Hoa Sen tài trợ đợt 2 cho Quảng Bình", True),
+        ("Giải Dế Mèn lần thứ 3", "Trao giải Dế Mèn lần thứ 3, năm 2022", False),
+    ],
+)
+def test_instalments_of_one_series_conflict_by_number(a: str, b: str, conflict: bool) -> None:
+    assert (
+        features.instalments_conflict(set(features.instalments(a)), set(features.instalments(b))) is conflict
+    )
+
+
 def test_events_against_happening_labels_hold() -> None:
     if not VMDS.is_dir():
         pytest.skip("../shared/data/vmds-dev not present")

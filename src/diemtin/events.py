@@ -335,6 +335,7 @@ class _Cluster:
     weak_days: set[tuple[int, int]]  # days of dating's chosen expressions, for members with no lead day
     dated: bool = False  # event_spans / weak_days filled in (dating runs only for articles that need it)
     editions: set[tuple[int, int]] = field(default_factory=set)  # days stamped in bulletin titles
+    instalments: set[tuple[str, int]] = field(default_factory=set)  # "tập 3" in titles (feat.instalments)
     places: set[str] = field(default_factory=set)  # provinces named in the members' leads
     commentary: bool = False  # a lone article that reads as commentary (features.reads_as_commentary)
 
@@ -385,6 +386,8 @@ def _conflict(a: _Cluster, b: _Cluster, similarity: float) -> bool:
             return True
     if a.editions and b.editions and not a.editions & b.editions:
         return True  # two days' editions of one bulletin ("Giá cà phê hôm nay 22/7:" and "... 23/7:")
+    if a.instalments and b.instalments and feat.instalments_conflict(a.instalments, b.instalments):
+        return True  # two instalments of one series ("Đấu trí tập 2" and "'Đấu trí' tập 3")
     if a.places and b.places and not a.places & b.places:
         return True  # the same kind of happening in two provinces (two provinces' ceremonies)
     if _days_conflict(a.first_days, b.first_days):
@@ -458,6 +461,7 @@ def group_events(
             [],
             set(),
             editions={ed} if ed else set(),
+            instalments=set(feat.instalments(arts[i].title)),
             places=set(fs[i].places),
             commentary=fs[i].commentary,
         )
@@ -500,6 +504,7 @@ def group_events(
             ca.weak_days | cb.weak_days,
             True,
             ca.editions | cb.editions,
+            ca.instalments | cb.instalments,
             ca.places | cb.places,
         )
         del clusters[i], clusters[j]

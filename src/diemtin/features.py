@@ -228,6 +228,30 @@ def edition_day(title: str) -> tuple[int, int] | None:
     return (d, mo) if 1 <= d <= 31 and 1 <= mo <= 12 else None
 
 
+# A numbered instalment named in a headline: a serial's episode or part, a league's round or matchday, a
+# tournament's week or stage, a campaign's wave, a prize's or festival's edition ("Đấu trí tập 3",
+# "Vòng 8 V.League", "VBA 2022 tuần 4", "tài trợ đợt 3", "lần thứ 3"). Instalments of one series are
+# written alike and are different happenings (the guideline: the same kind of thing on different days).
+_INSTALMENT = re.compile(
+    r"(?<!\w)(tập|phần|mùa|vòng|lượt|tuần|đợt|kỳ|chặng|ván|lần thứ)\s+(\d{1,3})(?![\d]|[.,]\d)",
+    re.IGNORECASE,
+)
+
+
+def instalments(title: str) -> frozenset[tuple[str, int]]:
+    """The numbered instalments a headline names, as (kind, number): ("tập", 3) for "Đấu trí tập 3"."""
+    return frozenset((m.group(1).lower(), int(m.group(2))) for m in _INSTALMENT.finditer(title))
+
+
+def instalments_conflict(a: set[tuple[str, int]], b: set[tuple[str, int]]) -> bool:
+    """True when both name an instalment of one kind and no number of that kind is in both ("tập 2"
+    against "tập 3"; "vòng 7, vòng 8" against "vòng 8" is no conflict)."""
+    for kind in {k for k, _ in a} & {k for k, _ in b}:
+        if not {n for k, n in a if k == kind} & {n for k, n in b if k == kind}:
+            return True
+    return False
+
+
 def day_of_year(day: tuple[int, int] | None) -> int | None:
     """Day of a leap year (1-366) for a (day, month) such as ``lead_day``'s, so that 29/2 exists: the
     year is unknown and does not matter. None when unknown or impossible ("31/4" written in a hurry)."""
