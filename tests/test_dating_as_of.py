@@ -167,16 +167,25 @@ def test_same_input_gives_the_same_digest_under_two_clocks(tmp_path: Path) -> No
     (tmp_path / "in" / "a.txt").write_text("Cháy kho hàng\n" + LEAD_27_8 + "\n", encoding="utf-8")
     trump = "Ngày 30/3, Tổng thống Mỹ Donald Trump phát biểu tại Nhà Trắng về thuế quan với các nước."
     (tmp_path / "in" / "b.txt").write_text("Thuế quan\n" + trump + "\n", encoding="utf-8")
-    outs = []
-    for clock in ("2026-12-01 12:00:00", "2031-07-01 12:00:00"):
-        out = tmp_path / clock[:4]
-        cmd = ["faketime", clock, sys.executable, "-m", "diemtin", "digest", str(tmp_path / "in")]
-        subprocess.run([*cmd, "-o", str(out), "-q"], check=True, capture_output=True, timeout=600)
-        outs.append(json.loads((out / "digest.json").read_text(encoding="utf-8")))
-    assert outs[0] == outs[1]
-    days = sorted((e["day"], e["date_range"][1]) for e in outs[0]["events"])
+    outs: dict[str, list[dict[str, object]]] = {}
+    for as_of in ([], ["--as-of", "2022-08-31"]):  # and the same with the batch's as-of date
+        for clock in ("2026-12-01 12:00:00", "2031-07-01 12:00:00"):
+            out = tmp_path / f"{clock[:4]}{len(as_of)}"
+            cmd = ["faketime", clock, sys.executable, "-m", "diemtin", "digest", str(tmp_path / "in"), *as_of]
+            subprocess.run([*cmd, "-o", str(out), "-q"], check=True, capture_output=True, timeout=600)
+            outs.setdefault(" ".join(as_of), []).append(
+                json.loads((out / "digest.json").read_text(encoding="utf-8"))
+            )
+    plain, crawled = outs[""], outs["--as-of 2022-08-31"]
+    assert plain[0] == plain[1] and crawled[0] == crawled[1]
+    days = sorted((e["day"], e["date_range"][1]) for e in plain[0]["events"])  # type: ignore[index]
     # Trump's running term ends on eras.json's checked day (2026-11-23), whatever the clock says.
     assert days == [("03-30", "2026-03-30"), ("08-27", None)]
+    # With the as-of: 27/8 is 27/8/2022, and 30/3 the latest of Trump's first term (2017-2020; his second
+    # began after the crawl), worded as the guess it is — whatever the clock says.
+    events = sorted((str(e["date"]), str(e["date_evidence"])) for e in crawled[0]["events"])  # type: ignore[index]
+    assert [d for d, _ in events] == ["2020-03-30", "2022-08-27"]
+    assert "năm chưa chắc: 2020 là năm muộn nhất bài cho phép (có thể 2017–2020)" in events[0][1]
 
 
 def test_digest_from_a_store_refuses_an_as_of_and_says_where_it_goes(tmp_path: Path) -> None:
@@ -556,3 +565,29 @@ def test_an_archive_page_crawled_years_later_keeps_the_day_and_year_it_speaks_fr
     )
     t = article_date(art(ahead), as_of=date(2026, 12, 2))
     assert t is not None and t.value is not None and t.value.startswith("2022-02-1")
+
+
+def test_the_latest_of_several_years_the_text_allows_is_worded_as_a_guess() -> None:
+    # The seeds given --as-of 2026-12-02 read "Ngày 13/4" next to "Tổng thống Mỹ Joe Biden" (in office
+    # 20/1/2021 - 20/1/2025) as 13/4/2024, the latest the text allows, and said "năm 2024 theo căn cứ
+    # trong bài" as though the text had given it. Any of 2021-2024 fits: the note says so.
+    text = (
+        "VOV.VN - Ngày 13/4, Điện Kremlin cho biết, theo sáng kiến của phía Mỹ, Tổng thống Nga Vladimir "
+        "Putin đã có cuộc điện đàm với Tổng thống Mỹ Joe Biden.\n"
+        "Hai bên đã thảo luận về tình hình ở miền Đông Ukraine và vấn đề kiểm soát vũ khí chiến lược."
+    )
+    t = article_date(art(text), as_of=date(2026, 12, 2))
+    assert t is not None and t.value == "2024-04-13"
+    assert (
+        t.note
+        == "Ngày 13/4 trong phần mở đầu; năm chưa chắc: 2024 là năm muộn nhất bài cho phép (có thể 2021–2024)"
+    )
+    assert "bài cho phép từ năm 2021, năm 2024 là đoán" in t.evidence
+    # One year left by the text is the text's, not a guess (a weekday: 13/4/2020 was a Monday).
+    monday = (
+        "Thứ Hai (13/4), Bộ Y tế công bố thêm 2 ca mắc Covid-19 mới, đều là người nhập cảnh đã được cách ly "
+        "ngay sau khi về nước.\nCả hai bệnh nhân đang được điều trị tại Bệnh viện Bệnh Nhiệt đới Trung ương."
+    )
+    t = article_date(art(monday), as_of=CRAWL)
+    assert t is not None and t.note == "Thứ Hai (13/4) trong phần mở đầu; năm 2020 theo thứ nêu trong bài"
+

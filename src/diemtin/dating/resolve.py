@@ -33,6 +33,9 @@ class _Resolved:
     hi: date | None
     why: str
     basis: str = ""  # what a year-less date's year rests on, for the one-line evidence ("" : the reference's)
+    # The earliest other year the text allows when a crawl date's reading took the latest of several
+    # (``_near_crawl``): the year is then a guess, and the one-line evidence says so.
+    since: int | None = None
 
 
 def _nearest(d: int, mo: int, ref: date, future: bool, past: bool = False) -> date | None:
@@ -110,14 +113,17 @@ def _day_month(men: _Mention, ref: Reference) -> _Resolved:
         return _Resolved(first, last, f"năm suy ra từ {rwhy} (lấy ngày gần nhất)")
     crawl = _near_crawl(d1, mo, men, ref)
     if crawl is not None:
-        near, moved = crawl
+        near, moved, since = crawl
         if not moved:
             why = f"năm suy ra từ {rwhy} (lần gần nhất trước đó)"
             return _Resolved(near, _safe_date(near.year, mo, d2), why)
         # The text rules out the crawl's year (its dates, a term of office, a weekday): its latest
-        # occurrence the text allows, and the year rests on the text, not on the crawl date.
+        # occurrence the text allows, and the year rests on the text, not on the crawl date — a guess
+        # when the text allows earlier years too (``since``).
         why = f"năm suy ra từ {rwhy} (lần gần nhất trước ngày thu thập mà bài cho phép)"
-        return _Resolved(near, _safe_date(near.year, mo, d2), why, moved)
+        if since is not None:
+            why += f"; bài cho phép từ năm {since}, năm {near.year} là đoán"
+        return _Resolved(near, _safe_date(near.year, mo, d2), why, moved, since)
     years = list(ref.years)
     if ref.windows:  # only the years whose day falls in a known period (e.g. a term of office)
         fit = [y for y in years if (xd := _safe_date(y, mo, d1)) and _in_windows(xd, ref.windows)]
@@ -141,13 +147,15 @@ def _day_month(men: _Mention, ref: Reference) -> _Resolved:
 _CRAWL_YEARS_BACK = 11
 
 
-def _near_crawl(d: int, mo: int, men: _Mention, ref: Reference) -> tuple[date, str] | None:
+def _near_crawl(d: int, mo: int, men: _Mention, ref: Reference) -> tuple[date, str, int | None] | None:
     """A year-less day read against a crawl date (``ref.by``): its occurrence nearest the crawl, a past
     one preferred (``_nearest``), if that falls in the years and periods the text's own evidence allows
     and on the weekday it names; else the latest earlier occurrence that does. A crawl holds pages of
     the days before it: the page's "27/8" is the 27/8 before the crawl, not one a year earlier, unless
-    the text ties it to another year. Returns the day and, when the text moved it off the crawl's
-    reading, what did ("căn cứ trong bài", "thứ nêu trong bài"); "" when it did not."""
+    the text ties it to another year. Returns the day; when the text moved it off the crawl's reading,
+    what did ("căn cứ trong bài", "thứ nêu trong bài"; "" when it did not); and, when it was moved, the
+    earliest earlier year the text allows as well (None when the text leaves only this one): "13/4" next
+    to "Tổng thống Mỹ Joe Biden" in a crawl of 2026 is 13/4/2024, the latest of 2021-2024, a guess."""
     if ref.by is None:
         return None
     x = _nearest(d, mo, ref.by, men.future, men.past)
@@ -162,10 +170,12 @@ def _near_crawl(d: int, mo: int, men: _Mention, ref: Reference) -> tuple[date, s
         # its own date lies in; walking back into them put it in September 2021. Only when the text may
         # be as late as the crawl: a page whose own dates end years before it (an archive crawled
         # today) looks ahead from its own year ("dự định điện đàm vào ngày 12/2" of 2022, not 2027).
-        return x, ""
+        return x, "", None
     start = x.year if x is not None else ref.by.year
     floor = ref.lo.year if ref.lo is not None else min(ref.years, default=start - _CRAWL_YEARS_BACK)
     moved = ""
+    found: date | None = None
+    earliest: int | None = None
     for y in range(start, max(floor, start - _CRAWL_YEARS_BACK) - 1, -1):
         xy = _safe_date(y, mo, d)
         if xy is None:
@@ -179,8 +189,18 @@ def _near_crawl(d: int, mo: int, men: _Mention, ref: Reference) -> tuple[date, s
         if men.weekday is not None and xy.weekday() != men.weekday:  # "thứ Hai (13/4)"
             moved = moved or "thứ nêu trong bài"
             continue
-        return xy, moved
-    return None
+        if found is None:
+            found = xy
+            if not moved:
+                return xy, "", None
+        else:
+            earliest = y
+    if found is None:
+        return None
+    # An earlier year the text allows too, when the text bounds its years from below (else every year
+    # back to _CRAWL_YEARS_BACK would "fit", which says nothing).
+    bounded = ref.lo is not None or bool(ref.years)
+    return found, moved, earliest if bounded and earliest is not None else None
 
 
 def _month(men: _Mention, ref: Reference) -> _Resolved:
