@@ -15,6 +15,7 @@ import pytest
 
 from diemtin import pipeline, report, timeline
 from diemtin.dating import article_date, date_event, extract_dates
+from diemtin.dating.expressions import _scan
 from diemtin.models import Article, DateAnchor, Event
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "diemtin"
@@ -591,3 +592,37 @@ def test_the_latest_of_several_years_the_text_allows_is_worded_as_a_guess() -> N
     t = article_date(art(monday), as_of=CRAWL)
     assert t is not None and t.note == "Thứ Hai (13/4) trong phần mở đầu; năm 2020 theo thứ nêu trong bài"
 
+
+def test_a_plan_acted_on_is_no_look_ahead() -> None:
+    # "Thực hiện kế hoạch phá án, ngày 13/5, ..." is a plan carried out on 13/5, not a day looked ahead
+    # to: read as one ("kế hoạch" is a future cue), the body's day of the news was passed over (abmusu).
+    text = (
+        "Thời gian qua, tình hình tội phạm ma túy qua đường hàng không, bưu điện diễn biến phức tạp.\n"
+        "Các đối tượng lợi dụng hình thức chuyển phát nhanh để gửi hàng hóa có cất giấu ma túy về Việt Nam.\n"
+        "Thực hiện kế hoạch phá án, ngày 13/5, tại Đà Nẵng, Cục Cảnh sát điều tra tội phạm ma túy bắt quả "
+        "tang Trần Viết Tuyền đang nhận kiện hàng chứa 3kg ma túy tổng hợp."
+    )
+    t = article_date(art(text), as_of=CRAWL)
+    assert t is not None and t.value == "2022-05-13"
+    # "Bộ ... ban hành kế hoạch": the day the plan was issued is the news, a lower bound of the report.
+    issued = (
+        "Nhiều trường phổ thông đang phải sắp xếp lại thời khóa biểu cho năm học mới sắp tới.\n"
+        "Các giáo viên cho biết việc thay đổi cần thêm thời gian để chuẩn bị tài liệu và bài giảng.\n"
+        "Thực hiện Nghị quyết số 63/2022/QH15 ngày 16-6-2022 của Quốc hội, ngày 11-7-2022, Bộ Giáo dục và "
+        "Đào tạo ban hành kế hoạch thực hiện điều chỉnh chương trình môn Lịch sử."
+    )
+    t = article_date(art(issued), as_of=CRAWL)
+    assert t is not None and t.earliest == "2022-07-11" and t.latest == "2022-07-31"
+
+
+def test_a_decimal_point_does_not_end_the_clause_of_a_tense_cue() -> None:
+    # "Dự kiến, hội nghị kéo dài 1.5 ngày, khai mạc ngày 3/9": the clause used to end at "1." and lose
+    # its "Dự kiến", so a day of September read in April was last September's.
+    text = "Dự kiến, hội nghị kéo dài 1.5 ngày, khai mạc ngày 3/9 tại Trung tâm Hội nghị Quốc gia."
+    (t,) = [x for x in extract_dates(text, "2022-04-01") if "3/9" in x.text]
+    assert t.value == "2022-09-03"
+    # A year compared against ("so năm 2021", without "với") is behind a forecast, now that the clause
+    # runs past "60.000" to the forecast's "dự kiến" (looked ahead to, it bounded a 2022 report by 2021).
+    text = "Sản lượng vải toàn tỉnh Hải Dương dự kiến đạt trên 60.000 tấn, tăng 5.000 tấn so năm 2021."
+    (men,) = _scan(text)
+    assert men.text == "năm 2021" and not men.future

@@ -37,14 +37,18 @@ _NA = r"(?![\w/]|[.,-]\d)"  # not continued by more digits ("30/3/2021" is one d
 _FUTURE = re.compile(r"\b(sẽ|dự kiến|dự định|sắp|chuẩn bị|kế hoạch|lên lịch|hẹn)\b", re.I)
 # "Kế hoạch" that is no cue that the clause looks ahead: a target reached ("đạt 27,86% kế hoạch", "hoàn
 # thành kế hoạch chỉ tiêu của năm 2022") or a body's name ("Bộ Kế hoạch và Đầu tư": "Theo báo cáo của Bộ
-# Kế hoạch và Đầu tư ..., ước thanh toán đến ngày 30/6/2022" bounded a July report by 29/6/2022).
+# Kế hoạch và Đầu tư ..., ước thanh toán đến ngày 30/6/2022" bounded a July report by 29/6/2022), or a
+# plan acted on or issued ("Thực hiện kế hoạch phá án, ngày 13/5, ... bắt quả tang", "ngày 11-7-2022, Bộ
+# ban hành kế hoạch": the day is when it was done, not one looked ahead to; session 10, abmusu-train).
 _TARGET = re.compile(
-    r"(?:%|\b(?:đạt|hoàn thành|vượt))\s*(?:[^.;,%]{0,20}?\s)?kế hoạch\b|\b(?:Bộ|Sở|Vụ|Phòng)\s+Kế hoạch\b",
+    r"(?:%|\b(?:đạt|hoàn thành|vượt))\s*(?:[^.;,%]{0,20}?\s)?kế hoạch\b|\b(?:Bộ|Sở|Vụ|Phòng)\s+Kế hoạch\b"
+    r"|\b(?:thực hiện|ban hành|phê duyệt)\s+(?:các\s+|một\s+)?kế hoạch\b",
     re.I,
 )
 # A date compared against ("cao hơn mức 2,58% của năm 2021", "so với cùng kỳ năm 2021") is a past
-# reference even in a sentence that forecasts: "GDP năm 2022 dự kiến đạt 6,5%, cao hơn ... năm 2021".
-_COMPARED = re.compile(r"(?:\bso với|\b(?:cao|thấp|nhiều|ít|lớn|nhỏ|tăng|giảm) hơn)\b[^.;]{0,25}$", re.I)
+# reference even in a sentence that forecasts: "GDP năm 2022 dự kiến đạt 6,5%, cao hơn ... năm 2021", "dự
+# kiến đạt trên 60.000 tấn, tăng 5.000 tấn so năm 2021" ("so" without "với", session 10).
+_COMPARED = re.compile(r"(?:\bso(?: với)?|\b(?:cao|thấp|nhiều|ít|lớn|nhỏ|tăng|giảm) hơn)\b[^.;]{0,25}$", re.I)
 _PAST = re.compile(r"\b(đã|vừa|từng|hồi|qua)\b", re.I)
 _WEEKDAYS = {"hai": 0, "ba": 1, "tư": 2, "năm": 3, "sáu": 4, "bảy": 5, "2": 0, "3": 1, "4": 2, "5": 3}
 _WEEKDAYS |= {"6": 4, "7": 5, "chủ nhật": 6, "cn": 6}
@@ -463,12 +467,18 @@ def _scan_cached(text: str) -> tuple[_Mention, ...]:
     return tuple(taken)
 
 
+# What ends a clause for tense cues: ";", "!", "?", a line break, and a full stop that is not a decimal
+# point or a thousands separator between digits ("kéo dài 1.5 ngày", "tăng 1.920 đồng"): cut there, "Dự
+# kiến, hội nghị kéo dài 1.5 ngày, khai mạc ngày 3/9" lost its "Dự kiến" (session 10).
+_CLAUSE_END = re.compile(r"[;!?\n]|\.(?!(?<=\d\.)\d)")
+
+
 def _clause(text: str, start: int, end: int) -> str:
-    """The clause around a mention (between commas/semicolons/sentence ends), for tense cues."""
-    lo = max(text.rfind(c, 0, start) for c in ".;!?\n")
-    hi_candidates = [i for c in ".;!?\n" if (i := text.find(c, end)) != -1]
-    hi = min(hi_candidates) if hi_candidates else len(text)
-    return text[lo + 1 : start] + " " + text[end:hi]
+    """The clause around a mention (up to semicolons and sentence ends, commas included), for tense cues."""
+    lo = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
+    m = _CLAUSE_END.search(text, end)
+    hi = m.start() if m else len(text)
+    return text[lo:start] + " " + text[end:hi]
 
 
 def _fold(text: str) -> str:
