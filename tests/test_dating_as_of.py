@@ -626,3 +626,22 @@ def test_a_decimal_point_does_not_end_the_clause_of_a_tense_cue() -> None:
     text = "Sản lượng vải toàn tỉnh Hải Dương dự kiến đạt trên 60.000 tấn, tăng 5.000 tấn so năm 2021."
     (men,) = _scan(text)
     assert men.text == "năm 2021" and not men.future
+
+
+def test_a_meeting_opening_the_lead_is_where_the_news_was_said_unless_named_as_earlier() -> None:
+    # Every "Tại cuộc ..." sentence was background (seed 001's "Tại cuộc điện đàm đầu tiên hôm 28/1", in a
+    # report of the third call): a press conference's day, the news of the lead, was passed over (abmusu).
+    text = (
+        "Tại cuộc họp báo thường kỳ Bộ Ngoại giao chiều 21.7, Phó Phát ngôn viên Phạm Thu Hằng nhấn mạnh, "
+        "Việt Nam kiên quyết phản đối mọi hành động vi phạm chủ quyền đối với quần đảo Hoàng Sa.\n"
+        "Trước đó, trong cuộc họp báo ngày 23.6, Người phát ngôn đã nêu phản ứng của Việt Nam."
+    )
+    t = article_date(art(text), as_of=CRAWL)
+    assert t is not None and t.value == "2022-07-21"
+    earlier = (
+        "Tại cuộc điện đàm đầu tiên hôm 28/1, Tổng thống Mỹ và người đồng cấp Nga đã thảo luận cuộc chiến "
+        "chống khủng bố, diễn biến tại Syria và Ukraine.\n"
+        "Hai nhà lãnh đạo nhất trí duy trì liên lạc thường xuyên trong thời gian tới."
+    )
+    t = article_date(art(earlier), as_of=CRAWL)
+    assert t is None or t.value != "2022-01-28"

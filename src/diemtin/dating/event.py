@@ -133,7 +133,15 @@ _TIMESTAMP_LINE = re.compile(
 )
 _END_MARK = re.compile(r"\./\.\s*$|/\.\s*$")
 _CAPTION_AFTER = re.compile(r"[^.\n]{0,20}?[-–(]\s*(Ảnh|Nguồn|Video)\s*:", re.I)
-_BACKGROUND = re.compile(r"^\W*(trước đó|trước đây|hồi|cũng trong|tại cuộc|lần)", re.I)
+# Sentences that open on what came before the news: "Trước đó, ...", "Hồi ...", "Lần ...", and a meeting
+# named as an earlier one ("Tại cuộc điện đàm đầu tiên hôm 28/1" in a report of the third). A meeting
+# not so named is where the news was said ("Tại cuộc tọa đàm ... tổ chức sáng ngày 1/7, PGS.TS ... cho
+# biết"): every "Tại cuộc ..." lead was background until session 10, which left an abmusu event undated.
+_BACKGROUND = re.compile(
+    r"^\W*(trước đó|trước đây|hồi|cũng trong|lần"
+    r"|tại cuộc\b[^,.;]{0,40}?\b(?:đầu tiên|trước|trước đó|gần nhất|gần đây nhất|lần trước)\b)",
+    re.I,
+)
 
 
 def _split_body(article: Article) -> tuple[str, list[date]]:
