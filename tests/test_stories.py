@@ -100,9 +100,10 @@ def test_story_title_names_what_most_events_share() -> None:
     }
     evs = [Event(f"e{k}", arts[a].title, [a]) for k, a in enumerate(sorted(arts))]
     title = stories.story_title(evs, arts)
-    head, _, names = title.partition(" — ")
-    assert head.lower() in {"thủy điện xả lũ", "xả lũ", "thủy điện"}  # each in all three headlines
-    assert "Sơn La" in names.split(", ") and "EVN" not in title
+    head = title.partition(" — ")[0]
+    # "xả lũ" is in all three headlines, "Thủy điện Sơn La xả lũ" (longer, says more) in two
+    assert head.lower() in {"thủy điện sơn la xả lũ", "xả lũ"}
+    assert "Sơn La" in title and "EVN" not in title
 
 
 def test_story_title_has_no_cut_words_nor_name_fragments() -> None:
@@ -426,3 +427,33 @@ def test_story_title_leaves_out_names_cut_where_the_word_goes_on_in_lower_case()
     assert head.lower() in {"đường dây", "ma túy", "đường dây ma túy"}
     assert "Lạng Sơn" in names.split(", ")
     assert not {"Công", "Bộ Công", "Cục Quản", "Quản"} & set(names.split(", "))
+
+
+def test_story_title_prefers_a_longer_phrase_and_no_bare_word() -> None:
+    # The abmusu-train crawl's rent-support thread was titled "Hỗ trợ" ("support"): the word three events
+    # share beat the phrase two of them share in their reports' titles.
+    arts = {
+        "r1": Article(
+            "r1",
+            "r1.txt",
+            "Đẩy nhanh hỗ trợ tiền thuê nhà cho người lao động",
+            "Ngày 28/3, nhiều công nhân chờ.",
+        ),
+        "r2": Article(
+            "r2",
+            "r2.txt",
+            "Đẩy nhanh việc hỗ trợ tiền thuê nhà cho người lao động",
+            "Ngày 18/7, đoàn công tác làm việc.",
+        ),
+        "r3": Article("r3", "r3.txt", "Bình Dương chi hỗ trợ cho doanh nghiệp", "Ngày 20/7, tỉnh chi tiền."),
+    }
+    evs = [Event("e1", "TP cần đẩy nhanh hỗ trợ tiền thuê trọ cho 1 triệu lao động", ["r2"])]
+    evs += [Event("e0", arts["r1"].title, ["r1"]), Event("e2", arts["r3"].title, ["r3"])]
+    assert stories.story_title(evs, arts, fallback="x") == "Hỗ trợ tiền thuê nhà cho người lao động"
+    # A bare two-syllable word shared with no name says nothing: the central headline instead.
+    cases = {
+        "h1": Article("h1", "h1.txt", "Ký hợp đồng mua điện gió", "Ngày 2/6, hai bên ký."),
+        "h2": Article("h2", "h2.txt", "Các hợp đồng phái sinh giảm điểm", "Ngày 5/6, thị trường giảm."),
+    }
+    evs = [Event(f"e{k}", cases[a].title, [a]) for k, a in enumerate(sorted(cases))]
+    assert stories.story_title(evs, cases, fallback=evs[0].title) == evs[0].title

@@ -307,6 +307,11 @@ _FUNCTION_WORDS = (
 )
 _FUNCTION = frozenset(_FUNCTION_WORDS.split())
 TITLE_NAMES = 3  # names after the title phrase
+# A title phrase is 2-10 syllables: "hỗ trợ tiền thuê nhà cho người lao động" (9) is a thread's topic,
+# where its two syllables "hỗ trợ" alone ("support") said nothing to a reader of the abmusu-train crawl.
+TITLE_PHRASE_MAX = 10
+# A phrase does not run across a headline's punctuation ("Điểm báo quốc tế 23/7: Nga ..." gave "quốc tế").
+_HEADLINE_BREAK = re.compile(r"[,:;!?()\[\]\"“”'‘’|–—…]|\s-\s")
 _ROMAN = re.compile(r"[IVXLCDM]+")
 STORY_SUMMARY_SENTENCES = 2
 # A second summary sentence whose syllable cosine to the first exceeds this says the same thing again
@@ -381,36 +386,54 @@ def _as_written(phrase: str, titles: Sequence[str]) -> str:
 
 
 def _title_phrases(title: str) -> set[str]:
-    """Lower-case syllable n-grams (2-4) of a headline that neither start nor end with a function word.
-    One syllable is rarely a Vietnamese word on its own ("bí" of "bí thư", "hóa" of "hóa chất")."""
-    toks = vtext.syllables(title)
+    """Lower-case syllable n-grams (2 to ``TITLE_PHRASE_MAX``) of a headline that neither start nor end
+    with a function word, nor hold or follow a number, nor run across punctuation. One syllable is
+    rarely a Vietnamese word on its own ("bí" of "bí thư", "hóa" of "hóa chất")."""
     out: set[str] = set()
-    for n in (2, 3, 4):
+    for part in _HEADLINE_BREAK.split(title):
+        out |= _phrases(vtext.syllables(part))
+    return out
+
+
+def _phrases(toks: Sequence[str]) -> set[str]:
+    """``_title_phrases`` of one stretch of a headline between punctuation marks."""
+    out: set[str] = set()
+    for n in range(2, TITLE_PHRASE_MAX + 1):
         for i in range(len(toks) - n + 1):
             gram = toks[i : i + n]
             if gram[0] in _FUNCTION or gram[-1] in _FUNCTION or any(t.isdigit() for t in gram):
+                continue
+            # A phrase does not start with the unit of a number ("tuổi" of "bé gái 8 tuổi bị bạo hành").
+            if i and toks[i - 1].isdigit():
                 continue
             out.add(" ".join(gram))
     return out
 
 
 def story_title(events: Sequence[Event], articles: Mapping[str, Article], fallback: str = "") -> str:
-    """What a thread is about, in one line: the title phrase that most of its events' headlines use,
-    then the names most of its events mention ("Điện đàm — Putin, Nga, Mỹ").
+    """What a thread is about, in one line: the title phrase its events' headlines share, then the
+    names most of its events mention ("Điện đàm — Putin, Nga, Mỹ").
 
-    A phrase or name counts when at least two events (and a third of them) share it; longer phrases win
-    ties, and a name inside a chosen one ("Putin" in "Vladimir Putin") is not repeated. Only capitalised
-    names are taken, so the title names the thread's people, places and organisations. A story of one
-    event, or one whose events share nothing, keeps ``fallback`` (its most central event's headline)."""
+    A phrase or name counts when at least two events (and a third of them) share it, in the event's
+    headline or any of its reports' titles. Among phrases, the number of events sharing it times
+    log2(1 + its syllables) wins: a longer phrase two events share ("hỗ trợ tiền thuê nhà cho người lao
+    động") says more than a word three share ("hỗ trợ"). A name inside a chosen one ("Putin" in "Vladimir
+    Putin") is not repeated. Only capitalised names are taken, so the title names the thread's people,
+    places and organisations. A story of one event, one whose events share nothing, or one that shares
+    only a two-syllable word and no name ("Hợp đồng", "Xung đột") keeps ``fallback`` (its most central
+    event's headline): a bare common word does not say what the thread is about."""
     if len(events) < 2:
         return events[0].title if events else fallback
     need = max(2, math.ceil(len(events) / 3))
     names: Counter[str] = Counter()
     phrases: Counter[str] = Counter()
     texts = [_event_texts(e, articles) for e in events]
+    headlines: list[str] = []
     for e, t in zip(events, texts, strict=True):
         names.update(_event_names(t))
-        phrases.update(_title_phrases(e.title))
+        own = [e.title] + [articles[a].title for a in e.articles if a in articles and articles[a].title]
+        headlines += own
+        phrases.update(set().union(*(_title_phrases(h) for h in own)))
     # Names cut where the word goes on in lower case ("Ban Chấp", "Cục Quản", "Bí") are left out.
     # Only names enough events share can be chosen; only their last syllables are checked.
     last = {n.split()[-1] for n, c in names.items() if c >= need}
@@ -421,7 +444,9 @@ def story_title(events: Sequence[Event], articles: Mapping[str, Article], fallba
     lowered = {n.lower() for n in names}
     # A phrase made only of name syllables ("nga", "mỹ") is a name, listed with the names.
     name_sylls = {w for n in lowered for w in n.split()}
-    shared = {p: c for p, c in phrases.items() if c >= need and not set(p.split()) <= name_sylls}
+    # An office and a name ("tổng thống nga") is a role, not what the thread is about.
+    role = name_sylls | feat._TITLE_WORDS
+    shared = {p: c for p, c in phrases.items() if c >= need and not set(p.split()) <= role}
     # Closed phrases only: one inside a longer phrase that as many events share is a cut word ("sốt
     # xuất" of "sốt xuất huyết").
     closed = [
@@ -431,8 +456,7 @@ def story_title(events: Sequence[Event], articles: Mapping[str, Article], fallba
     ]
     phrase = min(
         closed,
-        # most shared first; then two syllables (most Vietnamese words: "điện đàm", "xả lũ"), longer, shorter
-        key=lambda p: (-phrases[p], len(p.split()) != 2, -len(p.split()), p),
+        key=lambda p: (-phrases[p] * math.log2(1 + len(p.split())), -phrases[p], p),
         default="",
     )
     chosen: list[str] = []
@@ -443,10 +467,11 @@ def story_title(events: Sequence[Event], articles: Mapping[str, Article], fallba
         if low in phrase or any(low in x.lower() or x.lower() in low for x in chosen):
             continue
         chosen.append(name)
-    if not phrase:
-        # Names alone ("Nga, Âu") say who, not what: the most central headline says more.
+    if not phrase or (len(phrase.split()) == 2 and not chosen and fallback):
+        # Names alone ("Nga, Âu") say who, not what, and a bare word ("Hợp đồng") neither: the most
+        # central headline says more.
         return fallback or ", ".join(chosen)
-    written = _as_written(phrase, [e.title for e in events])
+    written = _as_written(phrase, headlines)
     head = written[:1].upper() + written[1:]
     return f"{head} — {', '.join(chosen)}" if chosen else head
 
