@@ -472,3 +472,23 @@ def test_events_against_happening_labels_hold() -> None:
     # (duplicates removed first), 0.912 before session 7's lone-report threshold; below 0.89 means
     # reports of one happening split or happenings merged.
     assert f1 >= 0.89
+
+
+def test_the_pipeline_marks_a_lone_advice_piece_as_commentary() -> None:
+    from diemtin import pipeline
+
+    arts = [
+        Article("r1", "r1.txt", "Hà Nội: số ca cúm A tăng 40% trong một tuần", FLU_REPORT),
+        Article(
+            "r2",
+            "r2.txt",
+            "Ca mắc cúm A ở Hà Nội tăng mạnh, 5 người nặng phải thở oxy",
+            FLU_REPORT_OTHER_OUTLET,
+        ),
+        Article("c1", "c1.txt", "Dấu hiệu nặng của cúm A, người bệnh cần đến bệnh viện ngay", FLU_ADVICE),
+    ]
+    d = pipeline.build_digest(arts, pipeline.Options(summary_length=0))
+    assert sorted((e.articles, e.kind) for e in d.events) == [
+        (["c1"], "commentary"),
+        (["r1", "r2"], "report"),
+    ]

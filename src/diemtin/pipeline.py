@@ -177,6 +177,8 @@ def _event_for(group: EventJob) -> tuple[Event, stories.EventSignals]:
     linking events into stories needs of every report (copies included)."""
     eid, members, length, dates, copies = group
     ev = Event(id=eid, title=events.event_title(members), articles=[a.id for a in members])
+    if len(members) == 1 and features.reads_as_commentary(members[0]):
+        ev.kind = "commentary"  # an opinion, analysis or advice piece: its own event, shown as such
     when = dating.event_date_from(dates)
     if when is not None:
         ev.date = when.value
