@@ -68,6 +68,23 @@ def test_split_sentences_at_a_glued_agency_end_mark() -> None:
     ]
 
 
+def test_split_sentences_at_a_sentence_end_glued_to_the_next() -> None:
+    # Crawlers join paragraphs with no space: a story summary showed "... năm 2021.Dư địa kiểm soát ...".
+    text = (
+        "CPI 6 tháng tăng 2,44% so với cùng kỳ năm 2021.Dư địa kiểm soát lạm phát còn lớn. "
+        "Nhiều người đến hiến máu.Nội dung chương trình gồm ba phần."
+    )
+    assert split_sentences(text) == [
+        "CPI 6 tháng tăng 2,44% so với cùng kỳ năm 2021.",
+        "Dư địa kiểm soát lạm phát còn lớn.",
+        "Nhiều người đến hiến máu.",
+        "Nội dung chương trình gồm ba phần.",
+    ]
+    # Not at names, versions, initials, abbreviations or addresses.
+    for whole in ("Tại TP.Hồ Chí Minh, ông V.Putin nói.", "Biến thể BA.2.75 lây nhanh.", "Xem www.abc.Net."):
+        assert split_sentences(whole) == [whole]
+
+
 def test_split_sentences_goes_on_after_a_mark_before_a_lower_case_word() -> None:
     # "…" or "." before a lower-case word with a diacritic ("để", "ở", "ấy") is not a sentence end;
     # before a capital with one ("Ủy ban", "Ở đó") it is.
