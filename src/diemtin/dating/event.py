@@ -527,10 +527,7 @@ def _open_day(d: _Dated, res: _Resolved) -> str | None:
 
 
 def _note(d: _Dated, res: _Resolved, ref: Reference, where: str = "phần mở đầu") -> str:
-    """The one-line evidence a reader sees: the words chosen, where, and what the year rests on — and
-    that the year is a guess when it is the latest of several the text allows before a crawl date
-    ("Ngày 13/4" next to "Tổng thống Mỹ Joe Biden", crawled in 2026: 2024, but any of 2021-2024; session
-    10). The crawl's own reading names the crawl date as its basis ("theo ngày thu thập")."""
+    """The one-line evidence a reader sees: the words chosen, where, and what the year rests on."""
     men = d.men
     head = f"{men.text.strip()} trong {where}"
     # What the year rests on: the resolution's own basis when the text, not the reference, gave it
@@ -548,10 +545,7 @@ def _note(d: _Dated, res: _Resolved, ref: Reference, where: str = "phần mở �
             return f"{head}; chưa rõ ngày viết bài" + (f", không muộn hơn {basis}" if ref.by else "")
         return f"{head}; tính từ {basis} {vn_date(ref.exact)}"
     if res.lo.year == res.hi.year:
-        y = res.lo.year
-        if res.since is not None:  # the latest of the years the text allows before the crawl
-            return f"{head}; năm chưa chắc: {y} là năm muộn nhất bài cho phép (có thể {res.since}–{y})"
-        return f"{head}; năm {y} theo {basis}"
+        return f"{head}; năm {res.lo.year} theo {basis}"
     return f"{head}; chưa rõ năm (có thể {res.lo.year}–{res.hi.year}, theo {basis})"
 
 

@@ -33,9 +33,6 @@ class _Resolved:
     hi: date | None
     why: str
     basis: str = ""  # what a year-less date's year rests on, for the one-line evidence ("" : the reference's)
-    # The earliest other year the text allows when a crawl date's reading took the latest of several
-    # (``_near_crawl``): the year is then a guess, and the one-line evidence says so.
-    since: int | None = None
 
 
 def _nearest(d: int, mo: int, ref: date, future: bool, past: bool = False) -> date | None:
@@ -117,13 +114,16 @@ def _day_month(men: _Mention, ref: Reference) -> _Resolved:
         if not moved:
             why = f"năm suy ra từ {rwhy} (lần gần nhất trước đó)"
             return _Resolved(near, _safe_date(near.year, mo, d2), why)
-        # The text rules out the crawl's year (its dates, a term of office, a weekday): its latest
-        # occurrence the text allows, and the year rests on the text, not on the crawl date — a guess
-        # when the text allows earlier years too (``since``).
-        why = f"năm suy ra từ {rwhy} (lần gần nhất trước ngày thu thập mà bài cho phép)"
+        # The text rules out the crawl's year (its dates, a term of office, a weekday): the page is not
+        # of the crawl's year, and the year rests on the text, not on the crawl date. One year the text
+        # allows is the day's; several (``since``: "13/4" next to "Tổng thống Mỹ Joe Biden" crawled in
+        # 2026) leave the year open over them, as without a crawl date: taking the latest was a guess
+        # ("năm 2024 theo căn cứ trong bài" for the seeds, session 10).
         if since is not None:
-            why += f"; bài cho phép từ năm {since}, năm {near.year} là đoán"
-        return _Resolved(near, _safe_date(near.year, mo, d2), why, moved, since)
+            why = f"năm không nêu; {rwhy}; bài cho phép từ năm {since} đến năm {near.year}"
+            return _Resolved(_safe_date(since, mo, d1), _safe_date(near.year, mo, d2), why, moved)
+        why = f"năm suy ra từ {rwhy} (lần gần nhất trước ngày thu thập mà bài cho phép)"
+        return _Resolved(near, _safe_date(near.year, mo, d2), why, moved)
     years = list(ref.years)
     if ref.windows:  # only the years whose day falls in a known period (e.g. a term of office)
         fit = [y for y in years if (xd := _safe_date(y, mo, d1)) and _in_windows(xd, ref.windows)]
