@@ -432,7 +432,12 @@ def test_flaw_names_what_a_reader_trips_over() -> None:
     assert flaw("Minh Anh (tổng hợp).") == "byline"
     assert flaw("Nguồn: VnExpress.") == "byline"
     assert flaw("(Theo Reuters)") != ""
+    # Items of a contents list glued together (the abmusu-train crawl's front page showed the first).
+    assert flaw("Ca mắc Omicron BA.2.75 đầu tiên từ Ấn Độ?3.") == "heading"
+    assert flaw("Tình hình lây nhiễm biến thể mới của Omicron - BA.2.75 tại 10 quốc gia2.") == "heading"
     for fine in (
+        "Việt Nam ghi nhận thêm 2 ca nhiễm cúm A/H5N1.",
+        "Hà Nội có thêm 1.200 ca mắc COVID-19.",
         "Theo hãng tin AFP, cuộc biểu tình ở Phnom Penh sẽ kéo dài ba ngày.",
         "Theo tôi, đây là sai lầm lớn nhất của đội tuyển.",
         "Ông Nguyễn Văn Nam, Chủ tịch UBND TP HCM, cho biết dự án sẽ khởi công trong quý I.",

@@ -355,10 +355,14 @@ def _caps_run(text: str) -> int:
     return best
 
 
+_GLUED_ITEM = re.compile(r"([^\W\d_]|\?)\d{1,2}\.$")
+
+
 def flaw(text: str) -> str:
     """Why ``text`` cannot stand alone in a summary, or "" when it can.
 
-    "heading": three or more words in capitals ("LÁCH LUẬT ĐỂ MUA DANH ..."), or most of its letters;
+    "heading": three or more words in capitals ("LÁCH LUẬT ĐỂ MUA DANH ..."), or most of its letters, or
+    a contents-list item glued to the next item's number ("... từ Ấn Độ?3.");
     "fragment": it does not end a sentence (no end mark, a trailing "…" of a teaser, a colon that opens a
     list) or starts in lower case (a piece of a sentence); "byline": a credit line.
     """
@@ -367,6 +371,12 @@ def flaw(text: str) -> str:
     if upper >= 3 and (_caps_run(text) >= 3 or (letters >= 12 and upper > 0.6 * letters)):
         return "heading"
     core = text.rstrip('"”’)»]* ')
+    # An item of a numbered contents list that the crawl glued together ("... tại 10 quốc gia2. Ca mắc
+    # Omicron BA.2.75 đầu tiên từ Ấn Độ?3. Triệu chứng ..."): the next item's number ends the sentence.
+    # After a lower-case letter or "?" only: "H5N1." and "COVID-19." end real sentences.
+    glued = _GLUED_ITEM.search(core)
+    if glued is not None and (glued.group(1) == "?" or glued.group(1).islower()):
+        return "heading"
     first = text.lstrip('"“‘(«[-–— ')[:1]
     if core[-1:] not in ".!?" or core.endswith(("...", "…", "..")) or (first.isalpha() and first.islower()):
         return "fragment"
