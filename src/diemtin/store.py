@@ -531,11 +531,16 @@ def _gone_inputs(conn: sqlite3.Connection, paths: Iterable[str], seen: set[str])
     """Stored inputs under the given paths (a folder, or a file named itself) that are no longer there:
     not found by this run and missing on disk. A file that is there but could not be listed (in a folder
     without read permission) stays: only a file that is gone leaves the store."""
-    roots = [str(Path(p).absolute()) for p in paths if p != "-"]
+    roots = {str(Path(p).absolute()) for p in paths if p != "-"}
+    # A path is under a root when it is the root or one of its prefixes ending before a separator is
+    # (set lookups: comparing every stored path with every root cost 0.6 CPU s adding 100 files one by
+    # one to a store of 10k).
+    folders = {r.rstrip(os.sep) for r in roots}
     gone = []
     for (stored,) in conn.execute("SELECT path FROM inputs ORDER BY path").fetchall():
-        under = any(stored == r or stored.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
-        if stored in seen or not under:
+        if stored in seen:
+            continue
+        if stored not in roots and not _in_folders(stored, folders):
             continue
         try:
             os.lstat(stored)
@@ -544,6 +549,16 @@ def _gone_inputs(conn: sqlite3.Connection, paths: Iterable[str], seen: set[str])
         except OSError:
             continue  # there, but not reachable now (permissions): keep it
     return gone
+
+
+def _in_folders(path: str, folders: set[str]) -> bool:
+    """Whether a prefix of ``path`` that ends right before a separator is one of ``folders``."""
+    i = path.rfind(os.sep)
+    while i >= 0:
+        if path[:i] in folders:
+            return True
+        i = path.rfind(os.sep, 0, i)
+    return False
 
 
 def remove_input(conn: sqlite3.Connection, input_path: str) -> None:
@@ -563,9 +578,12 @@ def is_dirty(conn: sqlite3.Connection) -> bool:
     return row is not None and row[0] != "0"
 
 
-def _row_article(conn: sqlite3.Connection, r: sqlite3.Row, with_removed: bool = True) -> Article:
-    removed = []
-    if with_removed:
+def _row_article(
+    conn: sqlite3.Connection, r: sqlite3.Row, removed: list[RemovedLine] | None = None
+) -> Article:
+    """The article of an ``articles`` row; ``removed``: its removed lines when the caller read them
+    already (else one query here)."""
+    if removed is None:
         removed = [
             RemovedLine(x["text"], x["reason"])
             for x in conn.execute(
@@ -584,7 +602,12 @@ def load_articles(conn: sqlite3.Connection) -> list[Article]:
     """Every stored article in input order (path, then position in the file): deterministic, so the
     derived tables do not depend on the order files were ingested in."""
     rows = conn.execute("SELECT * FROM articles ORDER BY input, ord").fetchall()
-    return [_row_article(conn, r) for r in rows]
+    # Every removed line in one scan (one query per article was ~10,000 queries at 10k).
+    removed: dict[int, list[RemovedLine]] = {}
+    rows_removed = conn.execute("SELECT article, text, reason FROM removed ORDER BY article, pos")
+    for rowid, text, reason in rows_removed:
+        removed.setdefault(rowid, []).append(RemovedLine(text, reason))
+    return [_row_article(conn, r, removed.get(r["rowid"], [])) for r in rows]
 
 
 def get_article(conn: sqlite3.Connection, article_id: str) -> Article | None:
