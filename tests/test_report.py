@@ -161,3 +161,19 @@ def test_reports_follow_the_front_page_order_with_a_table_of_contents() -> None:
     nav = html[html.index('<nav class="toc">') : html.index("</nav>")]
     assert re.findall(r'href="#([\w-]+)"', nav) == ["s-big", "s-small", "s-lone"]
     assert html.index('id="s-big"') < html.index('id="s-small"') < html.index('id="s-lone"')
+
+
+def test_a_commentary_event_is_labelled_in_both_reports() -> None:
+    # An opinion or advice piece is its own event in the story (Event.kind "commentary"): the reader
+    # must see it is commentary, not a report of what happened.
+    d = _digest()
+    d.events.append(
+        Event(id="e2", title="Vì sao Nga và Mỹ cần đối thoại?", articles=["a1"], kind="commentary")
+    )
+    d.stories[0].events.append("e2")
+    d.timeline.append("e2")
+    text = render_markdown(d)
+    assert "### Bình luận · chưa rõ ngày — Vì sao Nga và Mỹ cần đối thoại?" in text
+    assert text.count("Bình luận") == 1  # the report is not labelled
+    html = render_html(d)
+    assert html.count('<span class="kind">Bình luận</span>') == 1

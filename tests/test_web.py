@@ -423,3 +423,33 @@ def test_timeline_tick_labels_stay_inside_the_drawing() -> None:
         for t in drawing["ticks"]:
             half = len(t["label"]) * tl.CHAR_PX / 2
             assert t["x"] - half >= 0 and t["x"] + half <= width, t
+
+
+def test_commentary_is_labelled_on_story_and_event_pages(tmp_path: Path) -> None:
+    # An advice piece beside the reports of its topic is its own event (Event.kind "commentary"); the
+    # web pages label it so a reader does not take it for news of what happened.
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "report.txt").write_text(
+        "Hà Nội ghi nhận hơn 2.600 ca mắc cúm, có ca phải thở máy\n\n"
+        "Ngày 20/7, CDC Hà Nội cho biết trong tuần thành phố ghi nhận hơn 2.600 ca mắc cúm mùa.\n\n"
+        "Một số ca mắc cúm nặng phải thở máy tại các bệnh viện tuyến cuối của Hà Nội.\n",
+        encoding="utf-8",
+    )
+    (folder / "advice.txt").write_text(
+        "Làm thế nào để phòng cúm mùa cho trẻ nhỏ?\n\n"
+        "Cúm mùa lây qua đường hô hấp và dễ gây biến chứng ở trẻ nhỏ, người già.\n\n"
+        "Các chuyên gia khuyên cha mẹ cho trẻ tiêm vắc xin cúm hằng năm và đeo khẩu trang nơi đông người.\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "web.db"
+    store.ingest(db, [str(folder)])
+    with TestClient(create_app(db)) as c:
+        events = {e["title"]: e["id"] for e in c.get("/api/events?limit=50").json()}
+        advice = events["Làm thế nào để phòng cúm mùa cho trẻ nhỏ?"]
+        report = events["Hà Nội ghi nhận hơn 2.600 ca mắc cúm, có ca phải thở máy"]
+        assert '<span class="kind">Bình luận</span>' in c.get(f"/event/{advice}").text
+        assert '<span class="kind">' not in c.get(f"/event/{report}").text
+        pages = [c.get(f"/story/{s['id']}").text for s in c.get("/api/stories").json()]
+        labelled = [p for p in pages if '<span class="kind">Bình luận</span>' in p]
+        assert len(labelled) == 1 and "phòng cúm mùa cho trẻ nhỏ" in labelled[0]

@@ -25,6 +25,16 @@ from .models import Article, Digest, Event, Skipped
 UNKNOWN_SOURCE = "không rõ (bài không ghi tên báo)"
 
 
+# An opinion, analysis or advice piece (``Event.kind``, set by pipeline) is its own event in the story,
+# labelled so that a reader does not take it for a report of what happened (issue 13's guideline).
+KIND_LABELS = {"commentary": "Bình luận"}
+
+
+def kind_label(kind: str) -> str:
+    """The label shown before an event's date for a non-report kind ("Bình luận"), or ""."""
+    return KIND_LABELS.get(kind, "")
+
+
 def format_when(event: Event) -> str:
     """How a reader sees an event's date: exact when known, an honest range when not."""
     return when_text(event.date, *event.date_range, day=event.day)
@@ -186,7 +196,8 @@ def render_markdown(digest: Digest) -> str:
                 "",
             ]
         for r in rows:
-            lines.append(f"### {r.when} — {md(r.event.title)}")
+            label = f"{kind_label(r.event.kind)} · " if kind_label(r.event.kind) else ""
+            lines.append(f"### {label}{r.when} — {md(r.event.title)}")
             lines.append("")
             for s in r.event.summary:
                 lines.append(f"- {md(s.text)} *[{md(titles.get(s.article, 'bài không rõ'))}]*")
@@ -243,6 +254,7 @@ def render_html(digest: Digest) -> str:
         loader=PackageLoader("diemtin", "templates"), autoescape=select_autoescape(["html", "j2"])
     )
     env.filters["reason"] = reason_text
+    env.filters["kind_label"] = kind_label
     template = env.get_template("digest.html.j2")
     story_by_id = {s.id: s for s in digest.stories}
     stories = [

@@ -150,12 +150,12 @@ def story_events(c: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
     # dates and honest ranges placed by what is known), then the story's own order; ordering by the
     # exact date alone put every event with only a range ("2017-04-03 – 2026-06-30") last.
     rows = c.execute(
-        "SELECT se.story, e.id, e.title, e.date, e.date_start, e.date_end, e.day, e.sources"
+        "SELECT se.story, e.id, e.title, e.date, e.date_start, e.date_end, e.day, e.sources, e.kind"
         " FROM story_events se"
         " JOIN events e ON e.id = se.event"
         " ORDER BY se.story, e.timeline_pos IS NULL, e.timeline_pos, e.date IS NULL, e.date, se.pos"
     )
-    for story, eid, title, date, lo, hi, day, srcs in rows:
+    for story, eid, title, date, lo, hi, day, srcs, kind in rows:
         out.setdefault(story, []).append(
             {
                 "id": eid,
@@ -164,6 +164,7 @@ def story_events(c: sqlite3.Connection) -> dict[str, list[dict[str, Any]]]:
                 "date_range": [lo, hi],
                 "when": report.when_text(date, lo, hi, day),
                 "sources": store._json_list(srcs),
+                "kind": report.kind_label(kind),
             }
         )
     return out
@@ -189,6 +190,7 @@ def event_data(db: Db, event_id: str) -> dict[str, Any] | None:
         "day": e.day,
         "date_evidence": e.date_evidence,
         "sources": e.sources,
+        "kind": report.kind_label(e.kind),
         "story": story[0] if story else None,
         "story_title": story[1] if story else None,
         # Each sentence with the title and outlet of its article (the page's tooltip names the article,
