@@ -3,9 +3,10 @@
     .venv/bin/python bench/summary_check.py [--limit N] [--single] [--show 5]
 
 Each corpus (../shared/data/vmds-dev, ../shared/data/abmusu-train.jsonl) is written as a crawl of .txt
-files (title, blank line, [sapo,] body) and digested by ``diemtin.api.digest`` (ingest, clean, events,
-summaries, as ``diemtin digest`` does); --single also summarizes every article alone (most events of a
-real crawl have one article). Every event summary sentence is checked against rules written here,
+files (title, blank line, [sapo,] body), the seeds (../shared/seeds) are a crawl already; each is digested
+by ``diemtin.api.digest`` (ingest, clean, events, summaries, as ``diemtin digest`` does) and its event and
+story summaries are checked; --single also summarizes every article alone (most events of a real crawl
+have one article). Every summary sentence is checked against rules written here,
 independently of the summarizer's own filters, so that this counts what they miss:
 
 - heading: three or more words in capitals with Vietnamese letters ("LÁCH LUẬT ĐỂ MUA DANH"), or most
@@ -37,6 +38,7 @@ from diemtin.summarize import summarize  # noqa: E402
 from diemtin.text import split_sentences, syllables  # noqa: E402
 
 DATA = ROOT.parent / "shared" / "data"
+SEEDS = ROOT.parent / "shared" / "seeds"
 
 _CONNECTIVE = re.compile(
     r"^[\"“]?(?:tuy nhiên|trong khi đó|ngoài ra|bên cạnh đó|đồng thời|theo đó|do đó|vì vậy|vì thế|"
@@ -130,19 +132,28 @@ def main() -> None:
     ap.add_argument("--show", type=int, default=5, help="offending sentences to print per corpus")
     args = ap.parse_args()
     total = 0
-    for path in (DATA / "vmds-dev", DATA / "abmusu-train.jsonl"):
+    for path in (DATA / "vmds-dev", DATA / "abmusu-train.jsonl", SEEDS):
         if not path.exists():
             print(f"{path}: not present, skipped")
             continue
-        clusters = ev.load(path)[: args.limit]
-        with tempfile.TemporaryDirectory() as tmp:
-            for c in clusters:
-                for d in c.documents:
-                    (Path(tmp) / f"{c.id}_{d.name}.txt").write_text(d.as_txt(), encoding="utf-8")
-            result = digest(tmp)
-            articles, _ = read_articles([tmp])
+        if path == SEEDS:  # a crawl already
+            result = digest(str(path))
+            articles, _ = read_articles([str(path)])
+        else:
+            clusters = ev.load(path)[: args.limit]
+            with tempfile.TemporaryDirectory() as tmp:
+                for c in clusters:
+                    for d in c.documents:
+                        (Path(tmp) / f"{c.id}_{d.name}.txt").write_text(d.as_txt(), encoding="utf-8")
+                result = digest(tmp)
+                articles, _ = read_articles([tmp])
         by_id = {a.id: a for a in result.articles}
-        sets = {"digest events": [e.summary for e in result.events]}
+        sets = {
+            "digest events": [e.summary for e in result.events],
+            # A story's two sentences come from different events: one that leans on its article's
+            # sentence before it ("Trước đó, ...") dangles there.
+            "digest stories": [s.summary for s in result.stories],
+        }
         if args.single:
             sets["articles alone"] = [summarize([a], 80) for a in articles]
             by_id |= {a.id: a for a in articles}

@@ -457,3 +457,47 @@ def test_story_title_prefers_a_longer_phrase_and_no_bare_word() -> None:
     }
     evs = [Event(f"e{k}", cases[a].title, [a]) for k, a in enumerate(sorted(cases))]
     assert stories.story_title(evs, cases, fallback=evs[0].title) == evs[0].title
+
+
+def test_a_story_summary_takes_no_sentence_that_leans_on_one_left_out() -> None:
+    # The seeds' story (session 9 reader pass): the 2022 call's "Trước đó, cũng trong ngày 11/2, ..." was
+    # the sentence most like the story's summaries, but its anchor (Peskov's quotation) is in another
+    # event's summary, not beside it: the story summary opened "... Trước đó, ..." on the 2020 call.
+    evs = [
+        Event(
+            "e1",
+            "Tổng thống Nga và Tổng thống Mỹ điện đàm",
+            ["a"],
+            date="2020-03-30",
+            summary=[
+                SummarySentence(
+                    "Theo Điện Kremlin, trong cuộc điện đàm, Tổng thống Nga Putin và Tổng thống Mỹ Trump đã"
+                    " bày tỏ quan ngại nghiêm trọng về quy mô lây lan của dịch Covid-19 trên thế giới.",
+                    "a",
+                ),
+            ],
+        ),
+        Event(
+            "e2",
+            "Tổng thống Nga-Mỹ chuẩn bị điện đàm",
+            ["b"],
+            date="2022-02-12",
+            summary=[
+                SummarySentence(
+                    "Ông Peskov nói: “Sự thật là phía Mỹ đã đề nghị về một cuộc điện đàm với Tổng thống"
+                    " Putin, và tối mai theo giờ Moskva, hai Tổng thống dự kiến sẽ hội đàm”.",
+                    "b",
+                ),
+                SummarySentence(
+                    "Trước đó, cũng trong ngày 11/2, tại Nhà Trắng, Cố vấn An ninh Quốc gia Mỹ Jake Sullivan"
+                    " cũng đã thông báo về cuộc điện đàm dự kiến giữa Tổng thống Biden và Tổng thống Nga"
+                    " Vladimir Putin.",
+                    "b",
+                ),
+            ],
+        ),
+    ]
+    summary = stories.story_summary(evs)
+    assert len(summary) == 2
+    assert not any(s.text.startswith("Trước đó") for s in summary)
+    assert {s.article for s in summary} == {"a", "b"}

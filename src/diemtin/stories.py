@@ -23,6 +23,7 @@ from scipy import sparse
 from . import features as feat
 from . import text as vtext
 from .models import Article, Event, Story, SummarySentence
+from .summarize.units import is_dangling
 
 # Stories: events whose texts, headlines, leads and lead names are alike. Two events link when the
 # weighted mean of four TF-IDF cosines (``_link_matrix``) is at least STORY_SIMILARITY: text bigrams,
@@ -482,13 +483,17 @@ def story_summary(events: Sequence[Event]) -> list[SummarySentence]:
     One event: the first two sentences of its summary. Several: the sentence most like all the story's
     summary sentences (cosine to their TF-IDF centroid, syllables and bigrams), then the most central
     one of another event that does not repeat it (cosine below ``SUMMARY_REDUNDANCY``), in the order of
-    the events' dates. Reports are preferred to commentary (``Event.kind``) where the story has both."""
+    the events' dates. Reports are preferred to commentary (``Event.kind``) where the story has both.
+    A sentence that leans on the one before it in its article ("Trước đó, ...", "Tuy nhiên, ...":
+    ``summarize.units.is_dangling``) is not taken from several events' summaries, where its anchor is
+    not beside it (unless every sentence does)."""
     reports = [e for e in events if e.kind == "report" and e.summary] or [e for e in events if e.summary]
     if not reports:
         return []
     if len(reports) == 1:
         return list(reports[0].summary[:STORY_SUMMARY_SENTENCES])
     cands = [(k, s) for k, e in enumerate(reports) for s in e.summary]
+    cands = [c for c in cands if not is_dangling(c[1].text)] or cands
     m = feat.bigram_tfidf([vtext.syllables(s.text) for _, s in cands], unigrams=True)
     centroid = np.asarray(m.sum(axis=0)).ravel()
     score = np.round(m @ centroid, 9)
