@@ -114,6 +114,25 @@ def test_a_background_full_date_in_the_lead_gives_way_to_the_day_of_the_news() -
     assert t is not None and (t.value, t.latest) == (None, "2016-11-14")
 
 
+def test_days_listed_with_their_year_in_the_sapo_give_way_to_the_day_of_the_news() -> None:
+    # The sapo names what the court's decision is about (an assessment of injuries on days of December
+    # 2021); the next sentence opens on the day of the news, without a year (abmusu-train, session 10).
+    text = (
+        "Hội đồng xét xử quyết định trả hồ sơ vụ án bé gái 8 tuổi bị bạo hành đến tử vong để điều tra bổ "
+        "sung, giám định lại thương tích của bé vào các ngày 7, 10, 11 và 12/12/2021.\n"
+        "Sáng 21/7, Tòa gia đình và người chưa thành niên TAND TP.HCM đã quyết định trả hồ sơ vụ án cho "
+        "Viện KSND TP.HCM để điều tra bổ sung.\nPhiên tòa sơ thẩm đã được mở vào ngày 20/7/2022 tại TAND TP.HCM."
+    )
+    t = article_date(art(text), as_of=date(2022, 7, 31))
+    assert t is not None and t.value == "2022-07-21"
+    assert t.note == "Sáng 21/7 trong phần mở đầu; năm 2022 theo ngày thu thập (--as-of 31/7/2022)"
+    t = article_date(art(text))  # no anchor: the day of the news, in a year the text's 2022 date allows
+    assert t is not None and t.day == "07-21" and t.earliest == "2022-07-21"
+    # The listed days alone in the lead are still its date.
+    t = article_date(art(text.split("\n")[0]), as_of=date(2022, 7, 31))
+    assert t is not None and t.earliest == "2021-12-11" and t.latest == "2021-12-12"
+
+
 def test_timeline_orders_yearless_days_by_their_day() -> None:
     evs = [
         Event("e1", "Sau", ["a"], day="08-27"),

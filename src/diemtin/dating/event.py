@@ -496,14 +496,17 @@ _BACKGROUND_DAYS = 7
 
 
 def _news_day(lead: Sequence[_Dated], ref: Reference) -> _Dated:
-    """The lead's date of the news. A full date with its year opening the lead ("26/9/2014") is passed
-    over for a later day the lead states without a year ("Sáng qua", "ngày 13/4"), which is how leads
-    write the day of the news: the year-ful date is recalled background."""
+    """The lead's date of the news. A day written with its year opening the lead ("26/9/2014", or days
+    listed with their year: "giám định lại thương tích ... vào các ngày 7, 10, 11 và 12/12/2021") is
+    passed over for a later day the lead states without a year ("Sáng qua", "Sáng 21/7", "ngày 13/4"),
+    which is how leads write the day of the news: the year-ful date is recalled background, or the
+    matter the news is about. Until session 10 only a single full date was passed over, and a sapo's
+    list of December days dated a report of "Sáng 21/7" to December 2021 (abmusu-train)."""
     pick = lead[0]
     if pick.res.lo is None:
         # "Hôm qua" with no date of writing to count from: a day the lead states resolves better.
         return next((d for d in lead if d.res.lo is not None and d.men.kind in _NEWS_DAY), pick)
-    if pick.men.kind != "full" or pick.res.hi is None:
+    if pick.men.kind not in ("full", "dayrange") or not pick.men.year or pick.res.hi is None:
         return pick
     ex = ref.exact
     if ex is not None and pick.res.hi >= ex - timedelta(days=_BACKGROUND_DAYS):
