@@ -133,6 +133,22 @@ def test_days_listed_with_their_year_in_the_sapo_give_way_to_the_day_of_the_news
     assert t is not None and t.earliest == "2021-12-11" and t.latest == "2021-12-12"
 
 
+def test_the_note_does_not_carry_a_sentence_opening_capital_into_the_line() -> None:
+    # "Năm 2017" opens its sentence; in the line it reads "trước năm 2017" (seed 003 read "trước Năm 2017").
+    text = (
+        "Ông Vladimir Putin và ông Donald Trump đã có cuộc điện đàm đầu tiên sau bầu cử "
+        "về quan hệ hai nước.\nTrước đó, ông Putin cũng đã gửi điện chúc mừng ngay sau khi ông Trump giành "
+        "chiến thắng trong cuộc bầu cử tổng thống Mỹ ngày 8/11.\nNăm 2017, Nga và Mỹ sẽ kỷ niệm 210 năm "
+        "thiết lập quan hệ ngoại giao."
+    )
+    t = article_date(art(text))
+    assert t is not None and t.note == "phần mở đầu không nêu ngày; sau ngày 8/11; trước năm 2017"
+    assert "'Năm 2017'" in t.evidence  # the full reasoning quotes the text as it is
+    # A capital inside the words stays: "thứ Hai" (a weekday), not "thứ hai" (an ordinal).
+    t = article_date(art(text.replace("Năm 2017, Nga và Mỹ sẽ", "Thứ Hai tuần tới, Nga và Mỹ sẽ")))
+    assert t is not None and "trước thứ Hai tuần tới" in t.note
+
+
 def test_timeline_orders_yearless_days_by_their_day() -> None:
     evs = [
         Event("e1", "Sau", ["a"], day="08-27"),

@@ -666,9 +666,9 @@ def _bounds_from_background(
     anchor = last_past or first_ahead
     short = ["phần mở đầu không nêu ngày"]
     if last_past:
-        short.append(f"sau {last_past.men.text.strip()}")
+        short.append(f"sau {_mid_line(last_past.men.text)}")
     if first_ahead:
-        short.append(f"trước {first_ahead.men.text.strip()}")
+        short.append(f"trước {_mid_line(first_ahead.men.text)}")
     if hi is not None and hi == rhi and (ref.exact is not None or ref.by is not None):
         short.append(f"không muộn hơn {ref.basis}")
     parts = ["phần mở đầu không nêu ngày"]
@@ -697,6 +697,17 @@ def _bounds_from_background(
         evidence="; ".join(parts),
         note="; ".join(x for x in short if x),
     )
+
+
+def _mid_line(text: str) -> str:
+    """A mention's words as they read inside the one-line evidence: a capital its sentence opened on is
+    not carried into the line ("Năm 2017, Nga và Mỹ sẽ ..." read "trước Năm 2017" in a seed's line); a
+    capital inside it ("thứ Hai", "tháng Mười") and an acronym's stay."""
+    text = text.strip()
+    word = text.split(" ", 1)[0]
+    if word[:1].isupper() and word[1:].islower():
+        return text[0].lower() + text[1:]
+    return text
 
 
 def _width(t: TemporalExpression) -> float:
