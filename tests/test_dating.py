@@ -103,6 +103,26 @@ def test_not_dates(text: str) -> None:
     assert extract_dates(text, "2013-10-23") == []
 
 
+def test_a_share_after_a_verb_of_amount_is_not_a_day() -> None:
+    # "chiếm đến 1/4 chi phí" (a quarter of the costs) was read as 1 April (abmusu-train, session 10).
+    for text in (
+        "Số tiền mua sắm thuốc là 4.000 tỉ đồng, chiếm đến 1/4 chi phí thanh toán khám chữa bệnh BHYT.",
+        "Số ca mắc mới giảm tới 1/2 so với đỉnh của đợt dịch.",
+        "Tỷ lệ hộ nghèo ở một số xã vùng cao vẫn lên tới 1/3 tổng số hộ.",
+        "Trong số đó, có tới 1/3 số doanh nghiệp đã phải thu hẹp sản xuất.",
+    ):
+        assert extract_dates(text, "2022-07-20") == [], text
+    # After "từ", "ngày" or a word that takes a time ("kéo dài", "tính"), 1/7 and 1/4 are days.
+    for text, want in (
+        ("Giá gas bán lẻ trong nước giảm từ 1/7.", "2022-07-01"),
+        ("Giá gas bán lẻ trong nước giảm từ ngày 1/7.", "2022-07-01"),
+        ("Giá bán lẻ xăng dầu được giữ nguyên, giảm đến ngày 1/7 mới điều chỉnh.", "2022-07-01"),
+        ("Chương trình ưu đãi kéo dài đến 1/4 cho mọi khách hàng.", "2022-04-01"),
+        ("Tính đến 1/4, cả nước có 1.200 doanh nghiệp giải thể.", "2022-04-01"),
+    ):
+        assert [t.value for t in extract_dates(text, "2022-07-20")] == [want], text
+
+
 def test_month_numbers_are_not_days() -> None:
     # "tháng 3-5 và 9-12" (March-May and September-December) was read as days 3-5 and 9 of December.
     text = "Tay chân miệng xuất hiện quanh năm, nhưng chủ yếu là vào tháng 3-5 và 9-12."

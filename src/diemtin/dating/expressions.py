@@ -220,6 +220,18 @@ def _span(m: re.Match[str]) -> _Mention | None:
     return men
 
 
+# A verb of amount right before "đến"/"tới": what follows is how much, not until when. A bare "1/4" there
+# is a share ("chiếm đến 1/4 chi phí", "có tới 1/3 số hộ", "giảm tới 1/2"), read as 1 April until session
+# 10 (abmusu-train). A share is a fraction below one, so only day < month is read so, and only without
+# "ngày": "giảm từ ngày 1/7", "từ 1/7", "kéo dài đến 1/4", "tính đến 1/4", "giảm giá đến 1/7" stay days
+# (the word before "đến" is no verb of amount there). A bare fraction after "khoảng", "gần", "hơn", "còn",
+# "bằng" was never a day: a bare "d/m" needs day > month.
+_AMOUNT_BEFORE = re.compile(
+    r"\b(?:chiếm|giảm|tăng|lên|xuống|đạt|có|mất|tốn)\s+$",
+    re.I,
+)
+
+
 # Day and month, no year. "/" is accepted after a day word or bare when it cannot be a fraction
 # (day > month, not "24/7"); "-" and "." only after a day word ("ngày 23-10", "hôm 21.10"), since
 # bare they are scores, ranges and decimals.
@@ -239,6 +251,15 @@ def _day_month(m: re.Match[str]) -> _Mention | None:
     if not mark and (
         re.match(r"\s*[,;]\s*\d{1,2}/\d{1,2}\b", m.string[m.end() :])
         or re.search(r"\b\d{1,2}/\d{1,2}\s*[,;]\s*$", m.string[: m.start()])
+    ):
+        return None
+    # A share after a verb of amount: "chiếm đến 1/4 chi phí", "lên tới 1/3 dân số", "giảm tới 1/2".
+    if (
+        mark
+        and mark.lower() in ("đến", "tới")
+        and d < mo
+        and "ngày" not in m.group(0).lower()
+        and _AMOUNT_BEFORE.search(m.string, max(0, m.start() - 12), m.start())
     ):
         return None
     wd = _weekday_of(mark) if mark and mark.lower().startswith(("thứ", "chủ", "cn")) else None
