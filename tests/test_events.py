@@ -361,11 +361,9 @@ FLU_ADVICE = (
 )
 
 
-def test_an_advice_piece_beside_its_topics_reports_is_its_own_event() -> None:
-    # Two outlets' reports of one day's flu figures and an advice piece that opens on the same figures
-    # (it scores 0.17-0.19 with them, above the lone-report 0.12): the guideline makes the advice piece
-    # its own event (commentary), the reports one.
-    arts = [
+def _flu_reports_and_advice() -> list[Article]:
+    """Two outlets' reports of one day's flu figures (r1, r2) and an advice piece on the same figures (c1)."""
+    return [
         Article("r1", "r1.txt", "Hà Nội: số ca cúm A tăng 40% trong một tuần", FLU_REPORT),
         Article(
             "r2",
@@ -375,6 +373,13 @@ def test_an_advice_piece_beside_its_topics_reports_is_its_own_event() -> None:
         ),
         Article("c1", "c1.txt", "Dấu hiệu nặng của cúm A, người bệnh cần đến bệnh viện ngay", FLU_ADVICE),
     ]
+
+
+def test_an_advice_piece_beside_its_topics_reports_is_its_own_event() -> None:
+    # Two outlets' reports of one day's flu figures and an advice piece that opens on the same figures
+    # (it scores 0.17-0.19 with them, above the lone-report 0.12): the guideline makes the advice piece
+    # its own event (commentary), the reports one.
+    arts = _flu_reports_and_advice()
     assert sorted(events.group_events(arts)) == [["c1"], ["r1", "r2"]]
 
 
@@ -477,16 +482,7 @@ def test_events_against_happening_labels_hold() -> None:
 def test_the_pipeline_marks_a_lone_advice_piece_as_commentary() -> None:
     from diemtin import pipeline
 
-    arts = [
-        Article("r1", "r1.txt", "Hà Nội: số ca cúm A tăng 40% trong một tuần", FLU_REPORT),
-        Article(
-            "r2",
-            "r2.txt",
-            "Ca mắc cúm A ở Hà Nội tăng mạnh, 5 người nặng phải thở oxy",
-            FLU_REPORT_OTHER_OUTLET,
-        ),
-        Article("c1", "c1.txt", "Dấu hiệu nặng của cúm A, người bệnh cần đến bệnh viện ngay", FLU_ADVICE),
-    ]
+    arts = _flu_reports_and_advice()
     d = pipeline.build_digest(arts, pipeline.Options(summary_length=0))
     assert sorted((e.articles, e.kind) for e in d.events) == [
         (["c1"], "commentary"),
