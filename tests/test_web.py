@@ -450,6 +450,7 @@ def test_commentary_is_labelled_on_story_and_event_pages(tmp_path: Path) -> None
         report = events["Hà Nội ghi nhận hơn 2.600 ca mắc cúm, có ca phải thở máy"]
         assert '<span class="kind">Bình luận</span>' in c.get(f"/event/{advice}").text
         assert '<span class="kind">' not in c.get(f"/event/{report}").text
+        assert c.get("/").text.count('<span class="kind">Bình luận</span>') == 1  # the front page's list
         pages = [c.get(f"/story/{s['id']}").text for s in c.get("/api/stories").json()]
         labelled = [p for p in pages if '<span class="kind">Bình luận</span>' in p]
         assert len(labelled) == 1 and "phòng cúm mùa cho trẻ nhỏ" in labelled[0]
