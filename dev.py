@@ -86,13 +86,15 @@ def ensure_neural() -> None:
     stamp.write_text(want)
 
 
-def ensure_chromium() -> None:
-    """The web UI tests drive Debian's headless chromium; install it with apt when we can."""
-    if shutil.which("chromium") or not shutil.which("apt-get") or os.geteuid() != 0:
+def ensure_system_tools() -> None:
+    """The web UI tests drive Debian's headless chromium, and the two-clock dating test runs the CLI under
+    libfaketime (``faketime``); install what is missing with apt when we can (else those tests skip)."""
+    missing = [tool for tool in ("chromium", "faketime") if not shutil.which(tool)]
+    if not missing or not shutil.which("apt-get") or os.geteuid() != 0:
         return
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     _sh(["apt-get", "update", "-qq"], env=env, stdout=subprocess.DEVNULL)
-    _sh(["apt-get", "install", "-y", "-qq", "chromium"], env=env, stdout=subprocess.DEVNULL)
+    _sh(["apt-get", "install", "-y", "-qq", *missing], env=env, stdout=subprocess.DEVNULL)
 
 
 def main(argv: list[str]) -> int:
@@ -107,7 +109,7 @@ def main(argv: list[str]) -> int:
     if cmd == "test":
         ensure_env(dev=True)
         ensure_neural()
-        ensure_chromium()
+        ensure_system_tools()
         for check in (
             [str(BIN / "ruff"), "check", "src", "tests", "bench", "dev.py"],
             [str(BIN / "mypy")],
