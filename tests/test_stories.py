@@ -501,3 +501,25 @@ def test_a_story_summary_takes_no_sentence_that_leans_on_one_left_out() -> None:
     assert len(summary) == 2
     assert not any(s.text.startswith("Trước đó") for s in summary)
     assert {s.article for s in summary} == {"a", "b"}
+
+
+def test_story_title_between_equal_phrases_takes_the_one_headlines_open_on() -> None:
+    # A TV series' two episodes share "đấu trí" (the series) and "phát hiện" ("found out"), equally often
+    # and equally long: the headlines open on the series, which the title now names (it read "Phát hiện").
+    arts = {
+        "t2": Article(
+            "t2",
+            "t2.txt",
+            "Đấu trí tập 2: Giám đốc CDC bị phát hiện nhận hối lộ",
+            "Tối 18/7, tập 2 có Tuấn 'nháy' đối phó.",
+        ),
+        "t3": Article(
+            "t3",
+            "t3.txt",
+            "'Đấu trí' tập 3, Tuấn 'nháy' bị phát hiện quan hệ ngoài luồng",
+            "Tối 19/7, tập 3 kể tiếp chuyện Tuấn.",
+        ),
+    }
+    evs = [Event(f"e{a}", arts[a].title, [a]) for a in sorted(arts)]
+    head = stories.story_title(evs, arts, fallback=evs[0].title).partition(" — ")[0]
+    assert head == "Đấu trí"

@@ -411,6 +411,18 @@ def _phrases(toks: Sequence[str]) -> set[str]:
     return out
 
 
+def _first_at(phrase: str, headlines: Sequence[str]) -> int:
+    """The earliest syllable offset at which ``phrase`` (lower-case syllables) opens one of ``headlines``
+    (each its lower-case syllables joined by spaces); a large number when none holds it."""
+    best = 1 << 30
+    for h in headlines:
+        padded = f" {h} "
+        i = padded.find(f" {phrase} ")
+        if i >= 0:
+            best = min(best, padded[: i + 1].count(" ") - 1)
+    return best
+
+
 def story_title(events: Sequence[Event], articles: Mapping[str, Article], fallback: str = "") -> str:
     """What a thread is about, in one line: the title phrase its events' headlines share, then the
     names most of its events mention ("Điện đàm — Putin, Nga, Mỹ").
@@ -455,11 +467,19 @@ def story_title(events: Sequence[Event], articles: Mapping[str, Article], fallba
         for p, c in shared.items()
         if not any(c == d and f" {p} " in f" {q} " for q, d in shared.items() if q != p)
     ]
-    phrase = min(
-        closed,
-        key=lambda p: (-phrases[p] * math.log2(1 + len(p.split())), -phrases[p], p),
-        default="",
-    )
+
+    def score(p: str) -> tuple[float, int]:
+        return (-phrases[p] * math.log2(1 + len(p.split())), -phrases[p])
+
+    best = min((score(p) for p in closed), default=None)
+    tied = sorted(p for p in closed if score(p) == best)
+    # Among equals, the phrase the headlines put first: a headline opens on its topic ("Đấu trí tập 2:
+    # Giám đốc CDC bị phát hiện ..." is about the series "Đấu trí", not "phát hiện", which won on the
+    # alphabet before).
+    phrase = tied[0] if len(tied) == 1 else ""
+    if len(tied) > 1:
+        spelled = [" ".join(vtext.syllables(h)) for h in headlines]
+        phrase = min(tied, key=lambda p: (_first_at(p, spelled), p))
     chosen: list[str] = []
     for name, c in sorted(names.items(), key=lambda kv: (-kv[1], -len(kv[0].split()), kv[0])):
         if c < need or len(chosen) == TITLE_NAMES:
