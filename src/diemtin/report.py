@@ -196,8 +196,8 @@ def render_markdown(digest: Digest) -> str:
                 "",
             ]
         for r in rows:
-            label = f"{kind_label(r.event.kind)} · " if kind_label(r.event.kind) else ""
-            lines.append(f"### {label}{r.when} — {md(r.event.title)}")
+            label = kind_label(r.event.kind)
+            lines.append(f"### {f'{label} · ' if label else ''}{r.when} — {md(r.event.title)}")
             lines.append("")
             for s in r.event.summary:
                 lines.append(f"- {md(s.text)} *[{md(titles.get(s.article, 'bài không rõ'))}]*")

@@ -241,18 +241,22 @@ def split_sentences(text: str) -> list[str]:
     return list(_split_sentences(text))
 
 
-# Dating, grouping and summaries split the same article bodies several times; a pure function of its
-# argument, so a small bounded memo is safe on any worker.
 # A sentence glued to the next with no space, as crawlers join paragraphs: "... so với cùng kỳ năm
 # 2021.Dư địa kiểm soát ...", "... tham gia hiến máu.Nội dung ...". Only after a lower-case word of 3+
 # letters or a number of 2+ digits (not "TP.Hồ", "V.Putin", "BA.2.75", "vov.vn") and before a capital
 # then a lower-case letter; not inside a dotted name ("www.abc.Net"). 14 such joins in abmusu-train's
 # 621 articles, 7 in vmds-dev's; the reader met "năm 2021.Dư địa" in a story summary.
 _GLUED = re.compile(r"(?<![.\w])([^\W_]{2,})\.(?=([^\W\d_])([^\W\d_]))")
+# What any such join holds: a letter or digit, a dot, a letter. Most lines hold none (a dot there is
+# followed by a space): looking for it first took a third off ``_unglue`` (0.34 -> 0.23 CPU s over five
+# copies of abmusu-train's 41,865 lines, the same cuts).
+_DOT_BEFORE_LETTER = re.compile(r"[^\W_]\.[^\W\d_]")
 
 
 def _unglue(line: str) -> list[str]:
     """``line`` cut after each glued sentence end (``_GLUED``)."""
+    if _DOT_BEFORE_LETTER.search(line) is None:
+        return [line]
     cuts = [
         m.end()
         for m in _GLUED.finditer(line)
@@ -267,6 +271,8 @@ def _unglue(line: str) -> list[str]:
     return [line[a:b] for a, b in itertools.pairwise(bounds)]
 
 
+# Dating, grouping and summaries split the same article bodies several times; a pure function of its
+# argument, so a small bounded memo is safe on any worker.
 @lru_cache(maxsize=2048)
 def _split_sentences(text: str) -> tuple[str, ...]:
     out: list[str] = []
